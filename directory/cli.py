@@ -1,0 +1,245 @@
+"""The command line: `python -m directory <command>`.
+
+Exit codes: 0 success, 1 some input was rejected, 2 the input is unusable.
+Results go to standard output; messages go to standard error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from directory import config
+from directory import taxonomy as tx
+from directory.geo import PlaceNotFound, resolve_place
+from directory.interop.csv_export import export_csv
+from directory.present import category_label, full_address
+from directory.schema import FIELDS, split_list
+from directory.search import Query, build_index, search
+from directory.store import Store, StoreReadError, read_resources_csv, validate_frame
+
+
+class UsageError(Exception):
+    """Input the command cannot use at all (exit 2)."""
+
+
+def _store(args: argparse.Namespace) -> Store:
+    return Store(config.data_dir(args.data_dir))
+
+
+def _term_keys(terms: tuple[tx.Term, ...], given: Sequence[str] | None, what: str) -> tuple[str, ...]:
+    chosen = []
+    for raw in given or ():
+        wanted = raw.strip().lower()
+        match = next((t.key for t in terms if wanted in (t.key, t.label.lower())), None)
+        if match is None:
+            raise UsageError(f"unknown {what} '{raw}'; use one of: {', '.join(tx.keys(terms))}")
+        chosen.append(match)
+    return tuple(chosen)
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """List every bad row of a resources CSV (row, field, reason); exit 1 if there is one."""
+    path = Path(args.path) if args.path else config.data_dir(args.data_dir) / config.RESOURCES_FILE
+    if path.is_dir():
+        path = path / config.RESOURCES_FILE
+    if not path.is_file():
+        raise UsageError(f"no file at {path}")
+    try:
+        frame = read_resources_csv(path)
+    except StoreReadError as error:
+        raise UsageError(str(error)) from None
+    result = validate_frame(frame)
+    for problem in result.problems:
+        print(f"row {problem.row_number}\tid {problem.resource_id or '-'}\t{problem.field}\t{problem.message}")
+    bad_rows = len({p.row_number for p in result.problems})
+    print(f"{len(frame)} rows checked, {bad_rows} with problems", file=sys.stderr)
+    return 1 if result.problems else 0
+
+
+def _json_value(value: float) -> float | None:
+    return None if value is None or math.isnan(value) else round(float(value), 3)
+
+
+def _result_record(row: pd.Series) -> dict:
+    lat = float(row["latitude"]) if row["latitude"] else None
+    lon = float(row["longitude"]) if row["longitude"] else None
+    return {
+        "id": row["id"],
+        "name": row["name"],
+        "category": row["category"],
+        "support_types": split_list(row["support_types"]),
+        "lat": lat,
+        "lon": lon,
+        "distance_miles": _json_value(row["distance_miles"]),
+        "address": full_address(row),
+        "phone": row["phone"],
+        "website": row["website"],
+        "last_verified": row["last_verified"],
+        "status": row["status"],
+    }
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    """Search the directory and print the matches as a table or JSON."""
+    near = None
+    label = ""
+    if args.near:
+        try:
+            place = resolve_place(args.near)
+        except PlaceNotFound as error:
+            raise UsageError(str(error)) from None
+        near, label = (place.lat, place.lon), place.label
+    if args.radius_miles is not None and args.radius_miles <= 0:
+        raise UsageError("--radius-miles must be more than 0")
+    query = Query(
+        text=args.text or "",
+        support_types=_term_keys(tx.SUPPORT_TYPES, args.support_type, "support type"),
+        categories=_term_keys(tx.CATEGORIES, args.category, "category"),
+        free_only=args.free,
+        moud_welcome=args.moud_welcome,
+        peer_run=args.peer_run,
+        near=near,
+        radius_miles=args.radius_miles if near else None,
+        include_inactive=args.include_inactive,
+        limit=args.limit,
+    )
+    store = _store(args)
+    try:
+        loaded = store.load()
+    except StoreReadError as error:
+        raise UsageError(str(error)) from None
+    if loaded.problems:
+        print(f"note: {len(loaded.problems)} problems in the data are not shown; run 'validate'", file=sys.stderr)
+    results = search(build_index(loaded.frame), query)
+    records = [_result_record(row) for _, row in results.iterrows()]
+    if args.format == "json":
+        print(json.dumps(records, ensure_ascii=False, indent=2))
+    else:
+        _print_table(records)
+    where = f" near {label}" if label else ""
+    print(f"{len(records)} results{where}", file=sys.stderr)
+    return 0
+
+
+def _print_table(records: list[dict]) -> None:
+    header = ("miles", "name", "category", "address", "phone")
+    lines = [header] + [
+        (
+            "" if r["distance_miles"] is None else f"{r['distance_miles']:.1f}",
+            r["name"][:40],
+            category_label(r["category"])[:30],
+            r["address"][:45],
+            r["phone"],
+        )
+        for r in records
+    ]
+    widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
+    for line in lines:
+        print("  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip())
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Export every row to a spreadsheet-safe CSV file."""
+    store = _store(args)
+    try:
+        frame = store.read_raw()
+    except StoreReadError as error:
+        raise UsageError(str(error)) from None
+    count = export_csv(frame, Path(args.out))
+    print(f"exported {count} rows to {args.out}", file=sys.stderr)
+    return 0
+
+
+def cmd_snapshots(args: argparse.Namespace) -> int:
+    """List the kept snapshots of resources.csv, oldest first."""
+    for snapshot in _store(args).snapshots():
+        print(snapshot.name)
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    """Make a kept snapshot the current resources.csv (the current one is snapshotted first)."""
+    try:
+        _store(args).restore_snapshot(args.snapshot, by=args.by)
+    except FileNotFoundError as error:
+        raise UsageError(str(error)) from None
+    print(f"restored {args.snapshot}", file=sys.stderr)
+    return 0
+
+
+def cmd_columns(args: argparse.Namespace) -> int:
+    """Print the CSV columns as a Markdown table (the README's table is made from this)."""
+    print(columns_markdown())
+    return 0
+
+
+def columns_markdown() -> str:
+    """The resource columns as a Markdown table: name, required, meaning, allowed values."""
+    lines = ["| column | required | meaning | allowed values |", "| --- | --- | --- | --- |"]
+    for f in FIELDS:
+        allowed = ", ".join(f"`{t.key}`" for t in f.terms)
+        if f.kind in ("choices", "list"):
+            allowed = (allowed + " " if allowed else "") + "(several, separated by `;`)"
+        lines.append(f"| `{f.name}` | {'yes' if f.required else ''} | {f.doc} | {allowed} |")
+    return "\n".join(lines)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for every command."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data-dir", help="data folder (default: $DIRECTORY_DATA_DIR or data/)")
+    parser = argparse.ArgumentParser(prog="python -m directory", description="Peer recovery support directory.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    p = commands.add_parser("validate", parents=[common], help=cmd_validate.__doc__)
+    p.add_argument("path", nargs="?", help="a resources CSV or a data folder (default: the data folder)")
+    p.set_defaults(run=cmd_validate)
+
+    p = commands.add_parser("search", parents=[common], help=cmd_search.__doc__)
+    p.add_argument("--text", help="words to find in name, organization, description and tags")
+    p.add_argument("--near", help="a 5-digit ZIP or 'City, ST'")
+    p.add_argument("--radius-miles", type=float, help="only results within this distance of --near")
+    p.add_argument("--support-type", action="append", help="repeatable: " + ", ".join(tx.keys(tx.SUPPORT_TYPES)))
+    p.add_argument("--category", action="append", help="repeatable: a category key")
+    p.add_argument("--free", action="store_true", help="only free resources")
+    p.add_argument("--moud-welcome", action="store_true", help="only where medication for OUD is welcome")
+    p.add_argument("--peer-run", action="store_true", help="only peer-run resources")
+    p.add_argument("--include-inactive", action="store_true", help="also list inactive and pending entries")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+    p.add_argument("--limit", type=int, help="at most this many results")
+    p.set_defaults(run=cmd_search)
+
+    p = commands.add_parser("export", parents=[common], help=cmd_export.__doc__)
+    p.add_argument("--format", choices=("csv",), default="csv")
+    p.add_argument("--out", required=True, help="file to write")
+    p.set_defaults(run=cmd_export)
+
+    p = commands.add_parser("snapshots", parents=[common], help=cmd_snapshots.__doc__)
+    p.set_defaults(run=cmd_snapshots)
+
+    p = commands.add_parser("restore", parents=[common], help=cmd_restore.__doc__)
+    p.add_argument("snapshot", help="a name listed by 'snapshots'")
+    p.add_argument("--by", required=True, help="who is restoring, for the audit log")
+    p.set_defaults(run=cmd_restore)
+
+    p = commands.add_parser("columns", parents=[common], help=cmd_columns.__doc__)
+    p.set_defaults(run=cmd_columns)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command and return its exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.run(args)
+    except UsageError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2

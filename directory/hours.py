@@ -1,0 +1,92 @@
+"""Structured weekly opening hours, stored as text such as "Mon-Fri 09:00-17:00; Sat closed".
+
+Each part names a day or a run of days and then either "closed" or one or more
+time ranges separated by commas. A range whose end is earlier than its start
+runs past midnight ("Fri 20:00-02:00"). Days that are not named are closed.
+"""
+
+from __future__ import annotations
+
+import re
+
+DAY_NAMES: tuple[str, ...] = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_DAY_INDEX = {name.lower(): i for i, name in enumerate(DAY_NAMES)}
+_PART = re.compile(r"^(?P<days>[A-Za-z]{3}(?:\s*-\s*[A-Za-z]{3})?)\s+(?P<times>.+)$")
+_RANGE = re.compile(r"^(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})$")
+
+WeeklyHours = dict[int, list[tuple[int, int]]]
+
+
+class HoursError(ValueError):
+    """Raised when a weekly-hours text cannot be read."""
+
+
+def _minutes(hours: str, minutes: str, *, allow_24: bool) -> int:
+    h, m = int(hours), int(minutes)
+    if m > 59 or h > 24 or (h == 24 and (m or not allow_24)):
+        raise HoursError(f"'{hours}:{minutes}' is not a time of day")
+    return h * 60 + m
+
+
+def _days(text: str) -> list[int]:
+    names = [n.strip().lower() for n in text.split("-")]
+    try:
+        indexes = [_DAY_INDEX[n] for n in names]
+    except KeyError as missing:
+        raise HoursError(f"unknown day {missing}; use Mon, Tue, Wed, Thu, Fri, Sat or Sun") from None
+    if len(indexes) == 1:
+        return indexes
+    start, end = indexes
+    return [(start + i) % 7 for i in range(((end - start) % 7) + 1)]
+
+
+def parse_hours(text: str) -> WeeklyHours:
+    """Read a weekly-hours text into {weekday: [(start_minute, end_minute), ...]}; Monday is 0."""
+    week: WeeklyHours = {}
+    for part in (p.strip() for p in text.split(";")):
+        if not part:
+            continue
+        match = _PART.match(part)
+        if not match:
+            raise HoursError(f"'{part}' should look like 'Mon-Fri 09:00-17:00' or 'Sat closed'")
+        days = _days(match["days"])
+        times = match["times"].strip()
+        ranges: list[tuple[int, int]] = []
+        if times.lower() != "closed":
+            for piece in (t.strip() for t in times.split(",")):
+                found = _RANGE.match(piece)
+                if not found:
+                    raise HoursError(f"'{piece}' should be a range such as 09:00-17:00")
+                start = _minutes(found[1], found[2], allow_24=False)
+                end = _minutes(found[3], found[4], allow_24=True)
+                if start == end:
+                    raise HoursError(f"'{piece}' starts and ends at the same time")
+                ranges.append((start, end))
+        for day in days:
+            if day in week:
+                raise HoursError(f"{DAY_NAMES[day]} is listed twice")
+            week[day] = sorted(ranges)
+    return week
+
+
+def _clock(minute: int) -> str:
+    return f"{minute // 60:02d}:{minute % 60:02d}"
+
+
+def format_hours(week: WeeklyHours) -> str:
+    """Write weekly hours back as canonical text, joining runs of days with equal hours."""
+    parts: list[str] = []
+    day = 0
+    while day < 7:
+        if day not in week:
+            day += 1
+            continue
+        run_end = day
+        while run_end + 1 < 7 and week.get(run_end + 1) == week[day]:
+            run_end += 1
+        days = DAY_NAMES[day] if run_end == day else f"{DAY_NAMES[day]}-{DAY_NAMES[run_end]}"
+        ranges = week[day]
+        times = ", ".join(f"{_clock(s)}-{_clock(e)}" for s, e in ranges) if ranges else "closed"
+        parts.append(f"{days} {times}")
+        day = run_end + 1
+    return "; ".join(parts)

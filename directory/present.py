@@ -1,0 +1,98 @@
+"""Plain-text presentation of a resource, shared by the pages, the CLI and the map."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from datetime import date, datetime
+from urllib.parse import quote
+
+from directory import taxonomy as tx
+from directory.config import setting
+from directory.schema import split_list
+
+STALE_AFTER_DAYS = 365
+
+
+def full_address(row: Mapping[str, str]) -> str:
+    """Street, city, state and ZIP joined the way an envelope shows them."""
+    place = " ".join(part for part in (row.get("state", ""), row.get("zip", "")) if part)
+    city_line = ", ".join(part for part in (row.get("city", ""), place) if part)
+    return ", ".join(part for part in (row.get("address", ""), city_line) if part)
+
+
+def directions_url(row: Mapping[str, str]) -> str:
+    """An OpenStreetMap directions link to the resource, or '' when it has no location."""
+    lat, lon = row.get("latitude", ""), row.get("longitude", "")
+    if lat and lon:
+        return f"https://www.openstreetmap.org/directions?route=%3B{quote(lat)}%2C{quote(lon)}"
+    return ""
+
+
+def distance_label(miles: float | None) -> str:
+    """'0.4 mi' or '12 mi'; empty when unknown."""
+    if miles is None or (isinstance(miles, float) and math.isnan(miles)):
+        return ""
+    return f"{miles:.1f} mi" if miles < 10 else f"{miles:.0f} mi"
+
+
+def category_label(key: str) -> str:
+    """The readable name of a category key."""
+    return tx.label_of(tx.CATEGORIES, key)
+
+
+def support_types_of(row: Mapping[str, str]) -> list[tx.SupportType]:
+    """The support types of a row, in taxonomy order."""
+    chosen = set(split_list(row.get("support_types", "")))
+    return [t for t in tx.SUPPORT_TYPES if t.key in chosen]
+
+
+def labels(terms: tuple[tx.Term, ...], cell: str) -> list[str]:
+    """Readable labels for a stored list cell."""
+    return [tx.label_of(terms, key) for key in split_list(cell)]
+
+
+def is_stale(last_verified: str, today: date | None = None) -> bool:
+    """True when an entry was never verified or not within STALE_AFTER_DAYS."""
+    if not last_verified:
+        return True
+    today = today or date.today()
+    return (today - date.fromisoformat(last_verified)).days > STALE_AFTER_DAYS
+
+
+_WEEKDAYS = {"MO": "Monday", "TU": "Tuesday", "WE": "Wednesday", "TH": "Thursday", "FR": "Friday",
+             "SA": "Saturday", "SU": "Sunday"}
+_ORDINALS = {"1": "First", "2": "Second", "3": "Third", "4": "Fourth", "-1": "Last"}
+
+
+def _clock(moment: datetime) -> str:
+    return moment.strftime("%I:%M %p").lstrip("0").lower()
+
+
+def _rule_words(rule: str) -> str:
+    parts = dict(part.split("=", 1) for part in rule.split(";") if "=" in part)
+    days = [d for d in parts.get("BYDAY", "").split(",") if d]
+    if parts.get("FREQ") == "WEEKLY" and parts.get("INTERVAL", "1") == "1" and all(d in _WEEKDAYS for d in days):
+        return "Every " + " and ".join(_WEEKDAYS[d] for d in days) if days else "Every week"
+    if parts.get("FREQ") == "MONTHLY" and len(days) == 1:
+        ordinal, day = days[0][:-2], days[0][-2:]
+        if ordinal in _ORDINALS and day in _WEEKDAYS:
+            return f"{_ORDINALS[ordinal]} {_WEEKDAYS[day]} of each month"
+    if parts.get("FREQ") == "DAILY" and parts.get("INTERVAL", "1") == "1":
+        return "Every day"
+    return "Repeats"
+
+
+def event_summary(row: Mapping[str, str]) -> str:
+    """When an event happens in plain words, e.g. 'Every Thursday, 7:00 pm – 9:00 pm (America/New_York)'."""
+    if not row.get("event_start"):
+        return ""
+    start = datetime.fromisoformat(row["event_start"])
+    end = datetime.fromisoformat(row["event_end"]) if row.get("event_end") else None
+    times = _clock(start) + (f" – {_clock(end)}" if end else "")
+    zone = row.get("event_timezone") or setting("DIRECTORY_TIMEZONE")
+    if row.get("recurrence_rule"):
+        when = f"{_rule_words(row['recurrence_rule'])}, {times}"
+    else:
+        when = f"{start.strftime('%a %d %b %Y')}, {times}"
+    return f"{when} ({zone})"

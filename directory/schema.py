@@ -1,0 +1,383 @@
+"""The resource record: its columns, and validation with one clear message per field.
+
+Every value is a string, as it is in the CSV. Lists are stored as keys joined by
+";" (for example "emotional;affiliational"), and yes/no flags as "yes", "no" or
+empty for "not known".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, available_timezones
+
+import phonenumbers
+from dateutil.rrule import rrulestr
+from email_validator import EmailNotValidError, validate_email
+
+from directory import taxonomy as tx
+from directory.hours import HoursError, format_hours, parse_hours
+from directory.text import clean_text
+
+LIST_SEPARATOR = ";"
+
+
+@dataclass(frozen=True)
+class Field:
+    """One column of the resource CSV."""
+
+    name: str
+    kind: str
+    doc: str
+    required: bool = False
+    max_length: int = 200
+    terms: tuple[tx.Term, ...] = ()
+
+
+_T = tx
+FIELDS: tuple[Field, ...] = (
+    Field("id", "id", "Stable identifier; assigned by the store for new entries.", True, 64),
+    Field("external_id", "text", "Identifier in another system (a 211 export, a meeting feed).", max_length=200),
+    Field("name", "text", "Name of the resource.", True),
+    Field("organization", "text", "Organization that runs it."),
+    Field("description", "multiline", "What it offers, in plain words.", max_length=2000),
+    Field("category", "choice", "One category key.", True, terms=_T.CATEGORIES),
+    Field("support_types", "choices", "One or more support-type keys.", True, terms=_T.SUPPORT_TYPES),
+    Field("dimensions", "choices", "Recovery dimensions served.", terms=_T.RECOVERY_DIMENSIONS),
+    Field("stages", "choices", "Stages of treatment served.", terms=_T.STAGES),
+    Field("attendance", "choice", "How people take part.", terms=_T.ATTENDANCE),
+    Field("populations", "choices", "Populations especially welcomed.", terms=_T.POPULATIONS),
+    Field("languages", "list", "Languages offered, e.g. 'English;Spanish'.", max_length=300),
+    Field("cost", "choices", "Cost options.", terms=_T.COSTS),
+    Field("accessibility", "choices", "Accessibility features.", terms=_T.ACCESSIBILITY),
+    Field("moud_welcome", "yesno", "'yes' when people taking medication for OUD are welcome.", terms=_T.YES_NO),
+    Field("peer_run", "yesno", "'yes' when designed and delivered by peers.", terms=_T.YES_NO),
+    Field("tags", "list", "Free keywords for search, e.g. 'volleyball;sober fun'.", max_length=500),
+    Field("location_name", "text", "Name of the venue or building."),
+    Field("address", "text", "Street address."),
+    Field("city", "text", "City or town.", max_length=100),
+    Field("state", "state", "Two-letter state code.", max_length=2),
+    Field("zip", "zip", "5-digit ZIP code (ZIP+4 accepted).", max_length=10),
+    Field("latitude", "latitude", "Latitude in decimal degrees.", max_length=20),
+    Field("longitude", "longitude", "Longitude in decimal degrees.", max_length=20),
+    Field("geocode_quality", "choice", "How the location was found.", terms=_T.GEOCODE_QUALITIES),
+    Field("phone", "phone", "Phone number; stored normalised.", max_length=40),
+    Field("website", "url", "http(s) web address.", max_length=500),
+    Field("email", "email", "E-mail address.", max_length=254),
+    Field("hours", "hours", "Weekly hours, e.g. 'Mon-Fri 09:00-17:00; Sat closed'.", max_length=500),
+    Field("hours_text", "text", "Hours as written by a source, when they cannot be structured.", max_length=500),
+    Field("event_start", "datetime", "Event start, local time 'YYYY-MM-DDTHH:MM'.", max_length=32),
+    Field("event_end", "datetime", "Event end, local time 'YYYY-MM-DDTHH:MM'.", max_length=32),
+    Field("event_timezone", "timezone", "IANA time zone of the event times, e.g. America/New_York.", max_length=64),
+    Field("recurrence_rule", "rrule", "RFC 5545 rule, e.g. 'FREQ=WEEKLY;BYDAY=TH'.", max_length=300),
+    Field("conference_url", "url", "Link to join online.", max_length=500),
+    Field("conference_phone", "phone", "Phone number to join by phone.", max_length=40),
+    Field("status", "choice", "active, inactive (retired) or pending (awaiting review).", True, terms=_T.STATUSES),
+    Field("last_verified", "date", "Date a peer leader last checked it (YYYY-MM-DD).", max_length=10),
+    Field("verified_by", "text", "Who last checked it.", max_length=100),
+    Field("created_at", "timestamp", "When it was created (UTC, ISO 8601).", max_length=32),
+    Field("created_by", "text", "Who created it.", max_length=100),
+    Field("updated_at", "timestamp", "When it was last changed (UTC, ISO 8601).", max_length=32),
+    Field("updated_by", "text", "Who last changed it.", max_length=100),
+    Field("row_version", "version", "Increases by one on every change; guards against lost updates.", True, 12),
+)
+
+FIELD_BY_NAME: dict[str, Field] = {f.name: f for f in FIELDS}
+COLUMNS: tuple[str, ...] = tuple(f.name for f in FIELDS)
+LIST_KINDS = frozenset({"choices", "list"})
+
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+_ZIP = re.compile(r"^(\d{5})(?:-?(\d{4}))?$")
+_STATES = frozenset(
+    "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ "
+    "NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR VI GU AS MP".split()
+)
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+class FieldError(ValueError):
+    """A single field's value is not acceptable; the message says why."""
+
+
+@dataclass(frozen=True)
+class ValidationResult:
+    """Normalised values for every column, and a message for each bad field."""
+
+    values: dict[str, str]
+    errors: dict[str, str]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def split_list(value: str) -> list[str]:
+    """Split a stored list cell into its items."""
+    return [item.strip() for item in value.split(LIST_SEPARATOR) if item.strip()]
+
+
+def join_list(items: list[str] | tuple[str, ...]) -> str:
+    """Join items into a stored list cell."""
+    return LIST_SEPARATOR.join(items)
+
+
+def _term_key(terms: tuple[tx.Term, ...], raw: str, what: str) -> str:
+    wanted = raw.strip().lower()
+    for term in terms:
+        if wanted in (term.key, term.label.lower()) or wanted.replace(" ", "_").replace("-", "_") == term.key:
+            return term.key
+    options = ", ".join(term.key for term in terms)
+    raise FieldError(f"unknown {what} '{raw}'; use one of: {options}")
+
+
+def _check_choice(value: str, f: Field) -> str:
+    return _term_key(f.terms, value, f.name.replace("_", " "))
+
+
+def _check_choices(value: str, f: Field) -> str:
+    chosen: list[str] = []
+    for item in split_list(value):
+        key = _term_key(f.terms, item, f.name.rstrip("s").replace("_", " "))
+        if key not in chosen:
+            chosen.append(key)
+    return join_list(chosen)
+
+
+def _check_list(value: str, f: Field) -> str:
+    return join_list(list(dict.fromkeys(split_list(value))))
+
+
+def _check_yesno(value: str, f: Field) -> str:
+    lowered = value.lower()
+    if lowered in ("yes", "y", "true", "1"):
+        return "yes"
+    if lowered in ("no", "n", "false", "0"):
+        return "no"
+    raise FieldError("use yes, no, or leave empty when not known")
+
+
+def _check_coordinate(value: str, limit: float) -> str:
+    try:
+        number = float(value)
+    except ValueError:
+        raise FieldError(f"'{value}' is not a number") from None
+    if not -limit <= number <= limit:
+        raise FieldError(f"must be between -{limit:g} and {limit:g}")
+    return f"{number:.6f}".rstrip("0").rstrip(".")
+
+
+def _check_zip(value: str, f: Field) -> str:
+    match = _ZIP.match(value)
+    if not match:
+        raise FieldError("use a 5-digit ZIP code such as 19104")
+    return match[1] + (f"-{match[2]}" if match[2] else "")
+
+
+def _check_state(value: str, f: Field) -> str:
+    if value.upper() not in _STATES:
+        raise FieldError("use a two-letter state code such as PA")
+    return value.upper()
+
+
+def normalise_phone(value: str) -> str:
+    """A phone number in national format for US numbers, international otherwise."""
+    try:
+        parsed = phonenumbers.parse(value, "US")
+    except phonenumbers.NumberParseException:
+        raise FieldError(f"'{value}' is not a phone number") from None
+    if not phonenumbers.is_possible_number(parsed):
+        raise FieldError(f"'{value}' is not a complete phone number")
+    style = (
+        phonenumbers.PhoneNumberFormat.NATIONAL
+        if parsed.country_code == 1
+        else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    )
+    return phonenumbers.format_number(parsed, style)
+
+
+def phone_link(value: str) -> str:
+    """A tel: link for a stored phone number."""
+    parsed = phonenumbers.parse(value, "US")
+    return "tel:" + phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _check_phone(value: str, f: Field) -> str:
+    return normalise_phone(value)
+
+
+def _check_url(value: str, f: Field) -> str:
+    if " " in value:
+        raise FieldError("a web address cannot contain spaces")
+    if not _SCHEME.match(value):
+        value = "https://" + value
+    parts = urlsplit(value)
+    if parts.scheme.lower() not in ("http", "https"):
+        raise FieldError("only http:// and https:// links are allowed")
+    if not parts.hostname or "." not in parts.hostname:
+        raise FieldError(f"'{value}' is not a web address")
+    return value
+
+
+def _check_email(value: str, f: Field) -> str:
+    try:
+        return validate_email(value, check_deliverability=False).normalized
+    except EmailNotValidError as error:
+        raise FieldError(str(error)) from None
+
+
+def _check_date(value: str, f: Field) -> str:
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        raise FieldError("use an ISO date such as 2025-03-31") from None
+    if day > date.today() + timedelta(days=1):
+        raise FieldError("cannot be in the future")
+    return day.isoformat()
+
+
+def _check_datetime(value: str, f: Field) -> str:
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise FieldError("use an ISO date and time such as 2025-03-31T19:00") from None
+    if moment.tzinfo is not None:
+        raise FieldError("give local time without an offset, and the zone in event_timezone")
+    return moment.isoformat(timespec="minutes")
+
+
+def _check_timestamp(value: str, f: Field) -> str:
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise FieldError("use an ISO timestamp such as 2025-03-31T19:00:00Z") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def _check_timezone(value: str, f: Field) -> str:
+    if value not in _timezones():
+        raise FieldError(f"unknown time zone '{value}'; use a name such as America/New_York")
+    return value
+
+
+def _timezones() -> set[str]:
+    global _TIMEZONES
+    if _TIMEZONES is None:
+        _TIMEZONES = available_timezones()
+    return _TIMEZONES
+
+
+_TIMEZONES: set[str] | None = None
+
+
+def _check_rrule(value: str, f: Field) -> str:
+    rule = value.removeprefix("RRULE:").strip().upper()
+    if not rule.startswith("FREQ=") and ";FREQ=" not in rule:
+        raise FieldError("a recurrence rule needs FREQ, e.g. FREQ=WEEKLY;BYDAY=TH")
+    try:
+        rrulestr(rule, dtstart=datetime(2000, 1, 1))
+    except (ValueError, TypeError) as error:
+        raise FieldError(f"not a valid recurrence rule: {error}") from None
+    return rule
+
+
+def _check_hours(value: str, f: Field) -> str:
+    try:
+        return format_hours(parse_hours(value))
+    except HoursError as error:
+        raise FieldError(str(error)) from None
+
+
+def _check_id(value: str, f: Field) -> str:
+    if not _ID.match(value):
+        raise FieldError("use letters, digits, '-', '_' or '.', at most 64 characters")
+    return value
+
+
+def _check_version(value: str, f: Field) -> str:
+    if not value.isdigit() or int(value) < 1:
+        raise FieldError("must be a whole number of 1 or more")
+    return str(int(value))
+
+
+_CHECKS = {
+    "id": _check_id,
+    "choice": _check_choice,
+    "choices": _check_choices,
+    "list": _check_list,
+    "yesno": _check_yesno,
+    "latitude": lambda v, f: _check_coordinate(v, 90),
+    "longitude": lambda v, f: _check_coordinate(v, 180),
+    "zip": _check_zip,
+    "state": _check_state,
+    "phone": _check_phone,
+    "url": _check_url,
+    "email": _check_email,
+    "date": _check_date,
+    "datetime": _check_datetime,
+    "timestamp": _check_timestamp,
+    "timezone": _check_timezone,
+    "rrule": _check_rrule,
+    "hours": _check_hours,
+    "version": _check_version,
+}
+
+
+def validate_field(name: str, raw: str) -> str:
+    """Clean and check one value; returns the normalised value or raises FieldError."""
+    f = FIELD_BY_NAME[name]
+    value = clean_text(raw or "", multiline=f.kind == "multiline")
+    if not value:
+        if f.required:
+            raise FieldError("is required")
+        return ""
+    if len(value) > f.max_length:
+        raise FieldError(f"is too long ({len(value)} characters; at most {f.max_length})")
+    check = _CHECKS.get(f.kind)
+    return check(value, f) if check else value
+
+
+def _cross_checks(values: dict[str, str], errors: dict[str, str]) -> None:
+    has_lat, has_lon = bool(values.get("latitude")), bool(values.get("longitude"))
+    if has_lat != has_lon and "latitude" not in errors and "longitude" not in errors:
+        errors["longitude" if has_lat else "latitude"] = "give both latitude and longitude, or neither"
+    if has_lat and has_lon and not values.get("geocode_quality") and "geocode_quality" not in errors:
+        errors["geocode_quality"] = "say how the location was found (for example zip_centroid or manual)"
+    start, end = values.get("event_start"), values.get("event_end")
+    if start and end and "event_start" not in errors and "event_end" not in errors and end <= start:
+        errors["event_end"] = "must be after the event start"
+    if end and not start and "event_start" not in errors:
+        errors["event_start"] = "an event with an end needs a start"
+    if values.get("recurrence_rule") and not start and "event_start" not in errors:
+        errors["event_start"] = "a recurring event needs a first start"
+
+
+def validate_record(raw: Mapping[str, str], *, require_id: bool = True) -> ValidationResult:
+    """Check every column of a record; unknown columns are ignored here."""
+    values: dict[str, str] = {}
+    errors: dict[str, str] = {}
+    for f in FIELDS:
+        cell = raw.get(f.name, "")
+        cell = "" if cell is None else str(cell)
+        if f.name == "id" and not require_id and not cell.strip():
+            values[f.name] = ""
+            continue
+        if f.name == "row_version" and not require_id and not cell.strip():
+            values[f.name] = ""
+            continue
+        try:
+            values[f.name] = validate_field(f.name, cell)
+        except FieldError as error:
+            values[f.name] = clean_text(cell)
+            errors[f.name] = str(error)
+    _cross_checks(values, errors)
+    return ValidationResult(values, errors)
+
+
+def empty_record() -> dict[str, str]:
+    """A record with every column present and empty."""
+    return dict.fromkeys(COLUMNS, "")

@@ -1,0 +1,171 @@
+"""Search: a Query value applied to a prepared index of the directory.
+
+The index turns the frame of strings into arrays once (coordinates as floats,
+each list column as a bit mask per row, one lower-case text per row), so that a
+search over 100,000 resources is a handful of vectorised operations.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from directory import taxonomy as tx
+from directory.geo import haversine_miles
+from directory.schema import LIST_SEPARATOR
+
+# Columns whose values are filtered as sets; a row matches when it has any chosen key.
+_SET_COLUMNS: dict[str, tuple[tx.Term, ...]] = {
+    "support_types": tx.SUPPORT_TYPES,
+    "category": tx.CATEGORIES,
+    "dimensions": tx.RECOVERY_DIMENSIONS,
+    "stages": tx.STAGES,
+    "populations": tx.POPULATIONS,
+    "attendance": tx.ATTENDANCE,
+    "cost": tx.COSTS,
+}
+_TEXT_COLUMNS = ("name", "organization", "description", "tags")
+
+
+@dataclass(frozen=True)
+class Query:
+    """What a person asked for. Empty fields do not filter."""
+
+    text: str = ""
+    support_types: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    dimensions: tuple[str, ...] = ()
+    stages: tuple[str, ...] = ()
+    populations: tuple[str, ...] = ()
+    attendance: tuple[str, ...] = ()
+    free_only: bool = False
+    moud_welcome: bool = False
+    peer_run: bool = False
+    near: tuple[float, float] | None = None
+    radius_miles: float | None = None
+    include_inactive: bool = False
+    limit: int | None = None
+
+    def filters(self) -> dict[str, tuple[str, ...]]:
+        """The set filters of this query, keyed by column."""
+        chosen = {
+            "support_types": self.support_types,
+            "category": self.categories,
+            "dimensions": self.dimensions,
+            "stages": self.stages,
+            "populations": self.populations,
+            "attendance": self.attendance,
+            "cost": ("free",) if self.free_only else (),
+        }
+        return {column: keys for column, keys in chosen.items() if keys}
+
+
+@dataclass
+class SearchIndex:
+    """Arrays prepared from a frame of valid resources; the frame itself is kept for output."""
+
+    frame: pd.DataFrame
+    lat: np.ndarray
+    lon: np.ndarray
+    masks: dict[str, np.ndarray]
+    text: np.ndarray
+    name: np.ndarray
+    active: np.ndarray
+    moud: np.ndarray
+    peer: np.ndarray
+    bits: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.frame)
+
+
+def _bits(terms: tuple[tx.Term, ...]) -> dict[str, int]:
+    return {term.key: 1 << i for i, term in enumerate(terms)}
+
+
+def _mask_column(values: pd.Series, bits: dict[str, int]) -> np.ndarray:
+    # Few distinct cell values repeat across many rows, so map each distinct cell once.
+    distinct = {
+        cell: sum(bits.get(item, 0) for item in cell.split(LIST_SEPARATOR)) for cell in values.unique()
+    }
+    return values.map(distinct).to_numpy(dtype=np.int64)
+
+
+def _coordinates(values: pd.Series) -> np.ndarray:
+    return pd.to_numeric(values.replace("", np.nan), errors="coerce").to_numpy(dtype=np.float64)
+
+
+def build_index(frame: pd.DataFrame) -> SearchIndex:
+    """Prepare a frame of valid resources for searching."""
+    frame = frame.reset_index(drop=True)
+    bits = {column: _bits(terms) for column, terms in _SET_COLUMNS.items()}
+    text = frame[list(_TEXT_COLUMNS)].agg(" ".join, axis=1).str.lower() if len(frame) else pd.Series([], dtype=str)
+    return SearchIndex(
+        frame=frame,
+        lat=_coordinates(frame["latitude"]),
+        lon=_coordinates(frame["longitude"]),
+        masks={column: _mask_column(frame[column], bits[column]) for column in _SET_COLUMNS},
+        text=text.to_numpy(dtype=object),
+        name=frame["name"].str.lower().to_numpy(dtype=object),
+        active=(frame["status"] == "active").to_numpy(),
+        moud=(frame["moud_welcome"] == "yes").to_numpy(),
+        peer=(frame["peer_run"] == "yes").to_numpy(),
+        bits=bits,
+    )
+
+
+def _text_match(haystack: np.ndarray, words: list[str]) -> np.ndarray:
+    keep = np.ones(len(haystack), dtype=bool)
+    for word in words:
+        keep &= np.fromiter((word in item for item in haystack), dtype=bool, count=len(haystack))
+    return keep
+
+
+def search(index: SearchIndex, query: Query) -> pd.DataFrame:
+    """Rows matching the query, with a distance_miles column; nearest first when a place is given."""
+    keep = np.ones(len(index), dtype=bool) if query.include_inactive else index.active.copy()
+    for column, chosen in query.filters().items():
+        wanted = sum(index.bits[column].get(key, 0) for key in chosen)
+        keep &= (index.masks[column] & wanted) != 0
+    if query.moud_welcome:
+        keep &= index.moud
+    if query.peer_run:
+        keep &= index.peer
+    words = query.text.lower().split()
+    if words:
+        rows = np.flatnonzero(keep)
+        keep[rows] = _text_match(index.text[rows], words)
+
+    rows = np.flatnonzero(keep)
+    distances = np.full(len(rows), np.nan)
+    if query.near is not None:
+        distances = haversine_miles(query.near[0], query.near[1], index.lat[rows], index.lon[rows])
+        if query.radius_miles is not None:
+            inside = distances <= query.radius_miles
+            rows, distances = rows[inside], distances[inside]
+        order = _nearest_first(distances, query.limit)
+    else:
+        order = _by_name(index.name[rows], words)
+        if query.limit is not None:
+            order = order[: query.limit]
+    result = index.frame.iloc[rows[order]].copy()
+    result["distance_miles"] = distances[order]
+    return result
+
+
+def _nearest_first(distances: np.ndarray, limit: int | None) -> np.ndarray:
+    if limit is not None and limit < len(distances):
+        top = np.argpartition(distances, limit)[:limit]
+        return top[np.argsort(distances[top], kind="stable")]
+    return np.argsort(distances, kind="stable")
+
+
+def _by_name(names: np.ndarray, words: list[str]) -> np.ndarray:
+    # Without a place, entries whose name holds the search words come first, then A to Z.
+    if words:
+        in_name = np.fromiter((all(w in n for w in words) for n in names), dtype=bool, count=len(names))
+    else:
+        in_name = np.zeros(len(names), dtype=bool)
+    return np.lexsort((names.astype(str), ~in_name)) if len(names) else np.arange(0)

@@ -1,0 +1,362 @@
+"""The CSV store: one file of resources, written safely by many sessions and processes.
+
+Every write holds a file lock across its read-modify-write, snapshots the old
+file, and replaces the file atomically (temporary file in the same folder, fsync,
+rename), so a reader or a killed writer only ever sees a whole file. Each change
+bumps the row's version and is appended to an audit log with before and after
+values.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+import uuid
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pandas as pd
+from filelock import FileLock
+
+from directory import config
+from directory.schema import COLUMNS, validate_record
+
+AUDIT_FILE = "audit.jsonl"
+SNAPSHOT_DIR = "snapshots"
+_TEMP_PREFIX = ".resources-"
+# Written by the store itself, so a stale edit cannot overwrite them.
+_MANAGED = ("id", "row_version", "created_at", "created_by", "updated_at", "updated_by")
+
+
+def utc_now() -> str:
+    """The current UTC time as an ISO 8601 timestamp with a Z suffix."""
+    return datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """A row of the file that failed validation; the row stays in the file untouched."""
+
+    row_number: int  # as a spreadsheet shows it: the header is row 1
+    resource_id: str
+    field: str
+    message: str
+
+
+@dataclass
+class LoadResult:
+    """The valid rows as a frame of strings, and every problem found on the way."""
+
+    frame: pd.DataFrame
+    problems: list[RowProblem] = field(default_factory=list)
+
+
+class ValidationError(ValueError):
+    """A record was refused; `errors` maps each bad field to its message."""
+
+    def __init__(self, errors: Mapping[str, str]):
+        self.errors = dict(errors)
+        super().__init__("; ".join(f"{name}: {message}" for name, message in self.errors.items()))
+
+
+class ConflictError(RuntimeError):
+    """An edit was based on an old version; `changes` says what others changed since."""
+
+    def __init__(self, resource_id: str, base_version: int, current: dict[str, str], changes: dict[str, list[str]]):
+        self.resource_id = resource_id
+        self.base_version = base_version
+        self.current = current
+        self.changes = changes
+        fields = ", ".join(sorted(changes)) or "unknown fields"
+        super().__init__(
+            f"'{current.get('name', resource_id)}' was changed by {current.get('updated_by') or 'someone'} at "
+            f"{current.get('updated_at') or 'an unknown time'} (now version {current.get('row_version')}, "
+            f"your edit was based on version {base_version}). Changed since: {fields}. Nothing was saved."
+        )
+
+
+class NotFoundError(KeyError):
+    """No resource has this id."""
+
+
+class StoreReadError(RuntimeError):
+    """The resources file cannot be read as CSV; nothing is written until it is fixed."""
+
+
+def read_resources_csv(path: Path) -> pd.DataFrame:
+    """Every row of a resources CSV as strings, with all known columns present and extras kept."""
+    # Strings only: ZIP 02134 must stay 02134 and an empty cell must stay empty.
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8")
+    except pd.errors.EmptyDataError:
+        return pd.DataFrame({c: pd.Series(dtype=str) for c in COLUMNS})
+    except (pd.errors.ParserError, UnicodeDecodeError) as error:
+        raise StoreReadError(f"{path.name} cannot be read as a UTF-8 CSV file: {error}") from None
+    if "id" not in frame.columns or "name" not in frame.columns:
+        raise StoreReadError(f"{path.name} has no 'id' and 'name' columns; is it the right file?")
+    for column in COLUMNS:
+        if column not in frame.columns:
+            frame[column] = ""
+    extras = [c for c in frame.columns if c not in COLUMNS]
+    return frame[list(COLUMNS) + extras]
+
+
+def validate_frame(frame: pd.DataFrame) -> LoadResult:
+    """Split a raw frame into its valid rows and a list of problems, one per bad field."""
+    problems: list[RowProblem] = []
+    keep: list[int] = []
+    seen: dict[str, int] = {}
+    records = frame.to_dict("records")
+    for position, record in enumerate(records):
+        row_number = position + 2
+        result = validate_record(record)
+        resource_id = record.get("id", "")
+        for name, message in result.errors.items():
+            problems.append(RowProblem(row_number, resource_id, name, message))
+        if resource_id and resource_id in seen:
+            problems.append(RowProblem(row_number, resource_id, "id", f"duplicate id, first used on row {seen[resource_id]}"))
+            continue
+        if resource_id:
+            seen[resource_id] = row_number
+        if result.ok:
+            keep.append(position)
+    valid = frame.iloc[keep].reset_index(drop=True) if keep else frame.iloc[0:0].copy()
+    return LoadResult(valid, problems)
+
+
+class Store:
+    """The resources of one data folder."""
+
+    def __init__(self, data_dir: Path | str, *, snapshots_kept: int | None = None,
+                 clock: Callable[[], str] = utc_now):
+        self.data_dir = Path(data_dir)
+        self.path = self.data_dir / config.RESOURCES_FILE
+        self.audit_path = self.data_dir / AUDIT_FILE
+        self.snapshot_dir = self.data_dir / SNAPSHOT_DIR
+        kept = snapshots_kept if snapshots_kept is not None else config.setting("DIRECTORY_SNAPSHOTS_KEPT")
+        self.snapshots_kept = max(0, int(kept))
+        self._lock = FileLock(str(self.path) + ".lock", timeout=60)
+        self._clock = clock
+
+    # Reading -------------------------------------------------------------
+
+    def signature(self) -> tuple[int, int, int]:
+        """Identity of the file's current version, for caches: (inode, mtime_ns, size)."""
+        try:
+            stat = self.path.stat()
+        except FileNotFoundError:
+            return (0, 0, 0)
+        return (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+
+    def read_raw(self) -> pd.DataFrame:
+        """Every row of the file as strings, valid or not, with all columns present."""
+        if not self.path.exists():
+            return pd.DataFrame({c: pd.Series(dtype=str) for c in COLUMNS})
+        return read_resources_csv(self.path)
+
+    def load(self) -> LoadResult:
+        """The valid rows and the problems of the rest."""
+        return validate_frame(self.read_raw())
+
+    def get(self, resource_id: str) -> dict[str, str]:
+        """One row by id, as it is in the file."""
+        frame = self.read_raw()
+        found = frame[frame["id"] == resource_id]
+        if found.empty:
+            raise NotFoundError(resource_id)
+        return found.iloc[0].to_dict()
+
+    # Writing -------------------------------------------------------------
+
+    def add(self, record: Mapping[str, str], *, by: str) -> dict[str, str]:
+        """Validate and append a new resource; the store assigns its id and version."""
+        return self.add_many([record], by=by)[0]
+
+    def add_many(self, records: Iterable[Mapping[str, str]], *, by: str) -> list[dict[str, str]]:
+        """Validate and append several resources in one write; all or none are added."""
+        by = _actor(by)
+        with self._lock:
+            frame = self.read_raw()
+            existing = set(frame["id"])
+            now = self._clock()
+            added: list[dict[str, str]] = []
+            for record in records:
+                draft = {**{c: "" for c in COLUMNS}, **{k: str(v) for k, v in record.items() if v is not None}}
+                draft["id"] = draft["id"].strip() or _new_id(existing)
+                if draft["id"] in existing:
+                    raise ValidationError({"id": f"id '{draft['id']}' is already used"})
+                draft["status"] = draft["status"] or "active"
+                draft.update(row_version="1", created_at=now, created_by=by, updated_at=now, updated_by=by)
+                result = validate_record(draft)
+                if not result.ok:
+                    raise ValidationError(result.errors)
+                existing.add(result.values["id"])
+                added.append(result.values)
+            new_rows = pd.DataFrame(added, columns=frame.columns).fillna("")
+            frame = pd.concat([frame, new_rows], ignore_index=True) if len(frame) else new_rows
+            self._commit(frame, [
+                _audit_entry(now, by, "add", row["id"], row["row_version"], {}, row) for row in added
+            ])
+            return added
+
+    def update(self, resource_id: str, changes: Mapping[str, str], *, base_version: int | str,
+               by: str) -> dict[str, str]:
+        """Apply changes to one resource if it is still at base_version; otherwise raise ConflictError."""
+        by = _actor(by)
+        with self._lock:
+            frame = self.read_raw()
+            position = _position(frame, resource_id)
+            current = frame.iloc[position].to_dict()
+            if str(current["row_version"]) != str(base_version):
+                raise ConflictError(resource_id, int(base_version), current,
+                                    self._changes_since(resource_id, int(base_version)))
+            draft = {**current, **{k: str(v) for k, v in changes.items() if k not in _MANAGED}}
+            now = self._clock()
+            draft.update(row_version=str(int(current["row_version"]) + 1), updated_at=now, updated_by=by)
+            result = validate_record(draft)
+            if not result.ok:
+                raise ValidationError(result.errors)
+            after = {**current, **result.values}
+            diff = {k for k in COLUMNS if k not in _MANAGED and current.get(k, "") != after[k]}
+            if not diff:
+                return current
+            for column in COLUMNS:
+                frame.iat[position, frame.columns.get_loc(column)] = after[column]
+            self._commit(frame, [_audit_entry(now, by, "update", resource_id, after["row_version"], current, after)])
+            return after
+
+    def restore_snapshot(self, name: str, *, by: str) -> None:
+        """Make an earlier snapshot the current file; the current file is snapshotted first."""
+        by = _actor(by)
+        source = self.snapshot_dir / Path(name).name
+        if not source.is_file():
+            raise FileNotFoundError(f"no snapshot named '{name}'")
+        restored = read_resources_csv(source)
+        with self._lock:
+            self._commit(restored, [{"at": self._clock(), "by": by, "action": "restore_snapshot",
+                                     "snapshot": source.name}])
+
+    # History -------------------------------------------------------------
+
+    def audit_entries(self, resource_id: str | None = None) -> list[dict]:
+        """Audit log entries, oldest first; only those of one resource when an id is given."""
+        if not self.audit_path.exists():
+            return []
+        entries = []
+        with self.audit_path.open(encoding="utf-8") as handle:
+            for line in handle:
+                if not line.strip():
+                    continue
+                try:
+                    entry = json.loads(line)
+                except json.JSONDecodeError:
+                    continue  # a line torn by a crash while appending; the rest of the log stays usable
+                if resource_id is None or entry.get("id") == resource_id:
+                    entries.append(entry)
+        return entries
+
+    def snapshots(self) -> list[Path]:
+        """Kept snapshots, oldest first."""
+        if not self.snapshot_dir.exists():
+            return []
+        return sorted(self.snapshot_dir.glob("resources-*.csv"))
+
+    def _changes_since(self, resource_id: str, base_version: int) -> dict[str, list[str]]:
+        changes: dict[str, list[str]] = {}
+        for entry in self.audit_entries(resource_id):
+            if int(entry.get("version", 0)) <= base_version:
+                continue
+            for name, (before, after) in entry.get("changes", {}).items():
+                changes[name] = [changes[name][0] if name in changes else before, after]
+        return changes
+
+    # Internals -----------------------------------------------------------
+
+    def _commit(self, frame: pd.DataFrame, entries: list[dict]) -> None:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self._remove_orphaned_temp_files()
+        self._snapshot()
+        self._atomic_write(frame)
+        self._append_audit(entries)
+
+    def _atomic_write(self, frame: pd.DataFrame) -> None:
+        handle, temp_name = tempfile.mkstemp(prefix=_TEMP_PREFIX, suffix=".tmp", dir=self.data_dir)
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+                frame.to_csv(out, index=False, lineterminator="\n")
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(temp_name, self.path)
+        except BaseException:
+            Path(temp_name).unlink(missing_ok=True)
+            raise
+        _fsync_dir(self.data_dir)
+
+    def _snapshot(self) -> None:
+        if not self.snapshots_kept or not self.path.exists():
+            return
+        self.snapshot_dir.mkdir(exist_ok=True)
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+        target = self.snapshot_dir / f"resources-{stamp}.csv"
+        partial = target.with_suffix(".partial")
+        shutil.copyfile(self.path, partial)
+        os.replace(partial, target)
+        for old in self.snapshots()[: -self.snapshots_kept]:
+            old.unlink(missing_ok=True)
+
+    def _append_audit(self, entries: list[dict]) -> None:
+        if not entries:
+            return
+        text = "".join(json.dumps(e, ensure_ascii=False, sort_keys=True) + "\n" for e in entries)
+        with self.audit_path.open("a", encoding="utf-8") as log:
+            log.write(text)
+            log.flush()
+            os.fsync(log.fileno())
+
+    def _remove_orphaned_temp_files(self) -> None:
+        # Safe under the lock: only a writer holding it creates these files.
+        for orphan in self.data_dir.glob(_TEMP_PREFIX + "*.tmp"):
+            orphan.unlink(missing_ok=True)
+
+
+def _position(frame: pd.DataFrame, resource_id: str) -> int:
+    matches = (frame["id"] == resource_id).to_numpy().nonzero()[0]
+    if not len(matches):
+        raise NotFoundError(resource_id)
+    return int(matches[0])
+
+
+def _new_id(existing: set[str]) -> str:
+    while True:
+        candidate = "r-" + uuid.uuid4().hex[:10]
+        if candidate not in existing:
+            return candidate
+
+
+def _actor(by: str) -> str:
+    name = (by or "").strip()
+    if not name:
+        raise ValueError("every change needs the name of who made it")
+    return name[:100]
+
+
+def _audit_entry(at: str, by: str, action: str, resource_id: str, version: str,
+                 before: Mapping[str, str], after: Mapping[str, str]) -> dict:
+    changes = {
+        name: [before.get(name, ""), after.get(name, "")]
+        for name in COLUMNS
+        if name not in _MANAGED and before.get(name, "") != after.get(name, "")
+    }
+    return {"at": at, "by": by, "action": action, "id": resource_id, "version": int(version), "changes": changes}
+
+
+def _fsync_dir(folder: Path) -> None:
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)

@@ -1,0 +1,31 @@
+"""Cleaning user-supplied text on the way in, and escaping it on the way out."""
+
+from __future__ import annotations
+
+import re
+
+# C0 and C1 control characters, plus bidirectional overrides and zero-width
+# characters, which can disguise a name or a link when it is shown.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+_LINE_BREAKS = re.compile(r"\r\n?|\n")
+_SPACES = re.compile(r"[ \t]+")
+
+# Everything that Streamlit's Markdown gives a meaning to, including its own
+# extensions: ":colour[...]" directives, ":emoji:" short codes and "$" maths.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=\"'^])")
+
+
+def clean_text(value: str, *, multiline: bool = False) -> str:
+    """Remove control characters and stray whitespace; keep line breaks only if multiline."""
+    value = _CONTROL.sub("", value)
+    if multiline:
+        lines = [_SPACES.sub(" ", line).strip() for line in _LINE_BREAKS.split(value)]
+        return "\n".join(lines).strip()
+    value = _LINE_BREAKS.sub(" ", value).replace("\t", " ")
+    return _SPACES.sub(" ", value).strip()
+
+
+def escape_markdown(value: str) -> str:
+    """Make text safe to show through Markdown: every special character is shown as itself."""
+    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", value)
+    return escaped.replace("\n", "  \n")

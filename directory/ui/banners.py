@@ -1,0 +1,40 @@
+"""Text that every page shows: the crisis lines, the sample-data label, load problems."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from directory.ui.loaders import LoadedDirectory
+
+CRISIS_LINES: tuple[tuple[str, str, str], ...] = (
+    ("988 Suicide & Crisis Lifeline", "call or text 988", "tel:988"),
+    ("SAMHSA National Helpline", "1-800-662-4357, free and confidential, 24/7", "tel:+18006624357"),
+)
+
+
+def crisis_markdown() -> str:
+    """The crisis lines as one Markdown line with tap-to-call links."""
+    parts = [f"**{name}**: [{how}]({link})" for name, how, link in CRISIS_LINES]
+    return "In crisis or need help now? " + " · ".join(parts)
+
+
+def crisis_banner() -> None:
+    """The crisis lines, shown at the top of every page."""
+    st.info(crisis_markdown(), icon=":material/call:")
+
+
+def data_notices(loaded: LoadedDirectory) -> None:
+    """Say when the directory is sample data, unreadable, or has rows held back for checking."""
+    if loaded.error:
+        st.error(
+            f"The directory file could not be read, so nothing can be shown or saved until it is fixed. "
+            f"A peer leader can run `python -m directory validate` to see why. Details: {loaded.error}"
+        )
+    if loaded.is_sample:
+        st.caption("Sample data: every entry shown here is fictional, for trying the app out.")
+    if loaded.problems:
+        rows = len({p.row_number for p in loaded.problems})
+        st.caption(
+            f"{rows} entries need a peer leader's attention and are not shown. "
+            "Peer leaders: run `python -m directory validate` to list them."
+        )

@@ -1,0 +1,122 @@
+"""Result cards and the detail view. User text is always escaped before Markdown sees it."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Mapping
+
+import streamlit as st
+
+from directory import taxonomy as tx
+from directory.present import (
+    category_label,
+    directions_url,
+    distance_label,
+    event_summary,
+    full_address,
+    is_stale,
+    labels,
+    support_types_of,
+)
+from directory.schema import phone_link, split_list
+from directory.text import escape_markdown as md
+
+
+def _link(text: str, url: str) -> str:
+    safe_url = url.replace(" ", "%20").replace("(", "%28").replace(")", "%29")
+    return f"[{md(text)}]({safe_url})"
+
+
+def support_badges_html(row: Mapping[str, str]) -> str:
+    """Badges for the row's support types: symbol, label and a colour-blind-safe colour together."""
+    # Built only from taxonomy constants, never from user text, so the HTML is safe to render.
+    badges = [
+        f'<span class="support-badge" style="border:2px solid {t.colour};border-radius:0.6rem;'
+        f'padding:0.05rem 0.5rem;margin:0 0.3rem 0.2rem 0;display:inline-block;font-size:0.85rem">'
+        f'<span style="color:{t.colour};font-weight:700" aria-hidden="true">{html.escape(t.symbol)}</span> '
+        f"{html.escape(t.label)}</span>"
+        for t in support_types_of(row)
+    ]
+    return "".join(badges)
+
+
+def _verified_text(row: Mapping[str, str]) -> str:
+    verified = row.get("last_verified", "")
+    if not verified:
+        return "Not yet verified by a peer leader"
+    note = " (over a year ago, so call ahead)" if is_stale(verified) else ""
+    return f"Last verified {verified}{note}"
+
+
+def _contact_lines(row: Mapping[str, str]) -> list[str]:
+    lines = []
+    address = full_address(row)
+    if address:
+        directions = directions_url(row)
+        line = md(address) + (f" · {_link('Directions', directions)}" if directions else "")
+        lines.append(line)
+    if row.get("phone"):
+        lines.append(f"Call {_link(row['phone'], phone_link(row['phone']))}")
+    if row.get("website"):
+        lines.append(_link("Website", row["website"]))
+    return lines
+
+
+def result_card(row: Mapping[str, str], distance: float | None, on_open: Callable[[str], None]) -> None:
+    """A compact card for one search result, with a button to open its detail view."""
+    with st.container(border=True):
+        st.markdown(f"**{md(row['name'])}**  \n{md(category_label(row['category']))}")
+        st.markdown(support_badges_html(row), unsafe_allow_html=True)
+        away = distance_label(distance)
+        lines = ([f"**{away}** away"] if away else []) + _contact_lines(row)
+        st.markdown("  \n".join(lines))
+        st.caption(_verified_text(row))
+        st.button("Details", key=f"open-{row['id']}", on_click=on_open, args=(row["id"],))
+
+
+def _facts(row: Mapping[str, str]) -> list[tuple[str, str]]:
+    facts = [
+        ("Organization", row.get("organization", "")),
+        ("Attendance", tx.label_of(tx.ATTENDANCE, row.get("attendance", "")) if row.get("attendance") else ""),
+        ("When", event_summary(row)),
+        ("Hours", row.get("hours", "") or row.get("hours_text", "")),
+        ("Cost", ", ".join(labels(tx.COSTS, row.get("cost", "")))),
+        ("Welcomes", ", ".join(labels(tx.POPULATIONS, row.get("populations", "")))),
+        ("Languages", ", ".join(split_list(row.get("languages", "")))),
+        ("Accessibility", ", ".join(labels(tx.ACCESSIBILITY, row.get("accessibility", "")))),
+        ("Medication for OUD welcome", {"yes": "Yes", "no": "No"}.get(row.get("moud_welcome", ""), "")),
+        ("Peer-run", {"yes": "Yes", "no": "No"}.get(row.get("peer_run", ""), "")),
+        ("Stages", ", ".join(labels(tx.STAGES, row.get("stages", "")))),
+        ("Recovery dimensions", ", ".join(labels(tx.RECOVERY_DIMENSIONS, row.get("dimensions", "")))),
+        ("Where", row.get("location_name", "")),
+        ("E-mail", row.get("email", "")),
+    ]
+    return [(name, value) for name, value in facts if value]
+
+
+def detail_view(row: Mapping[str, str], distance: float | None) -> None:
+    """Everything the directory holds about one resource that helps someone reach it."""
+    st.subheader(row["name"], anchor=False)  # st.subheader shows text as-is, never as Markdown
+    st.markdown(md(category_label(row["category"])))
+    if row.get("status") != "active":
+        st.warning(f"This entry is {tx.label_of(tx.STATUSES, row.get('status', '')).lower()} and may not be open.")
+    st.markdown(support_badges_html(row), unsafe_allow_html=True)
+    for t in support_types_of(row):
+        st.caption(f"{t.label}: {t.explanation}")
+    if row.get("description"):
+        st.markdown(md(row["description"]))
+    away = distance_label(distance)
+    lines = ([f"**{away}** away"] if away else []) + _contact_lines(row)
+    if row.get("conference_url"):
+        lines.append(_link("Join online", row["conference_url"]))
+    if row.get("conference_phone"):
+        lines.append(f"Join by phone {_link(row['conference_phone'], phone_link(row['conference_phone']))}")
+    st.markdown("  \n".join(lines))
+    facts = _facts(row)
+    if facts:
+        st.markdown("  \n".join(f"**{name}:** {md(value)}" for name, value in facts))
+    verified = _verified_text(row)
+    if row.get("verified_by") and row.get("last_verified"):
+        verified += f" by {md(row['verified_by'])}"
+    st.caption(verified)
+    st.caption("Peers share lived experience; they do not diagnose or give clinical advice.")

@@ -1,0 +1,166 @@
+"""The shared search filters: defined once, kept in the URL, and surviving moves between pages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from directory import taxonomy as tx
+from directory.geo import Place, PlaceNotFound, resolve_place
+from directory.search import Query
+
+RADIUS_CHOICES: tuple[int, ...] = (1, 2, 5, 10, 25, 50)
+DEFAULT_RADIUS = 10
+DETAIL_PARAM = "id"
+
+
+@dataclass(frozen=True)
+class FilterSpec:
+    """One filter: its session-state key, URL parameter, and kind ('text', 'radius', 'flag' or 'terms')."""
+
+    key: str
+    param: str
+    kind: str
+    label: str
+    terms: tuple[tx.Term, ...] = ()
+
+
+FILTERS: tuple[FilterSpec, ...] = (
+    FilterSpec("f_text", "q", "text", "What are you looking for?"),
+    FilterSpec("f_near", "near", "text", "Near (ZIP or City, ST)"),
+    FilterSpec("f_radius", "radius", "radius", "Within"),
+    FilterSpec("f_types", "type", "terms", "Kind of support", tx.SUPPORT_TYPES),
+    FilterSpec("f_cats", "cat", "terms", "Category", tx.CATEGORIES),
+    FilterSpec("f_dims", "dim", "terms", "Recovery dimension", tx.RECOVERY_DIMENSIONS),
+    FilterSpec("f_stages", "stage", "terms", "Stage", tx.STAGES),
+    FilterSpec("f_pops", "pop", "terms", "Who it welcomes", tx.POPULATIONS),
+    FilterSpec("f_att", "att", "terms", "Attendance", tx.ATTENDANCE),
+    FilterSpec("f_free", "free", "flag", "Free of cost"),
+    FilterSpec("f_moud", "moud", "flag", "Medication for OUD welcome"),
+    FilterSpec("f_peer", "peer", "flag", "Peer-run"),
+)
+_SPEC = {spec.key: spec for spec in FILTERS}
+_DEFAULTS = {"text": "", "radius": DEFAULT_RADIUS, "flag": False, "terms": []}
+
+
+def _from_url(spec: FilterSpec) -> object:
+    params = st.query_params
+    if spec.kind == "terms":
+        known = tx.keys(spec.terms)
+        return [value for value in params.get_all(spec.param) if value in known]
+    raw = params.get(spec.param, "")
+    if spec.kind == "flag":
+        return raw in ("1", "yes", "true")
+    if spec.kind == "radius":
+        return int(raw) if raw.isdigit() and int(raw) in RADIUS_CHOICES else DEFAULT_RADIUS
+    return raw[:200]
+
+
+def start_filters() -> None:
+    """Once per session, fill the filters from the URL; on every run, keep them alive across pages."""
+    if not st.session_state.get("_filters_started"):
+        for spec in FILTERS:
+            st.session_state[spec.key] = _from_url(spec)
+        st.session_state["_filters_started"] = True
+    for spec in FILTERS:
+        # Re-assigning keeps a widget's value when a page that does not draw it runs.
+        st.session_state[spec.key] = st.session_state.get(spec.key, _DEFAULTS[spec.kind])
+
+
+def sync_url() -> None:
+    """Write the current filters (and an open detail view) into the URL so it can be bookmarked."""
+    wanted: dict[str, str | list[str]] = {}
+    for spec in FILTERS:
+        value = st.session_state.get(spec.key)
+        if value == _DEFAULTS[spec.kind] or value in ("", None, []):
+            continue
+        if spec.kind == "flag":
+            wanted[spec.param] = "1"
+        elif spec.kind == "terms":
+            wanted[spec.param] = list(value)
+        else:
+            wanted[spec.param] = str(value).strip()
+    detail = st.query_params.get(DETAIL_PARAM)
+    if detail:
+        wanted[DETAIL_PARAM] = detail
+    current = {key: st.query_params.get_all(key) for key in st.query_params}
+    normalised = {key: value if isinstance(value, list) else [value] for key, value in wanted.items()}
+    if current != normalised:
+        st.query_params.from_dict(wanted)
+
+
+def _terms_select(spec: FilterSpec, *, help_text: str | None = None) -> None:
+    labels = {term.key: term.label for term in spec.terms}
+    st.multiselect(spec.label, list(labels), format_func=labels.__getitem__, key=spec.key, help=help_text)
+
+
+def search_controls() -> None:
+    """The search box, the place box and the radius, drawn in the page body (thumb-reachable on phones)."""
+    st.text_input(_SPEC["f_text"].label, key="f_text", placeholder="e.g. volleyball, housing, coaching",
+                  max_chars=200)
+    near, radius = st.columns([3, 2])
+    near.text_input(_SPEC["f_near"].label, key="f_near", placeholder="e.g. 19104 or Media, PA", max_chars=60)
+    radius.selectbox(_SPEC["f_radius"].label, RADIUS_CHOICES, key="f_radius", format_func=lambda m: f"{m} miles")
+
+
+def filter_panel() -> None:
+    """Every other filter, in the sidebar."""
+    with st.sidebar:
+        st.subheader("Filters")
+        support_help = "\n".join(f"- **{t.label}**: {t.explanation}" for t in tx.SUPPORT_TYPES)
+        _terms_select(_SPEC["f_types"], help_text=support_help)
+        for key in ("f_cats", "f_dims", "f_stages", "f_pops", "f_att"):
+            _terms_select(_SPEC[key])
+        for key in ("f_free", "f_moud", "f_peer"):
+            st.checkbox(_SPEC[key].label, key=key)
+        st.button("Clear filters", on_click=clear_filters, use_container_width=True)
+
+
+def clear_filters() -> None:
+    """Reset every filter to its default."""
+    for spec in FILTERS:
+        value = _DEFAULTS[spec.kind]
+        st.session_state[spec.key] = list(value) if isinstance(value, list) else value
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _resolve(text: str) -> Place:
+    return resolve_place(text)
+
+
+def current_query(*, limit: int | None = None) -> tuple[Query, Place | None, str]:
+    """The query the filters describe, the place it is near, and a message when the place is unknown."""
+    state = st.session_state
+    place, problem = None, ""
+    near_text = str(state.get("f_near", "")).strip()
+    if near_text:
+        try:
+            place = _resolve(near_text)
+        except PlaceNotFound as error:
+            problem = str(error)
+    query = Query(
+        text=str(state.get("f_text", "")),
+        support_types=tuple(state.get("f_types", [])),
+        categories=tuple(state.get("f_cats", [])),
+        dimensions=tuple(state.get("f_dims", [])),
+        stages=tuple(state.get("f_stages", [])),
+        populations=tuple(state.get("f_pops", [])),
+        attendance=tuple(state.get("f_att", [])),
+        free_only=bool(state.get("f_free")),
+        moud_welcome=bool(state.get("f_moud")),
+        peer_run=bool(state.get("f_peer")),
+        near=(place.lat, place.lon) if place else None,
+        radius_miles=float(state.get("f_radius", DEFAULT_RADIUS)) if place else None,
+        limit=limit,
+    )
+    return query, place, problem
+
+
+def active_filter_labels() -> list[str]:
+    """Readable names of the filters in use other than text and place, for empty-result advice."""
+    names = []
+    for spec in FILTERS:
+        if spec.kind in ("terms", "flag") and st.session_state.get(spec.key):
+            names.append(spec.label)
+    return names

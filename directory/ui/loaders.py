@@ -1,0 +1,40 @@
+"""Cached loading of the directory, invalidated whenever the resources file changes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import streamlit as st
+
+from directory import config
+from directory.search import SearchIndex, build_index
+from directory.store import RowProblem, Store, StoreReadError
+
+
+@dataclass(frozen=True)
+class LoadedDirectory:
+    """What the pages read: the search index, load problems, and any error reading the file."""
+
+    index: SearchIndex | None
+    problems: list[RowProblem] = field(default_factory=list)
+    error: str = ""
+    is_sample: bool = False
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _load(folder: str, signature: tuple[int, int, int]) -> LoadedDirectory:
+    # The signature is part of the cache key: any writer's atomic replace changes it,
+    # so every session sees a write at once. The result is shared and never mutated.
+    store = Store(Path(folder))
+    try:
+        loaded = store.load()
+    except StoreReadError as error:
+        return LoadedDirectory(None, error=str(error))
+    return LoadedDirectory(build_index(loaded.frame), loaded.problems, is_sample=config.is_sample_data(store.data_dir))
+
+
+def load_directory() -> LoadedDirectory:
+    """The current directory of the configured data folder."""
+    store = Store(config.data_dir())
+    return _load(str(store.data_dir), store.signature())

@@ -1,0 +1,78 @@
+"""Find support: search, filter, sort by distance, and open a shareable detail view."""
+
+import streamlit as st
+
+from directory import taxonomy as tx
+from directory.search import search
+from directory.ui import filters
+from directory.ui.banners import crisis_markdown, data_notices
+from directory.ui.cards import detail_view, result_card
+from directory.ui.loaders import load_directory
+
+PAGE_SIZE = 25
+
+
+def open_detail(resource_id: str) -> None:
+    st.query_params[filters.DETAIL_PARAM] = resource_id
+
+
+def close_detail() -> None:
+    st.query_params.pop(filters.DETAIL_PARAM, None)
+
+
+st.title("Find peer recovery support")
+loaded = load_directory()
+data_notices(loaded)
+filters.search_controls()
+filters.filter_panel()
+query, place, place_problem = filters.current_query()
+filters.sync_url()
+if place_problem:
+    st.warning(place_problem)
+if loaded.index is None:
+    st.stop()
+
+results = loaded.index.frame.iloc[0:0] if place_problem else search(loaded.index, query)
+
+detail_id = st.query_params.get(filters.DETAIL_PARAM)
+if detail_id:
+    st.button("← Back to results", on_click=close_detail)
+    match = loaded.index.frame[loaded.index.frame["id"] == detail_id]
+    if match.empty:
+        st.warning("That entry is no longer listed. It may have been retired or its link mistyped.")
+    else:
+        distance = results.loc[results["id"] == detail_id, "distance_miles"]
+        detail_view(match.iloc[0].to_dict(), float(distance.iloc[0]) if len(distance) else None)
+    st.stop()
+
+if place:
+    st.caption(f"{len(results)} results within {query.radius_miles:g} miles of {place.label}, nearest first.")
+else:
+    st.caption(f"{len(results)} results.")
+
+if results.empty and not place_problem:
+    tips = ["check the spelling or use fewer words"] if query.text else []
+    tips += ["widen the distance"] if place else []
+    tips += [f"drop a filter ({', '.join(filters.active_filter_labels())})"] if filters.active_filter_labels() else []
+    st.info("Nothing matches yet. Try to " + ", or ".join(tips or ["search for something else"]) + ".")
+    st.markdown(crisis_markdown())
+
+if st.session_state.get("find_query") != query:
+    st.session_state.update(find_query=query, find_shown=PAGE_SIZE)
+shown = st.session_state["find_shown"]
+for _, row in results.head(shown).iterrows():
+    result_card(row.to_dict(), row["distance_miles"], open_detail)
+if len(results) > shown:
+    st.button("Show more", on_click=lambda: st.session_state.update(find_shown=shown + PAGE_SIZE))
+
+with st.expander("About peer recovery support"):
+    st.markdown(
+        "Peer recovery support is offered by people with lived experience of addiction and recovery. "
+        "It is not clinical treatment, and it can come before, during or after treatment, or without it. "
+        "Peers offer four kinds of support:"
+    )
+    st.markdown("\n".join(f"- **{t.symbol} {t.label}**: {t.explanation}" for t in tx.SUPPORT_TYPES))
+    st.markdown(
+        "Peers share what helped them; they do not diagnose or give clinical advice. "
+        "This directory does not keep or log what you search for."
+    )

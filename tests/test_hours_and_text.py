@@ -1,0 +1,62 @@
+"""Weekly hours text, and cleaning and escaping of user text."""
+
+from __future__ import annotations
+
+import pytest
+
+from directory.hours import HoursError, format_hours, parse_hours
+from directory.text import clean_text, escape_markdown
+
+
+@pytest.mark.parametrize(
+    ("text", "week"),
+    [
+        ("Mon-Fri 09:00-17:00", {d: [(540, 1020)] for d in range(5)}),
+        ("Sat closed; Sun 10:00-12:00, 13:00-15:00", {5: [], 6: [(600, 720), (780, 900)]}),
+        ("Fri 20:00-02:00", {4: [(1200, 120)]}),
+        ("Sat-Mon 08:00-24:00", {5: [(480, 1440)], 6: [(480, 1440)], 0: [(480, 1440)]}),
+    ],
+)
+def test_hours_are_parsed_into_minutes_per_weekday(text: str, week: dict) -> None:
+    """Day runs, several ranges, closed days and hours past midnight are all read."""
+    assert parse_hours(text) == week
+
+
+def test_hours_round_trip_to_canonical_text() -> None:
+    """Formatting joins equal days into runs, and reads back the same."""
+    text = "mon 9:00-17:00; tue 9:00-17:00; wed 09:00-17:00; sat closed"
+    assert format_hours(parse_hours(text)) == "Mon-Wed 09:00-17:00; Sat closed"
+    assert parse_hours(format_hours(parse_hours(text))) == parse_hours(text)
+
+
+@pytest.mark.parametrize("text", ["Mon 9-5", "Funday 09:00-10:00", "Mon 25:00-26:00", "Mon closed; Mon closed"])
+def test_unreadable_hours_are_refused(text: str) -> None:
+    """Hours that cannot be read unambiguously raise HoursError."""
+    with pytest.raises(HoursError):
+        parse_hours(text)
+
+
+def test_clean_text_strips_controls_and_bidi_overrides() -> None:
+    """Control characters and text-direction tricks are removed; single-line fields lose line breaks."""
+    assert clean_text("evil\u202egnp.exe\x07") == "evilgnp.exe"
+    assert clean_text("a\r\nb") == "a b"
+    assert clean_text("a\r\nb", multiline=True) == "a\nb"
+
+
+@pytest.mark.parametrize(
+    "payload",
+    ["<img src=x onerror=alert(1)>", "`${alert(1)}`", "</script>", "[click](javascript:alert(1))",
+     ":red[alarm] :smile: $x^2$", "# heading", "**bold** _it_"],
+)
+def test_escaped_markdown_has_no_active_syntax(payload: str) -> None:
+    """After escaping, every Markdown-special character is preceded by a backslash."""
+    escaped = escape_markdown(payload)
+    specials = set("\\`*_{}[]()#+-.!|<>~$:&=\"'^")
+    i = 0
+    while i < len(escaped):
+        if escaped[i] == "\\":
+            assert escaped[i + 1] in specials
+            i += 2
+            continue
+        assert escaped[i] not in specials, f"unescaped {escaped[i]!r} in {escaped!r}"
+        i += 1
