@@ -101,13 +101,15 @@ def build_index(frame: pd.DataFrame) -> SearchIndex:
     """Prepare a frame of valid resources for searching."""
     frame = frame.reset_index(drop=True)
     bits = {column: _bits(terms) for column, terms in _SET_COLUMNS.items()}
-    text = frame[list(_TEXT_COLUMNS)].agg(" ".join, axis=1).str.lower() if len(frame) else pd.Series([], dtype=str)
+    text = frame[_TEXT_COLUMNS[0]].astype(str)
+    for column in _TEXT_COLUMNS[1:]:
+        text = text + " " + frame[column].astype(str)
     return SearchIndex(
         frame=frame,
         lat=_coordinates(frame["latitude"]),
         lon=_coordinates(frame["longitude"]),
         masks={column: _mask_column(frame[column], bits[column]) for column in _SET_COLUMNS},
-        text=text.to_numpy(dtype=object),
+        text=text.str.lower().to_numpy(dtype=object),
         name=frame["name"].str.lower().to_numpy(dtype=object),
         active=(frame["status"] == "active").to_numpy(),
         moud=(frame["moud_welcome"] == "yes").to_numpy(),

@@ -16,7 +16,7 @@ import tempfile
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -34,7 +34,7 @@ _MANAGED = ("id", "row_version", "created_at", "created_by", "updated_at", "upda
 
 def utc_now() -> str:
     """The current UTC time as an ISO 8601 timestamp with a Z suffix."""
-    return datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 @dataclass(frozen=True)
@@ -118,7 +118,8 @@ def validate_frame(frame: pd.DataFrame) -> LoadResult:
         for name, message in result.errors.items():
             problems.append(RowProblem(row_number, resource_id, name, message))
         if resource_id and resource_id in seen:
-            problems.append(RowProblem(row_number, resource_id, "id", f"duplicate id, first used on row {seen[resource_id]}"))
+            first = seen[resource_id]
+            problems.append(RowProblem(row_number, resource_id, "id", f"duplicate id, first used on row {first}"))
             continue
         if resource_id:
             seen[resource_id] = row_number
@@ -300,7 +301,7 @@ class Store:
         if not self.snapshots_kept or not self.path.exists():
             return
         self.snapshot_dir.mkdir(exist_ok=True)
-        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
         target = self.snapshot_dir / f"resources-{stamp}.csv"
         partial = target.with_suffix(".partial")
         shutil.copyfile(self.path, partial)

@@ -1,0 +1,157 @@
+"""Real-browser fixtures: the app on a free port with a temporary data folder, driven by Debian's Chromium."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from directory.config import DEFAULT_DATA_DIR
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path(os.environ.get("DIRECTORY_TEST_CHROMIUM", "/usr/bin/chromium"))
+ARTIFACTS = ROOT / "test-artifacts"
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
+# Flags that keep Chromium from calling home on a closed network.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "/e2e/" in str(item.path):
+            item.add_marker(pytest.mark.browser)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_until_healthy(url: str, process: subprocess.Popen, timeout: float = 90) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the app exited with code {process.returncode}")
+        try:
+            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.2)  # polling the health endpoint, not waiting a fixed time
+    raise TimeoutError(f"the app did not answer at {url} within {timeout} s")
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> Path:
+    """The system Chromium; missing is a skip on a developer machine and a failure in CI."""
+    if not CHROMIUM.exists():
+        reason = f"browser tests need Debian's chromium at {CHROMIUM} (apt-get install chromium)"
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    return CHROMIUM
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path: Path):
+    """One headless Chromium for the whole session."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(chromium_path), headless=True, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app running on a free port against a temporary copy of the sample directory."""
+    data = tmp_path_factory.mktemp("e2e-data")
+    for name in ("resources.csv", ".sample"):
+        shutil.copy(DEFAULT_DATA_DIR / name, data / name)
+    port = _free_port()
+    env = {**os.environ, "DIRECTORY_DATA_DIR": str(data)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_healthy(url, process)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+class Requests:
+    """Every host the page asked for, and which requests were blocked."""
+
+    def __init__(self) -> None:
+        self.hosts: set[str] = set()
+        self.blocked: list[str] = []
+
+
+@pytest.fixture
+def requests_seen() -> Requests:
+    return Requests()
+
+
+def _guard(requests_seen: Requests):
+    def handle(route) -> None:
+        url = route.request.url
+        host = urlsplit(url).hostname or ""
+        requests_seen.hosts.add(host)
+        if host in LOCAL_HOSTS or url.startswith(("data:", "blob:")):
+            route.continue_()
+        else:
+            requests_seen.blocked.append(url)
+            route.abort()
+    return handle
+
+
+@pytest.fixture
+def page(browser, requests_seen: Requests, request: pytest.FixtureRequest):
+    """A desktop page with every non-localhost request blocked and recorded."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.route("**/*", _guard(requests_seen))
+    tab = context.new_page()
+    yield tab
+    ARTIFACTS.mkdir(exist_ok=True)
+    tab.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+    context.close()
+
+
+@pytest.fixture
+def phone_page(browser, requests_seen: Requests, request: pytest.FixtureRequest):
+    """A 390×844 phone-sized page with the same network guard."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
+                                  device_scale_factor=2)
+    context.route("**/*", _guard(requests_seen))
+    tab = context.new_page()
+    yield tab
+    ARTIFACTS.mkdir(exist_ok=True)
+    tab.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"))
+    context.close()
+
+
+def wait_for_app(page, timeout: float = 60_000) -> None:
+    """Wait until the script has finished running and the app is connected: no fixed sleeps."""
+    page.wait_for_selector('[data-testid="stApp"][data-test-connection-state="CONNECTED"]', timeout=timeout)
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=timeout)

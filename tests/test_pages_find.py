@@ -1,0 +1,169 @@
+"""The Find page, run through Streamlit's AppTest against a temporary copy of the sample."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from directory.store import Store
+from tests.factories import make_record
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+_DISTANCE = re.compile(r"^\*\*(\d+(?:\.\d)?) mi\*\* away", re.MULTILINE)
+
+
+def _app(**params: str | list[str]) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def _card_names(at: AppTest) -> list[str]:
+    return [m.value.split("  \n")[0].strip("*") for m in at.markdown if m.value.startswith("**") and "  \n" in m.value
+            and not m.value.startswith("**Organization")]
+
+
+def _distances(at: AppTest) -> list[float]:
+    return [float(x) for m in at.markdown for x in _DISTANCE.findall(m.value)]
+
+
+def _text(at: AppTest) -> str:
+    parts = [e.value for group in (at.markdown, at.caption, at.info, at.warning, at.error, at.subheader)
+             for e in group]
+    return "\n".join(str(p) for p in parts)
+
+
+def test_find_page_lists_sample_results_with_the_crisis_banner(sample_dir: Path) -> None:
+    """With no filters the page lists results, labels the sample, and shows the crisis lines."""
+    at = _app()
+    assert not at.exception
+    assert "988" in at.info[0].value and "1-800-662-4357" in at.info[0].value
+    assert "Sample data" in _text(at)
+    assert len(_card_names(at)) == 25
+    assert sum(1 for b in at.button if b.key and b.key.startswith("open-")) == 25
+
+
+def test_text_and_filters_change_the_results(sample_dir: Path) -> None:
+    """Typing a word or choosing a support type narrows the list."""
+    at = _app()
+    everything = at.caption[[c.value.endswith("results.") for c in at.caption].index(True)].value
+    at.text_input(key="f_text").set_value("volleyball").run()
+    narrowed = next(c.value for c in at.caption if c.value.endswith("results."))
+    assert 0 < int(narrowed.split()[0]) < int(everything.split()[0])
+    assert len(_card_names(at)) == int(narrowed.split()[0])
+
+    at.text_input(key="f_text").set_value("").run()
+    at.multiselect(key="f_cats").set_value(["child_care"]).run()
+    assert _card_names(at)
+    assert all("Child care" in m.value for m in at.markdown if m.value.startswith("**") and "  \n" in m.value
+               and not m.value.startswith("**Organization"))
+    assert at.query_params["cat"] == ["child_care"]
+
+
+def test_a_zip_sorts_results_by_distance(sample_dir: Path) -> None:
+    """A ZIP in the near box lists results nearest first, within the chosen radius."""
+    at = _app()
+    at.text_input(key="f_near").set_value("19104").run()
+    distances = _distances(at)
+    assert distances and distances == sorted(distances)
+    assert max(distances) <= 10
+    assert any("nearest first" in c.value and "19104" in c.value for c in at.caption)
+    assert at.query_params["near"] == ["19104"]
+
+
+def test_an_unknown_place_gets_a_clear_message(sample_dir: Path) -> None:
+    """A place the gazetteer does not know is explained, never a traceback."""
+    at = _app(near="xxxxx")
+    assert not at.exception
+    assert "We couldn't find 'xxxxx' — try a 5-digit ZIP or City, ST" in [w.value for w in at.warning]
+
+
+def test_id_in_the_url_opens_the_detail_view(sample_dir: Path) -> None:
+    """?id=... shows that resource's detail, and Back returns to the list."""
+    row = Store(sample_dir).load().frame.iloc[3]
+    at = _app(id=row["id"])
+    assert not at.exception
+    assert at.subheader[0].value == row["name"]
+    assert any("verified" in c.value for c in at.caption)
+    at.button[0].click().run()
+    assert "id" not in at.query_params
+    assert len(_card_names(at)) == 25
+
+
+def test_details_button_opens_the_detail_and_sets_the_url(sample_dir: Path) -> None:
+    """Pressing Details on a card opens the detail view at a shareable URL."""
+    at = _app(q="volleyball")
+    first = next(b for b in at.button if b.key and b.key.startswith("open-"))
+    first.click().run()
+    resource_id = first.key.removeprefix("open-")
+    assert at.query_params["id"] == [resource_id]
+    assert at.query_params["q"] == ["volleyball"]
+    assert at.subheader[0].value == Store(sample_dir).get(resource_id)["name"]
+
+
+def test_unknown_id_says_it_is_no_longer_listed(sample_dir: Path) -> None:
+    """A stale shared link explains itself."""
+    at = _app(id="no-such-entry")
+    assert "no longer listed" in at.warning[0].value
+
+
+def test_filters_are_read_from_the_url(sample_dir: Path) -> None:
+    """A bookmarked search restores its filters; unknown values are ignored."""
+    at = _app(type=["instrumental", "bogus"], free="1", near="Camden, NJ", radius="5")
+    assert at.multiselect(key="f_types").value == ["instrumental"]
+    assert at.checkbox(key="f_free").value is True
+    assert at.selectbox(key="f_radius").value == 5
+    assert all(d <= 5 for d in _distances(at))
+
+
+def test_empty_results_suggest_what_to_try_and_show_crisis_lines(sample_dir: Path) -> None:
+    """No matches: the page says what to change and repeats the crisis lines."""
+    at = _app(q="zzzz nothing matches", near="19104", cat="child_care")
+    advice = next(i.value for i in at.info if "Nothing matches" in i.value)
+    assert "spelling" in advice and "widen the distance" in advice and "Category" in advice
+    assert any("988" in m.value for m in at.markdown)
+
+
+def test_script_in_a_name_is_shown_as_text(sample_dir: Path) -> None:
+    """User text with HTML or Markdown is escaped, never rendered as markup."""
+    payload = "<img src=x onerror=alert(1)> `${alert(1)}` </script> [x](javascript:alert(1))"
+    Store(sample_dir).add(make_record(name=payload, description="**bold?** <b>no</b>"), by="test")
+    at = _app(q="onerror")
+    card = next(m.value for m in at.markdown if "onerror" in m.value)
+    assert "<img" not in card and "\\<img" in card
+    assert "\\[x\\]\\(javascript\\:alert\\(1\\)\\)" in card
+    assert all(not m.allow_html or "onerror" not in m.value for m in at.markdown)
+
+
+def test_a_write_by_another_process_shows_on_the_next_run(sample_dir: Path) -> None:
+    """The cached directory is refreshed as soon as the file changes."""
+    at = _app(q="pickleball")
+    assert not _card_names(at)
+    Store(sample_dir).add(make_record(name="Sunday Sober Pickleball"), by="test")
+    at.run()
+    assert _card_names(at) == ["Sunday Sober Pickleball"]
+
+
+def test_an_unreadable_file_shows_an_error_not_a_traceback(sample_dir: Path) -> None:
+    """A malformed CSV is reported on the page and nothing crashes."""
+    (sample_dir / "resources.csv").write_bytes(b"id,name\n\xff\xfe\n")
+    at = _app()
+    assert not at.exception
+    assert "could not be read" in at.error[0].value
+
+
+def test_about_section_explains_the_four_kinds_of_support(sample_dir: Path) -> None:
+    """The About text names the four kinds of support and says peers do not diagnose."""
+    text = _text(_app())
+    for word in ("Emotional", "Informational", "Instrumental", "Affiliational", "do not diagnose"):
+        assert word in text
+
+
+@pytest.mark.parametrize("word", ["addict", "abuser"])
+def test_page_text_uses_person_first_language(sample_dir: Path, word: str) -> None:
+    """The page never labels people by their substance use."""
+    assert word not in _text(_app()).lower()
