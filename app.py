@@ -1,12 +1,16 @@
 """Entry point: page setup, the crisis banner, shared filter state, and the navigation."""
 
+from pathlib import Path
+
 import streamlit as st
 
 from directory.routes import GROUPS, ROUTES
 from directory.ui.banners import crisis_banner
 from directory.ui.filters import start_filters
 
-st.set_page_config(page_title="Peer Recovery Support Directory", page_icon=":material/diversity_3:")
+# A local icon: the default and Material icons would be fetched from a third-party host.
+FAVICON = Path(__file__).parent / "static" / "favicon.png"
+st.set_page_config(page_title="Peer Recovery Support Directory", page_icon=str(FAVICON))
 
 pages: dict[str, list] = {group: [] for group in GROUPS}
 for route in ROUTES:

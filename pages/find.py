@@ -36,7 +36,7 @@ results = loaded.index.frame.iloc[0:0] if place_problem else search(loaded.index
 
 detail_id = st.query_params.get(filters.DETAIL_PARAM)
 if detail_id:
-    st.button("← Back to results", on_click=close_detail)
+    st.button("← Back to results", on_click=close_detail, key="back")
     match = loaded.index.frame[loaded.index.frame["id"] == detail_id]
     if match.empty:
         st.warning("That entry is no longer listed. It may have been retired or its link mistyped.")

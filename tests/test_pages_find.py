@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from directory.store import Store
@@ -61,7 +60,7 @@ def test_text_and_filters_change_the_results(sample_dir: Path) -> None:
     assert _card_names(at)
     assert all("Child care" in m.value for m in at.markdown if m.value.startswith("**") and "  \n" in m.value
                and not m.value.startswith("**Organization"))
-    assert at.query_params["cat"] == ["child_care"]
+    assert at.query_params["cat"] == "child_care"
 
 
 def test_a_zip_sorts_results_by_distance(sample_dir: Path) -> None:
@@ -72,7 +71,7 @@ def test_a_zip_sorts_results_by_distance(sample_dir: Path) -> None:
     assert distances and distances == sorted(distances)
     assert max(distances) <= 10
     assert any("nearest first" in c.value and "19104" in c.value for c in at.caption)
-    assert at.query_params["near"] == ["19104"]
+    assert at.query_params["near"] == "19104"
 
 
 def test_an_unknown_place_gets_a_clear_message(sample_dir: Path) -> None:
@@ -89,7 +88,7 @@ def test_id_in_the_url_opens_the_detail_view(sample_dir: Path) -> None:
     assert not at.exception
     assert at.subheader[0].value == row["name"]
     assert any("verified" in c.value for c in at.caption)
-    at.button[0].click().run()
+    at.button(key="back").click().run()
     assert "id" not in at.query_params
     assert len(_card_names(at)) == 25
 
@@ -100,8 +99,8 @@ def test_details_button_opens_the_detail_and_sets_the_url(sample_dir: Path) -> N
     first = next(b for b in at.button if b.key and b.key.startswith("open-"))
     first.click().run()
     resource_id = first.key.removeprefix("open-")
-    assert at.query_params["id"] == [resource_id]
-    assert at.query_params["q"] == ["volleyball"]
+    assert at.query_params["id"] == resource_id
+    assert at.query_params["q"] == "volleyball"
     assert at.subheader[0].value == Store(sample_dir).get(resource_id)["name"]
 
 
@@ -134,7 +133,7 @@ def test_script_in_a_name_is_shown_as_text(sample_dir: Path) -> None:
     Store(sample_dir).add(make_record(name=payload, description="**bold?** <b>no</b>"), by="test")
     at = _app(q="onerror")
     card = next(m.value for m in at.markdown if "onerror" in m.value)
-    assert "<img" not in card and "\\<img" in card
+    assert "\\<img" in card and not re.search(r"(?<!\\)[<>`]", card)
     assert "\\[x\\]\\(javascript\\:alert\\(1\\)\\)" in card
     assert all(not m.allow_html or "onerror" not in m.value for m in at.markdown)
 
@@ -163,7 +162,6 @@ def test_about_section_explains_the_four_kinds_of_support(sample_dir: Path) -> N
         assert word in text
 
 
-@pytest.mark.parametrize("word", ["addict", "abuser"])
-def test_page_text_uses_person_first_language(sample_dir: Path, word: str) -> None:
+def test_page_text_uses_person_first_language(sample_dir: Path) -> None:
     """The page never labels people by their substance use."""
-    assert word not in _text(_app()).lower()
+    assert not re.search(r"\b(addicts?|abusers?|junkies)\b", _text(_app()).lower())

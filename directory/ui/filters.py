@@ -105,16 +105,16 @@ def search_controls() -> None:
 
 
 def filter_panel() -> None:
-    """Every other filter, in the sidebar."""
-    with st.sidebar:
-        st.subheader("Filters")
+    """Every other filter, folded under the search box so it is one tap away on a phone."""
+    in_use = len(active_filter_labels())
+    with st.expander(f"More filters ({in_use} on)" if in_use else "More filters", key="filters_panel"):
         support_help = "\n".join(f"- **{t.label}**: {t.explanation}" for t in tx.SUPPORT_TYPES)
         _terms_select(_SPEC["f_types"], help_text=support_help)
         for key in ("f_cats", "f_dims", "f_stages", "f_pops", "f_att"):
             _terms_select(_SPEC[key])
         for key in ("f_free", "f_moud", "f_peer"):
             st.checkbox(_SPEC[key].label, key=key)
-        st.button("Clear filters", on_click=clear_filters, use_container_width=True)
+        st.button("Clear filters", on_click=clear_filters)
 
 
 def clear_filters() -> None:

@@ -134,6 +134,7 @@ def page(browser, requests_seen: Requests, request: pytest.FixtureRequest):
     tab = context.new_page()
     yield tab
     ARTIFACTS.mkdir(exist_ok=True)
+    wait_for_app(tab)
     tab.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
     context.close()
 
@@ -147,6 +148,7 @@ def phone_page(browser, requests_seen: Requests, request: pytest.FixtureRequest)
     tab = context.new_page()
     yield tab
     ARTIFACTS.mkdir(exist_ok=True)
+    wait_for_app(tab)
     tab.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"))
     context.close()
 
@@ -155,3 +157,5 @@ def wait_for_app(page, timeout: float = 60_000) -> None:
     """Wait until the script has finished running and the app is connected: no fixed sleeps."""
     page.wait_for_selector('[data-testid="stApp"][data-test-connection-state="CONNECTED"]', timeout=timeout)
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=timeout)
+    # Widgets are drawn by lazily loaded chunks; wait until those have arrived too.
+    page.wait_for_load_state("networkidle", timeout=timeout)

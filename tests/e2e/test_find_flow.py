@@ -24,7 +24,7 @@ def test_search_by_zip_lists_results_nearest_first(page, app_url, requests_seen)
     assert len(distances) >= 5
     assert distances == sorted(distances)
     assert "near=19104" in page.url
-    assert requests_seen.blocked == []
+    assert requests_seen.blocked == [], requests_seen.blocked
     assert requests_seen.hosts <= LOCAL_HOSTS
 
 
