@@ -126,24 +126,8 @@ def _guard(requests_seen: Requests):
     return handle
 
 
-@pytest.fixture
-def page(browser, requests_seen: Requests, request: pytest.FixtureRequest):
-    """A desktop page with every non-localhost request blocked and recorded."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.route("**/*", _guard(requests_seen))
-    tab = context.new_page()
-    yield tab
-    ARTIFACTS.mkdir(exist_ok=True)
-    wait_for_app(tab)
-    tab.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
-    context.close()
-
-
-@pytest.fixture
-def phone_page(browser, requests_seen: Requests, request: pytest.FixtureRequest):
-    """A 390×844 phone-sized page with the same network guard."""
-    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
-                                  device_scale_factor=2)
+def _tab(browser, requests_seen: Requests, request: pytest.FixtureRequest, **context_options):
+    context = browser.new_context(**context_options)
     context.route("**/*", _guard(requests_seen))
     tab = context.new_page()
     yield tab
@@ -151,6 +135,19 @@ def phone_page(browser, requests_seen: Requests, request: pytest.FixtureRequest)
     wait_for_app(tab)
     tab.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"))
     context.close()
+
+
+@pytest.fixture
+def page(browser, requests_seen: Requests, request: pytest.FixtureRequest):
+    """A desktop page with every non-localhost request blocked and recorded; a screenshot is kept."""
+    yield from _tab(browser, requests_seen, request, viewport={"width": 1280, "height": 900})
+
+
+@pytest.fixture
+def phone_page(browser, requests_seen: Requests, request: pytest.FixtureRequest):
+    """A 390×844 phone-sized page with the same network guard."""
+    yield from _tab(browser, requests_seen, request, viewport={"width": 390, "height": 844}, is_mobile=True,
+                    has_touch=True, device_scale_factor=2)
 
 
 def wait_for_app(page, timeout: float = 60_000) -> None:
