@@ -33,6 +33,11 @@ SETTINGS: tuple[Setting, ...] = (
         "",
         "User agent sent to Nominatim; required when DIRECTORY_GEOCODER is 'nominatim'.",
     ),
+    Setting(
+        "DIRECTORY_MAP_TILES",
+        "osm",
+        "'osm' draws OpenStreetMap tiles (with attribution); 'none' draws no tiles, for fully offline use.",
+    ),
     Setting("DIRECTORY_SNAPSHOTS_KEPT", "20", "How many earlier versions of resources.csv the store keeps."),
     Setting("DIRECTORY_SAMPLE_DATA", "auto", "'auto' labels the shipped sample as sample data; 'no' hides the label."),
 )

@@ -21,6 +21,7 @@ class Route:
 
 ROUTES: tuple[Route, ...] = (
     Route("pages/find.py", "Find support", "", "Find support", ":material/search:"),
+    Route("pages/map.py", "Map", "map", "Find support", ":material/map:"),
 )
 
 

@@ -3,11 +3,13 @@
 import streamlit as st
 
 from directory import taxonomy as tx
-from directory.search import search
 from directory.ui import filters
 from directory.ui.banners import crisis_markdown, data_notices
 from directory.ui.cards import detail_view, result_card
 from directory.ui.loaders import load_directory
+from directory.ui.shell import ensure_app_shell
+
+ensure_app_shell()
 
 PAGE_SIZE = 25
 
@@ -23,16 +25,10 @@ def close_detail() -> None:
 st.title("Find peer recovery support")
 loaded = load_directory()
 data_notices(loaded)
-filters.search_controls()
-filters.filter_panel()
-query, place, place_problem = filters.current_query()
-filters.sync_url()
-if place_problem:
-    st.warning(place_problem)
 if loaded.index is None:
     st.stop()
-
-results = loaded.index.frame.iloc[0:0] if place_problem else search(loaded.index, query)
+outcome = filters.search_with_filters(loaded.index)
+query, place, results = outcome.query, outcome.place, outcome.results
 
 detail_id = st.query_params.get(filters.DETAIL_PARAM)
 if detail_id:
@@ -50,7 +46,7 @@ if place:
 else:
     st.caption(f"{len(results)} results.")
 
-if results.empty and not place_problem:
+if results.empty and not outcome.problem:
     tips = ["check the spelling or use fewer words"] if query.text else []
     tips += ["widen the distance"] if place else []
     tips += [f"drop a filter ({', '.join(filters.active_filter_labels())})"] if filters.active_filter_labels() else []

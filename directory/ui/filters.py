@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import pandas as pd
 import streamlit as st
 
 from directory import taxonomy as tx
 from directory.geo import Place, PlaceNotFound, resolve_place
-from directory.search import Query
+from directory.search import Query, SearchIndex, search
 
 RADIUS_CHOICES: tuple[int, ...] = (1, 2, 5, 10, 25, 50)
 DEFAULT_RADIUS = 10
@@ -164,3 +165,25 @@ def active_filter_labels() -> list[str]:
         if spec.kind in ("terms", "flag") and st.session_state.get(spec.key):
             names.append(spec.label)
     return names
+
+
+@dataclass(frozen=True)
+class SearchOutcome:
+    """What a page shows: the query, its place, a message for an unknown place, and the matches."""
+
+    query: Query
+    place: Place | None
+    problem: str
+    results: pd.DataFrame
+
+
+def search_with_filters(index: SearchIndex, *, limit: int | None = None) -> SearchOutcome:
+    """Draw the shared filters, keep them in the URL, and search; an unknown place is shown as a warning."""
+    search_controls()
+    filter_panel()
+    query, place, problem = current_query(limit=limit)
+    sync_url()
+    if problem:
+        st.warning(problem)
+    results = index.frame.iloc[0:0].assign(distance_miles=[]) if problem else search(index, query)
+    return SearchOutcome(query, place, problem, results)

@@ -1,0 +1,252 @@
+"""Folium maps built from self-hosted assets, with resource data sent as arrays.
+
+Leaflet and Leaflet.markercluster are served by the app from static/vendor/ (see
+tools/fetch_map_assets.py), never from a CDN. Markers are created in the browser
+from column arrays by one callback, so 50,000 resources cost one JSON blob rather
+than 50,000 Python objects. Every user-supplied string is escaped by map_text()
+before it reaches the page.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+
+import folium
+import numpy as np
+import pandas as pd
+from branca.element import MacroElement
+from folium.elements import JSCSSMixin
+from folium.template import Template
+
+from directory import taxonomy as tx
+from directory.config import setting
+from directory.routes import detail_link
+from directory.schema import split_list
+
+STATIC_URL = "/app/static/vendor"
+LEAFLET_JS = [("leaflet", f"{STATIC_URL}/leaflet/leaflet.js")]
+LEAFLET_CSS = [("leaflet_css", f"{STATIC_URL}/leaflet/leaflet.css")]
+CLUSTER_JS = [("markercluster_js", f"{STATIC_URL}/leaflet.markercluster/leaflet.markercluster.js")]
+CLUSTER_CSS = [
+    ("markercluster_css", f"{STATIC_URL}/leaflet.markercluster/MarkerCluster.css"),
+    ("markercluster_default_css", f"{STATIC_URL}/leaflet.markercluster/MarkerCluster.Default.css"),
+]
+TILE_LAYERS: dict[str, tuple[str, str] | None] = {
+    "osm": (
+        "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
+    ),
+    "none": None,
+}
+REGION_CENTRE = (39.9526, -75.1652)
+METRES_PER_MILE = 1609.344
+
+# Characters that stay dangerous after HTML escaping when text lands inside a
+# JavaScript template literal (folium's own tooltips) or a JS string.
+_TEMPLATE_LITERAL = str.maketrans({"`": "&#96;", "$": "&#36;", "\\": "&#92;", "{": "&#123;", "}": "&#125;"})
+
+
+def map_text(value: str) -> str:
+    """Escape text for HTML and for JavaScript template literals: <>&\"' plus backticks, ${ and backslashes."""
+    return html.escape(str(value), quote=True).translate(_TEMPLATE_LITERAL)
+
+
+def tile_layer_name() -> str:
+    """The configured tile layer: 'osm' (default) or 'none' for fully offline use."""
+    choice = setting("DIRECTORY_MAP_TILES").lower()
+    if choice not in TILE_LAYERS:
+        raise ValueError(f"DIRECTORY_MAP_TILES must be one of {', '.join(TILE_LAYERS)}, not '{choice}'")
+    return choice
+
+
+def tile_host() -> str | None:
+    """The host the configured tile layer loads from, or None when offline."""
+    layer = TILE_LAYERS[tile_layer_name()]
+    return layer[0].split("/")[2] if layer else None
+
+
+def base_map(centre: tuple[float, float] = REGION_CENTRE, zoom: int = 10) -> folium.Map:
+    """An empty map that loads Leaflet from the app itself and the configured tiles (or none)."""
+    fmap = folium.Map(location=list(centre), zoom_start=zoom, tiles=None, control_scale=True)
+    # Instance lists: folium's add_js_link would mutate the class-wide CDN lists.
+    fmap.default_js = list(LEAFLET_JS)
+    fmap.default_css = list(LEAFLET_CSS)
+    layer = TILE_LAYERS[tile_layer_name()]
+    if layer:
+        folium.TileLayer(tiles=layer[0], attr=layer[1], max_zoom=19, name="OpenStreetMap").add_to(fmap)
+    return fmap
+
+
+def _marker_style() -> str:
+    types = json.dumps([[t.colour, map_text(t.symbol), map_text(t.label)] for t in tx.SUPPORT_TYPES])
+    return types
+
+
+class ResourceLayer(JSCSSMixin, MacroElement):
+    """Clustered resource markers made in the browser from column arrays, with lazy popups and tooltips."""
+
+    _template = Template(
+        """
+        {% macro header(this, kwargs) %}
+        <style>
+          .resource-marker { border-radius: 50%; border: 2px solid #fff; color: #fff; font: bold 15px/24px
+            sans-serif; text-align: center; box-shadow: 0 0 0 1px #333; }
+          .resource-popup a { font-weight: bold; }
+        </style>
+        {% endmacro %}
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = (function () {
+            var d = {{ this.data }};
+            var types = {{ this.types }};
+            var categories = {{ this.categories }};
+            var cluster = L.markerClusterGroup({chunkedLoading: true, showCoverageOnHover: false,
+                                                maxClusterRadius: 50});
+            function typeList(mask) {
+                var names = [];
+                for (var k = 0; k < types.length; k++) { if (mask & (1 << k)) { names.push(types[k][2]); } }
+                return names.join(", ");
+            }
+            var markers = new Array(d.lat.length);
+            for (var i = 0; i < d.lat.length; i++) {
+                var t = types[d.t[i]];
+                var icon = L.divIcon({className: "", iconSize: [28, 28], iconAnchor: [14, 14],
+                    html: '<div class="resource-marker" role="img" aria-label="' + t[2] + '" style="background:'
+                          + t[0] + ';width:24px;height:24px">' + t[1] + '</div>'});
+                markers[i] = L.marker([d.lat[i], d.lon[i]], {icon: icon, keyboard: true, idx: i,
+                                                             title: ""});
+            }
+            cluster.addLayers(markers);
+            cluster.on("mouseover click", function (e) {
+                var m = e.layer, i = m.options.idx;
+                if (!m.getTooltip()) { m.bindTooltip(d.n[i]); }
+                if (e.type === "click" && !m.getPopup()) {
+                    var phone = d.p[i] ? "<br>" + d.p[i] : "";
+                    m.bindPopup('<div class="resource-popup"><strong>' + d.n[i] + '</strong><br>'
+                        + categories[d.c[i]] + '<br>' + typeList(d.m[i]) + phone
+                        + '<br><a href="{{ this.detail_base }}' + encodeURIComponent(d.i[i])
+                        + '" target="_top">Open details</a></div>').openPopup();
+                }
+                if (e.type === "mouseover") { m.openTooltip(); }
+            });
+            cluster.addTo({{ this._parent.get_name() }});
+            return cluster;
+        })();
+        {% endmacro %}
+        """
+    )
+    default_js = CLUSTER_JS
+    default_css = CLUSTER_CSS
+
+    def __init__(self, frame: pd.DataFrame, detail_base: str = detail_link("")):
+        super().__init__()
+        self._name = "ResourceLayer"
+        self.detail_base = detail_base
+        self.types = _marker_style()
+        self.categories = json.dumps([map_text(c.label) for c in tx.CATEGORIES])
+        self.data = _script_json(marker_columns(frame))
+        self.count = len(frame)
+
+
+def _script_json(value: object) -> str:
+    # JSON inside a <script>: also hide "<", ">" and "&" so no text can close the script tag.
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def marker_columns(frame: pd.DataFrame) -> dict[str, list]:
+    """The per-marker arrays the browser needs, for rows that have coordinates; text already escaped."""
+    placed = frame[(frame["latitude"] != "") & (frame["longitude"] != "")]
+    type_keys = tx.keys(tx.SUPPORT_TYPES)
+    category_index = {key: i for i, key in enumerate(tx.keys(tx.CATEGORIES))}
+    masks, primary = [], []
+    for cell in placed["support_types"]:
+        chosen = [type_keys.index(k) for k in split_list(cell) if k in type_keys]
+        masks.append(sum(1 << k for k in chosen))
+        primary.append(min(chosen) if chosen else 0)
+    return {
+        "lat": np.round(placed["latitude"].astype(float).to_numpy(), 5).tolist(),
+        "lon": np.round(placed["longitude"].astype(float).to_numpy(), 5).tolist(),
+        "t": primary,
+        "m": masks,
+        "c": [category_index.get(c, 0) for c in placed["category"]],
+        "n": [map_text(name) for name in placed["name"]],
+        "p": [map_text(phone) for phone in placed["phone"]],
+        "i": placed["id"].tolist(),
+    }
+
+
+class Legend(MacroElement):
+    """A legend of support types: colour, symbol and name together, built from taxonomy constants only."""
+
+    _template = Template(
+        """
+        {% macro html(this, kwargs) %}
+        <div class="map-legend" style="position:absolute;bottom:24px;left:10px;z-index:1000;background:#fff;
+             padding:6px 8px;border-radius:6px;box-shadow:0 0 0 1px #999;font:13px/1.5 sans-serif">
+          <strong>Kind of support</strong><br>
+          {% for colour, symbol, label in this.entries %}
+          <span style="display:inline-block;width:18px;height:18px;border-radius:50%;background:{{ colour }};
+                color:#fff;text-align:center;font-weight:bold;line-height:18px" aria-hidden="true">{{ symbol }}</span>
+          {{ label }}<br>
+          {% endfor %}
+        </div>
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self):
+        super().__init__()
+        self._name = "Legend"
+        self.entries = [(t.colour, map_text(t.symbol), map_text(t.label)) for t in tx.SUPPORT_TYPES]
+
+
+def _bounds(frame: pd.DataFrame) -> list[list[float]] | None:
+    placed = frame[(frame["latitude"] != "") & (frame["longitude"] != "")]
+    if placed.empty:
+        return None
+    lats, lons = placed["latitude"].astype(float), placed["longitude"].astype(float)
+    return [[float(lats.min()), float(lons.min())], [float(lats.max()), float(lons.max())]]
+
+
+def results_map(frame: pd.DataFrame, *, near: tuple[float, float] | None = None,
+                radius_miles: float | None = None, detail_base: str = detail_link("")) -> folium.Map:
+    """A map of search results: clustered markers, a legend, the search radius, fitted to what is shown."""
+    fmap = base_map(near or REGION_CENTRE)
+    ResourceLayer(frame, detail_base).add_to(fmap)
+    Legend().add_to(fmap)
+    bounds = _bounds(frame)
+    if near is not None and radius_miles:
+        folium.Circle(location=list(near), radius=radius_miles * METRES_PER_MILE, color="#0072B2", weight=2,
+                      fill=False, dash_array="6 6").add_to(fmap)
+        folium.CircleMarker(location=list(near), radius=5, color="#000", fill=True, fill_opacity=1).add_to(fmap)
+        spread = radius_miles / 69.0
+        circle = [[near[0] - spread, near[1] - spread * 1.3], [near[0] + spread, near[1] + spread * 1.3]]
+        bounds = circle if bounds is None else [
+            [min(bounds[0][0], circle[0][0]), min(bounds[0][1], circle[0][1])],
+            [max(bounds[1][0], circle[1][0]), max(bounds[1][1], circle[1][1])],
+        ]
+    if bounds is not None:
+        fmap.fit_bounds(bounds, padding=(20, 20), max_zoom=15)
+    return fmap
+
+
+def picker_map(centre: tuple[float, float] = REGION_CENTRE, chosen: tuple[float, float] | None = None,
+               zoom: int = 12) -> folium.Map:
+    """A map for placing an entry by hand: click anywhere; the chosen point is marked."""
+    fmap = base_map(chosen or centre, zoom)
+    if chosen is not None:
+        folium.CircleMarker(location=list(chosen), radius=8, color="#D55E00", fill=True,
+                            fill_opacity=0.9).add_to(fmap)
+    return fmap
+
+
+def resources_at(frame: pd.DataFrame, lat: float, lon: float, name: str | None = None) -> pd.DataFrame:
+    """Rows placed at a clicked marker's coordinates (as rounded for the map), narrowed by name if given."""
+    lats = np.round(pd.to_numeric(frame["latitude"], errors="coerce").to_numpy(), 5)
+    lons = np.round(pd.to_numeric(frame["longitude"], errors="coerce").to_numpy(), 5)
+    here = frame[(np.abs(lats - lat) < 1e-6) & (np.abs(lons - lon) < 1e-6)]
+    if name and len(here) > 1:
+        named = here[here["name"] == name]
+        return named if len(named) else here
+    return here

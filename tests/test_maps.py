@@ -1,0 +1,151 @@
+"""Map building, checked on folium's rendered HTML without a browser."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pandas as pd
+import pytest
+
+from bench.synthetic import synthetic_frame
+from directory.config import PROJECT_ROOT
+from directory.maps import (
+    CLUSTER_CSS,
+    CLUSTER_JS,
+    LEAFLET_CSS,
+    LEAFLET_JS,
+    map_text,
+    marker_columns,
+    picker_map,
+    resources_at,
+    results_map,
+    tile_host,
+)
+from directory.schema import COLUMNS, validate_record
+from tests.factories import make_record
+
+PAYLOADS = ("<img src=x onerror=alert(1)>", "`${alert(1)}`", "</script><script>alert(1)</script>",
+            "\\`; alert(1); //", "\"' onmouseover=alert(1)")
+CDN_HOSTS = ("cdn.jsdelivr.net", "cdnjs.cloudflare.com", "code.jquery.com", "unpkg.com", "bootstrapcdn",
+             "d3js.org", "fonts.googleapis", "fonts.gstatic")
+
+
+def _frame(*records: dict[str, str]) -> pd.DataFrame:
+    rows = []
+    for n, record in enumerate(records):
+        result = validate_record({**make_record(), "id": f"m-{n}", "status": "active", "row_version": "1", **record})
+        assert result.ok, result.errors
+        rows.append(result.values)
+    return pd.DataFrame(rows, columns=list(COLUMNS)).assign(distance_miles=float("nan"))
+
+
+def _html(fmap) -> str:
+    return fmap.get_root().render()
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_map_text_leaves_nothing_active_for_html_or_template_literals(payload: str) -> None:
+    """After escaping, no <, >, quotes, backticks, ${ or backslashes remain."""
+    escaped = map_text(payload)
+    assert not re.search(r"[<>\"'`\\]|\$\{", escaped)
+
+
+def test_user_text_reaches_the_page_only_escaped() -> None:
+    """Names and phones with script payloads appear only in escaped form in the rendered map."""
+    frame = _frame(*({"name": payload} for payload in PAYLOADS))
+    html = _html(results_map(frame))
+    for payload in PAYLOADS:
+        assert payload not in html
+    assert "onerror=alert(1)" in html  # present as inert text ...
+    assert "<img src=x" not in html  # ... never as markup
+    assert html.count("</script>") == html.count("<script")
+
+
+def test_assets_are_self_hosted_and_no_cdn_is_named() -> None:
+    """Leaflet and markercluster load from /app/static/vendor, which exists on disk; no CDN appears."""
+    html = _html(results_map(_frame({})))
+    for _, url in LEAFLET_JS + LEAFLET_CSS + CLUSTER_JS + CLUSTER_CSS:
+        assert url in html
+        assert (PROJECT_ROOT / "static" / url.removeprefix("/app/static/")).is_file()
+    assert not any(host in html for host in CDN_HOSTS)
+    assert (PROJECT_ROOT / "static/vendor/leaflet/LICENSE").is_file()
+    assert (PROJECT_ROOT / "static/vendor/leaflet.markercluster/MIT-LICENCE.txt").is_file()
+
+
+def test_markers_travel_as_arrays_not_objects() -> None:
+    """Resources become column arrays in one blob; there is no per-resource folium Marker."""
+    frame = synthetic_frame(2000)
+    html = _html(results_map(frame))
+    assert html.count("L.marker(") == 1
+    assert "L.markerClusterGroup" in html
+    columns = marker_columns(frame)
+    assert len(columns["lat"]) == len(columns["i"]) == 2000
+
+
+def test_marker_columns_skip_unplaced_rows_and_keep_every_support_type() -> None:
+    """Rows without coordinates are left off; the mask keeps all types, the icon the first."""
+    frame = _frame({"support_types": "instrumental;emotional"},
+                   {"latitude": "", "longitude": "", "geocode_quality": ""})
+    columns = marker_columns(frame)
+    assert columns["i"] == ["m-0"]
+    assert columns["m"] == [0b0101]
+    assert columns["t"] == [0]
+
+
+def test_tiles_are_configurable(monkeypatch: pytest.MonkeyPatch) -> None:
+    """OpenStreetMap with attribution by default; 'none' draws no tile layer at all."""
+    monkeypatch.delenv("DIRECTORY_MAP_TILES", raising=False)
+    html = _html(results_map(_frame({})))
+    assert "tile.openstreetmap.org" in html and "OpenStreetMap" in html
+    assert tile_host() == "tile.openstreetmap.org"
+    monkeypatch.setenv("DIRECTORY_MAP_TILES", "none")
+    html = _html(results_map(_frame({})))
+    assert "openstreetmap.org/{z}" not in html and "L.tileLayer" not in html
+    assert tile_host() is None
+    monkeypatch.setenv("DIRECTORY_MAP_TILES", "google")
+    with pytest.raises(ValueError, match="DIRECTORY_MAP_TILES"):
+        results_map(_frame({}))
+
+
+def test_near_search_draws_the_radius_and_fits_it() -> None:
+    """A place and radius add a circle of that many metres and the view fits around it."""
+    html = _html(results_map(_frame({}), near=(39.95, -75.16), radius_miles=5))
+    assert "L.circle(" in html
+    assert '"radius": 8046.72' in html
+    bounds = json.loads(re.search(r"fitBounds\(\s*(\[\[.*?\]\])", html, re.S).group(1))
+    assert bounds[0][0] < 39.95 - 0.07 and bounds[1][0] > 39.95 + 0.07
+
+
+def test_map_fits_the_visible_results() -> None:
+    """Without a place, the view fits the markers' extent."""
+    frame = _frame({"latitude": "39.9", "longitude": "-75.3"}, {"latitude": "40.1", "longitude": "-75.0"})
+    html = _html(results_map(frame))
+    bounds = json.loads(re.search(r"fitBounds\(\s*(\[\[.*?\]\])", html, re.S).group(1))
+    assert bounds == [[39.9, -75.3], [40.1, -75.0]]
+
+
+def test_legend_pairs_each_colour_with_a_symbol_and_name() -> None:
+    """The legend lists the four kinds of support with symbol and label, not colour alone."""
+    html = _html(results_map(_frame({})))
+    legend = html[html.index("map-legend"):]
+    for label in ("Emotional", "Informational", "Instrumental", "Affiliational"):
+        assert label in legend
+
+
+def test_clicked_coordinates_map_back_to_resources() -> None:
+    """A marker click's coordinates find its resource; same-place entries are narrowed by name."""
+    frame = _frame({"name": "Alpha", "latitude": "39.951231", "longitude": "-75.161234"},
+                   {"name": "Beta", "latitude": "39.951231", "longitude": "-75.161234"},
+                   {"name": "Gamma", "latitude": "40.0", "longitude": "-75.0"})
+    assert list(resources_at(frame, 40.0, -75.0)["name"]) == ["Gamma"]
+    assert list(resources_at(frame, 39.95123, -75.16123)["name"]) == ["Alpha", "Beta"]
+    assert list(resources_at(frame, 39.95123, -75.16123, "Beta")["name"]) == ["Beta"]
+    assert resources_at(frame, 10.0, 10.0).empty
+
+
+def test_picker_map_marks_the_chosen_point() -> None:
+    """The location picker loads local assets and marks a chosen point."""
+    html = _html(picker_map(chosen=(39.9, -75.2)))
+    assert "L.circleMarker(" in html and "[39.9, -75.2]" in html
+    assert not any(host in html for host in CDN_HOSTS)

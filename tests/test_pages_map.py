@@ -1,0 +1,87 @@
+"""The Map page through AppTest: the map's arguments, shared filters, and escaping."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from directory.store import Store
+from tests.factories import make_record
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+
+
+def _map_app(**params: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.switch_page("pages/map.py")
+    for key, value in params.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def _map_args(at: AppTest) -> dict:
+    components = at.get("component_instance")
+    assert len(components) == 1
+    assert components[0].proto.component_name == "streamlit_folium.st_folium"
+    return json.loads(components[0].proto.json_args)
+
+
+def test_map_uses_local_assets_and_only_reports_marker_clicks(sample_dir: Path) -> None:
+    """Leaflet comes from /app/static; only clicks are returned, so panning never re-runs the app."""
+    at = _map_app()
+    assert not at.exception
+    args = _map_args(at)
+    assert all(link.startswith("/app/static/vendor/") for link in args["js_links"] + args["css_links"])
+    assert args["returned_objects"] == ["last_object_clicked", "last_object_clicked_tooltip"]
+    assert "L.markerClusterGroup" in args["script"]
+    assert "988" in at.info[0].value, "the crisis banner is on the map page too"
+
+
+def test_near_search_on_the_map_draws_a_radius(sample_dir: Path) -> None:
+    """A ZIP and radius from the URL draw the circle and say how many results are inside."""
+    at = _map_app(near="19104", radius="5")
+    args = _map_args(at)
+    assert "L.circle(" in args["script"]
+    assert any("within 5 miles of 19104" in c.value for c in at.caption)
+
+
+def test_unknown_place_on_the_map_gets_the_message(sample_dir: Path) -> None:
+    """The map page explains an unknown place like the Find page does."""
+    at = _map_app(near="xxxxx")
+    assert not at.exception
+    assert "We couldn't find 'xxxxx' — try a 5-digit ZIP or City, ST" in [w.value for w in at.warning]
+
+
+def test_filters_survive_moving_between_find_and_map(sample_dir: Path) -> None:
+    """Words, place and support types chosen on Find are still set on Map, and back again."""
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.text_input(key="f_text").set_value("sober").run()
+    at.text_input(key="f_near").set_value("Camden, NJ").run()
+    at.multiselect(key="f_types").set_value(["affiliational"]).run()
+    at.switch_page("pages/map.py").run()
+    assert at.text_input(key="f_text").value == "sober"
+    assert at.text_input(key="f_near").value == "Camden, NJ"
+    assert at.multiselect(key="f_types").value == ["affiliational"]
+    assert any("within 10 miles of Camden, NJ" in c.value for c in at.caption)
+    at.switch_page("pages/find.py").run()
+    assert at.text_input(key="f_text").value == "sober"
+    assert at.multiselect(key="f_types").value == ["affiliational"]
+
+
+def test_script_in_a_name_reaches_the_map_escaped(sample_dir: Path) -> None:
+    """A payload saved as a name appears in the map script only in escaped form."""
+    payload = "<img src=x onerror=alert(1)> `${alert(1)}` </script>"
+    Store(sample_dir).add(make_record(name=payload), by="test")
+    script = _map_args(_map_app(q="onerror"))["script"]
+    assert "onerror=alert(1)" in script
+    assert payload not in script and "<img" not in script and "${alert" not in script
+
+
+def test_entries_without_a_location_are_counted(sample_dir: Path) -> None:
+    """Results that cannot be placed are named in the caption rather than silently missing."""
+    Store(sample_dir).add(make_record(name="Online Peer Circle", latitude="", longitude="", geocode_quality=""),
+                          by="test")
+    at = _map_app(q="online peer circle")
+    assert any("1 without a location" in c.value for c in at.caption)
