@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from bench.synthetic import synthetic_frame
+from directory import taxonomy as tx
 from directory.config import PROJECT_ROOT
 from directory.maps import (
     CLUSTER_CSS,
@@ -80,7 +81,7 @@ def test_markers_travel_as_arrays_not_objects() -> None:
     assert html.count("L.marker(") == 1
     assert "L.markerClusterGroup" in html
     columns = marker_columns(frame)
-    assert len(columns["lat"]) == len(columns["i"]) == 2000
+    assert len(columns["la"]) == len(columns["lo"]) == len(columns["i"]) == 2000
 
 
 def test_marker_columns_skip_unplaced_rows_and_keep_every_support_type() -> None:
@@ -89,8 +90,9 @@ def test_marker_columns_skip_unplaced_rows_and_keep_every_support_type() -> None
                    {"latitude": "", "longitude": "", "geocode_quality": ""})
     columns = marker_columns(frame)
     assert columns["i"] == ["m-0"]
-    assert columns["m"] == [0b0101]
-    assert columns["t"] == [0]
+    assert columns["k"] == [tx.keys(tx.CATEGORIES).index("sober_social") * 16 + 0b0101]
+    assert (columns["b"][0] + columns["la"][0]) / 100_000 == pytest.approx(39.9597)
+    assert columns["p"] == ["(215) 555-0100"]
 
 
 def test_tiles_are_configurable(monkeypatch: pytest.MonkeyPatch) -> None:
