@@ -75,18 +75,13 @@ def browser(chromium_path: Path):
         launched.close()
 
 
-@pytest.fixture(scope="module")
-def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The app running on a free port against a temporary copy of the sample directory."""
-    data = tmp_path_factory.mktemp("e2e-data")
-    for name in ("resources.csv", ".sample"):
-        shutil.copy(DEFAULT_DATA_DIR / name, data / name)
+def _serve(script: str, data: Path) -> Iterator[str]:
     port = _free_port()
     env = {**os.environ, "DIRECTORY_DATA_DIR": str(data)}
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+        [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        cwd=ROOT, env={**env, "PYTHONPATH": str(ROOT)}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -98,6 +93,25 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+def _sample_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    data = tmp_path_factory.mktemp("e2e-data")
+    for name in ("resources.csv", ".sample"):
+        shutil.copy(DEFAULT_DATA_DIR / name, data / name)
+    return data
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app running on a free port against a temporary copy of the sample directory."""
+    yield from _serve("app.py", _sample_copy(tmp_path_factory))
+
+
+@pytest.fixture(scope="module")
+def picker_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A small app holding only the reusable location picker."""
+    yield from _serve("tests/e2e/apps/pick_location_app.py", _sample_copy(tmp_path_factory))
 
 
 class Requests:
