@@ -4,12 +4,9 @@ import streamlit as st
 
 from directory import taxonomy as tx
 from directory.ui import filters
-from directory.ui.banners import crisis_markdown, data_notices
+from directory.ui.banners import crisis_markdown
 from directory.ui.cards import detail_view, result_card
-from directory.ui.loaders import load_directory
-from directory.ui.shell import ensure_app_shell
-
-ensure_app_shell()
+from directory.ui.shell import start_directory_page
 
 PAGE_SIZE = 25
 
@@ -22,11 +19,7 @@ def close_detail() -> None:
     st.query_params.pop(filters.DETAIL_PARAM, None)
 
 
-st.title("Find peer recovery support")
-loaded = load_directory()
-data_notices(loaded)
-if loaded.index is None:
-    st.stop()
+loaded = start_directory_page("Find peer recovery support")
 outcome = filters.search_with_filters(loaded.index)
 query, place, results = outcome.query, outcome.place, outcome.results
 

@@ -4,19 +4,11 @@ import streamlit as st
 
 from directory.maps import results_map
 from directory.ui import filters
-from directory.ui.banners import data_notices
 from directory.ui.cards import detail_view
-from directory.ui.loaders import load_directory
 from directory.ui.map_view import show_results_map
-from directory.ui.shell import ensure_app_shell
+from directory.ui.shell import start_directory_page
 
-ensure_app_shell()
-
-st.title("Map of peer recovery support")
-loaded = load_directory()
-data_notices(loaded)
-if loaded.index is None:
-    st.stop()
+loaded = start_directory_page("Map of peer recovery support")
 outcome = filters.search_with_filters(loaded.index)
 results = outcome.results
 unplaced = int((results["latitude"] == "").sum())

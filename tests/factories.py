@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import pandas as pd
+
+from directory.schema import COLUMNS, validate_record
+
 
 def make_record(**overrides: str) -> dict[str, str]:
     """A small valid new record, with any field overridden."""
@@ -19,3 +23,14 @@ def make_record(**overrides: str) -> dict[str, str]:
     }
     record.update(overrides)
     return record
+
+
+def valid_frame(*records: dict[str, str], prefix: str = "t") -> pd.DataFrame:
+    """A frame of validated stored rows built from make_record() with overrides, ids prefix-0, prefix-1..."""
+    rows = []
+    for n, record in enumerate(records):
+        stored = {**make_record(), "id": f"{prefix}-{n}", "status": "active", "row_version": "1", **record}
+        result = validate_record(stored)
+        assert result.ok, result.errors
+        rows.append(result.values)
+    return pd.DataFrame(rows, columns=list(COLUMNS))

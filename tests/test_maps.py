@@ -23,8 +23,7 @@ from directory.maps import (
     results_map,
     tile_host,
 )
-from directory.schema import COLUMNS, validate_record
-from tests.factories import make_record
+from tests.factories import valid_frame
 
 PAYLOADS = ("<img src=x onerror=alert(1)>", "`${alert(1)}`", "</script><script>alert(1)</script>",
             "\\`; alert(1); //", "\"' onmouseover=alert(1)")
@@ -33,12 +32,7 @@ CDN_HOSTS = ("cdn.jsdelivr.net", "cdnjs.cloudflare.com", "code.jquery.com", "unp
 
 
 def _frame(*records: dict[str, str]) -> pd.DataFrame:
-    rows = []
-    for n, record in enumerate(records):
-        result = validate_record({**make_record(), "id": f"m-{n}", "status": "active", "row_version": "1", **record})
-        assert result.ok, result.errors
-        rows.append(result.values)
-    return pd.DataFrame(rows, columns=list(COLUMNS)).assign(distance_miles=float("nan"))
+    return valid_frame(*records, prefix="m").assign(distance_miles=float("nan"))
 
 
 def _html(fmap) -> str:

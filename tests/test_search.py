@@ -8,20 +8,15 @@ import pandas as pd
 import pytest
 
 from bench.synthetic import synthetic_frame
-from directory.schema import COLUMNS, split_list, validate_record
+from directory.schema import COLUMNS, split_list
 from directory.search import Query, build_index, search
-from tests.factories import make_record
+from tests.factories import valid_frame
 
 CENTER_CITY = (39.9526, -75.1652)
 
 
 def _frame(*records: dict[str, str]) -> pd.DataFrame:
-    rows = []
-    for n, record in enumerate(records):
-        result = validate_record({**make_record(), "id": f"t-{n}", "status": "active", "row_version": "1", **record})
-        assert result.ok, result.errors
-        rows.append(result.values)
-    return pd.DataFrame(rows, columns=list(COLUMNS))
+    return valid_frame(*records, prefix="t")
 
 
 @pytest.fixture

@@ -5,6 +5,9 @@ from __future__ import annotations
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
+from directory.ui.banners import data_notices
+from directory.ui.loaders import LoadedDirectory, load_directory
+
 
 def ensure_app_shell() -> None:
     """Re-run through app.py when Streamlit ran this page script on its own.
@@ -17,3 +20,14 @@ def ensure_app_shell() -> None:
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
         st.rerun()
+
+
+def start_directory_page(title: str) -> LoadedDirectory:
+    """Begin a page that shows the directory: title, data notices; stops the page if the file is unreadable."""
+    ensure_app_shell()
+    st.title(title)
+    loaded = load_directory()
+    data_notices(loaded)
+    if loaded.index is None:
+        st.stop()
+    return loaded

@@ -41,15 +41,17 @@ def _free_port() -> int:
 def _wait_until_healthy(url: str, process: subprocess.Popen, timeout: float = 90) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the app exited with code {process.returncode}")
         try:
             with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as response:
                 if response.status == 200:
                     return
         except OSError:
             pass
-        time.sleep(0.2)  # polling the health endpoint, not waiting a fixed time
+        try:  # waits for the process to exit, at most a moment, between polls of the health endpoint
+            process.wait(timeout=0.2)
+            raise RuntimeError(f"the app exited with code {process.returncode}")
+        except subprocess.TimeoutExpired:
+            continue
     raise TimeoutError(f"the app did not answer at {url} within {timeout} s")
 
 
