@@ -7,6 +7,7 @@ Results go to standard output; messages go to standard error.
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import math
 import sys
@@ -17,6 +18,7 @@ import pandas as pd
 
 from directory import config
 from directory import taxonomy as tx
+from directory.auth import Accounts
 from directory.geo import PlaceNotFound, resolve_place
 from directory.interop.csv_export import export_csv
 from directory.present import category_label, full_address
@@ -174,6 +176,35 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def _read_password(args: argparse.Namespace) -> str:
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    first = getpass.getpass("Password: ")
+    if first != getpass.getpass("Repeat the password: "):
+        raise UsageError("the two passwords differ")
+    return first
+
+
+def cmd_curator(args: argparse.Namespace) -> int:
+    """Manage peer-leader accounts: add, list, remove."""
+    accounts = Accounts(config.data_dir(args.data_dir))
+    try:
+        if args.action == "add":
+            role = "admin" if args.admin else "curator"
+            # Run on the server's own machine, so the operator is trusted (by=None).
+            accounts.add(args.name, _read_password(args), role, by=None)
+            print(f"added {role} '{args.name}'", file=sys.stderr)
+        elif args.action == "remove":
+            accounts.remove(args.name, by=None)
+            print(f"removed '{args.name}'", file=sys.stderr)
+        else:
+            for name, role in accounts.names():
+                print(f"{name}\t{role}")
+    except (ValueError, KeyError) as error:
+        raise UsageError(str(error).strip("'\"")) from None
+    return 0
+
+
 def cmd_columns(args: argparse.Namespace) -> int:
     """Print the CSV columns as a Markdown table (the README's table is made from this)."""
     print(columns_markdown())
@@ -228,6 +259,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("snapshot", help="a name listed by 'snapshots'")
     p.add_argument("--by", required=True, help="who is restoring, for the audit log")
     p.set_defaults(run=cmd_restore)
+
+    p = commands.add_parser("curator", help=cmd_curator.__doc__)
+    actions = p.add_subparsers(dest="action", required=True)
+    add = actions.add_parser("add", parents=[common], help="create an account (prompts for the password)")
+    add.add_argument("name")
+    add.add_argument("--admin", action="store_true", help="may also manage accounts")
+    add.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    actions.add_parser("list", parents=[common], help="list accounts and roles")
+    remove = actions.add_parser("remove", parents=[common], help="delete an account")
+    remove.add_argument("name")
+    p.set_defaults(run=cmd_curator)
 
     p = commands.add_parser("columns", parents=[common], help=cmd_columns.__doc__)
     p.set_defaults(run=cmd_columns)

@@ -1,0 +1,131 @@
+"""Curator accounts: hashing, roles, sign-in slow-down and lock-out, and the CLI."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from directory.auth import (
+    LOCK_AFTER,
+    Accounts,
+    AuthError,
+    Curator,
+    LockedOut,
+    SlowDown,
+    check_password,
+    hash_password,
+    require_role,
+)
+from directory.cli import main
+
+PASSWORD = "correct horse battery"
+
+
+class Clock:
+    """A clock the test moves by hand."""
+
+    def __init__(self) -> None:
+        self.now = 1_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def accounts(empty_dir: Path) -> Accounts:
+    found = Accounts(empty_dir, clock=Clock())
+    found.add("dana", PASSWORD, "admin", by=None)
+    found.add("lee", PASSWORD, "curator", by=Curator("dana", "admin"))
+    return found
+
+
+def test_passwords_are_stored_only_as_salted_scrypt_hashes(accounts: Accounts) -> None:
+    """The file holds no password, and two hashes of one password differ."""
+    text = accounts.path.read_text(encoding="utf-8")
+    assert PASSWORD not in text
+    stored = json.loads(text)["dana"]["hash"]
+    assert stored.startswith("scrypt$16384$8$1$")
+    assert hash_password(PASSWORD) != hash_password(PASSWORD)
+    assert check_password(PASSWORD, stored) and not check_password("wrong password!", stored)
+
+
+def test_sign_in_returns_the_curator_with_its_role(accounts: Accounts) -> None:
+    """The right password signs in; a wrong one or an unknown name does not, with one message for both."""
+    assert accounts.sign_in("dana", PASSWORD) == Curator("dana", "admin")
+    with pytest.raises(AuthError, match="do not match"):
+        accounts.sign_in("lee", "not the password")
+    with pytest.raises(AuthError, match="do not match"):
+        accounts.sign_in("nobody", PASSWORD)
+
+
+def test_repeated_failures_slow_down_then_lock_out(accounts: Accounts) -> None:
+    """After three failures attempts must wait; at six the account locks for a while, then opens again."""
+    clock = accounts._clock  # noqa: SLF001
+    for _ in range(3):
+        with pytest.raises(AuthError):
+            accounts.sign_in("lee", "wrong password")
+    with pytest.raises(SlowDown):
+        accounts.sign_in("lee", PASSWORD)
+    for _ in range(3, LOCK_AFTER):
+        clock.now += 120
+        with pytest.raises(AuthError):
+            accounts.sign_in("lee", "wrong password")
+    clock.now += 60
+    with pytest.raises(LockedOut) as caught:
+        accounts.sign_in("lee", PASSWORD)
+    assert "minutes" in str(caught.value)
+    clock.now += 15 * 60
+    assert accounts.sign_in("lee", PASSWORD).name == "lee"
+    assert accounts.sign_in("lee", PASSWORD).name == "lee", "success clears the count"
+
+
+def test_only_admins_manage_accounts(accounts: Accounts) -> None:
+    """A curator cannot add or remove accounts; an admin can."""
+    with pytest.raises(PermissionError):
+        accounts.add("sam", PASSWORD, by=Curator("lee", "curator"))
+    with pytest.raises(PermissionError):
+        accounts.remove("dana", by=Curator("lee", "curator"))
+    accounts.remove("lee", by=Curator("dana", "admin"))
+    assert accounts.names() == [("dana", "admin")]
+
+
+@pytest.mark.parametrize(
+    ("name", "password", "role", "message"),
+    [("bad name!", PASSWORD, "curator", "letters, digits"), ("sam", "short", "curator", "at least 10"),
+     ("sam", PASSWORD, "owner", "role must be"), ("dana", PASSWORD, "curator", "already an account")],
+)
+def test_bad_accounts_are_refused(accounts: Accounts, name: str, password: str, role: str, message: str) -> None:
+    """Names, passwords and roles are checked before anything is written."""
+    with pytest.raises(ValueError, match=message):
+        accounts.add(name, password, role, by=None)
+
+
+def test_require_role_guards_every_write(accounts: Accounts) -> None:
+    """No curator, a forged object, or too low a role is refused."""
+    with pytest.raises(PermissionError):
+        require_role(None)
+    with pytest.raises(PermissionError):
+        require_role(Curator("x", "visitor"))
+    with pytest.raises(PermissionError):
+        require_role(Curator("lee", "curator"), "admin")
+    assert require_role(Curator("dana", "admin"), "admin").name == "dana"
+
+
+def test_cli_adds_lists_and_removes_curators(empty_dir: Path, monkeypatch, capsys) -> None:
+    """`curator add --password-stdin`, `curator list` and `curator remove` manage the accounts file."""
+    monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
+    assert main(["curator", "add", "dana", "--admin", "--password-stdin", "--data-dir", str(empty_dir)]) == 0
+    monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
+    assert main(["curator", "add", "lee", "--password-stdin", "--data-dir", str(empty_dir)]) == 0
+    capsys.readouterr()
+    assert main(["curator", "list", "--data-dir", str(empty_dir)]) == 0
+    assert capsys.readouterr().out.splitlines() == ["dana\tadmin", "lee\tcurator"]
+    assert main(["curator", "remove", "lee", "--data-dir", str(empty_dir)]) == 0
+    assert main(["curator", "remove", "lee", "--data-dir", str(empty_dir)]) == 2
+    monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
+    assert main(["curator", "add", "sam", "--password-stdin", "--data-dir", str(empty_dir)]) == 2
+    assert "at least 10" in capsys.readouterr().err
+    assert Accounts(empty_dir).sign_in("dana", PASSWORD).is_admin
