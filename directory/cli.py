@@ -18,7 +18,7 @@ import pandas as pd
 
 from directory import config
 from directory import taxonomy as tx
-from directory.auth import Accounts
+from directory.auth import Accounts, Curator
 from directory.geo import PlaceNotFound, resolve_place
 from directory.interop.csv_export import export_csv
 from directory.present import category_label, full_address
@@ -169,7 +169,8 @@ def cmd_snapshots(args: argparse.Namespace) -> int:
 def cmd_restore(args: argparse.Namespace) -> int:
     """Make a kept snapshot the current resources.csv (the current one is snapshotted first)."""
     try:
-        _store(args).restore_snapshot(args.snapshot, by=args.by)
+        # The CLI runs on the server's own machine, so its operator acts as an admin.
+        _store(args).restore_snapshot(args.snapshot, by=Curator(args.by, "admin"))
     except FileNotFoundError as error:
         raise UsageError(str(error)) from None
     print(f"restored {args.snapshot}", file=sys.stderr)

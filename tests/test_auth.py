@@ -63,7 +63,7 @@ def test_sign_in_returns_the_curator_with_its_role(accounts: Accounts) -> None:
 
 def test_repeated_failures_slow_down_then_lock_out(accounts: Accounts) -> None:
     """After three failures attempts must wait; at six the account locks for a while, then opens again."""
-    clock = accounts._clock  # noqa: SLF001
+    clock = accounts._clock
     for _ in range(3):
         with pytest.raises(AuthError):
             accounts.sign_in("lee", "wrong password")

@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from directory.auth import Curator
 from directory.cli import main
 from directory.store import Store
 from tests.factories import make_record
@@ -120,8 +121,8 @@ def test_search_table_output_has_a_header(sample_dir: Path, capsys) -> None:
 def test_export_writes_every_row_with_formulas_neutralised(empty_dir: Path, tmp_path: Path, capsys) -> None:
     """Export keeps every row and column; a formula-looking cell is prefixed, numbers stay numbers."""
     store = Store(empty_dir)
-    store.add(make_record(name="=HYPERLINK(\"http://evil\")"), by="dana")
-    store.add(make_record(name="Plain"), by="dana")
+    store.add(make_record(name="=HYPERLINK(\"http://evil\")"), by=Curator("dana", "curator"))
+    store.add(make_record(name="Plain"), by=Curator("dana", "curator"))
     out_path = tmp_path / "out" / "export.csv"
     code, _, err = _run(capsys, "export", "--data-dir", str(empty_dir), "--format", "csv", "--out", str(out_path))
     assert code == 0 and "exported 2 rows" in err
@@ -134,8 +135,8 @@ def test_export_writes_every_row_with_formulas_neutralised(empty_dir: Path, tmp_
 def test_snapshots_and_restore(empty_dir: Path, capsys) -> None:
     """Snapshots are listed and one can be restored by name."""
     store = Store(empty_dir)
-    row = store.add(make_record(), by="dana")
-    store.update(row["id"], {"name": "Renamed"}, base_version=1, by="dana")
+    row = store.add(make_record(), by=Curator("dana", "curator"))
+    store.update(row["id"], {"name": "Renamed"}, base_version=1, by=Curator("dana", "curator"))
     code, out, _ = _run(capsys, "snapshots", "--data-dir", str(empty_dir))
     assert code == 0
     first = out.split()[0]

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from directory.auth import Curator
 from directory.store import Store
 from tests.factories import make_record
 
@@ -130,7 +131,7 @@ def test_empty_results_suggest_what_to_try_and_show_crisis_lines(sample_dir: Pat
 def test_script_in_a_name_is_shown_as_text(sample_dir: Path) -> None:
     """User text with HTML or Markdown is escaped, never rendered as markup."""
     payload = "<img src=x onerror=alert(1)> `${alert(1)}` </script> [x](javascript:alert(1))"
-    Store(sample_dir).add(make_record(name=payload, description="**bold?** <b>no</b>"), by="test")
+    Store(sample_dir).add(make_record(name=payload, description="**bold?** <b>no</b>"), by=Curator("test", "curator"))
     at = _app(q="onerror")
     card = next(m.value for m in at.markdown if "onerror" in m.value)
     assert "\\<img" in card and not re.search(r"(?<!\\)[<>`]", card)
@@ -142,7 +143,7 @@ def test_a_write_by_another_process_shows_on_the_next_run(sample_dir: Path) -> N
     """The cached directory is refreshed as soon as the file changes."""
     at = _app(q="pickleball")
     assert not _card_names(at)
-    Store(sample_dir).add(make_record(name="Sunday Sober Pickleball"), by="test")
+    Store(sample_dir).add(make_record(name="Sunday Sober Pickleball"), by=Curator("test", "curator"))
     at.run()
     assert _card_names(at) == ["Sunday Sober Pickleball"]
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from directory.auth import Curator
 from directory.store import Store
 from tests.factories import make_record
 
@@ -73,7 +74,7 @@ def test_filters_survive_moving_between_find_and_map(sample_dir: Path) -> None:
 def test_script_in_a_name_reaches_the_map_escaped(sample_dir: Path) -> None:
     """A payload saved as a name appears in the map script only in escaped form."""
     payload = "<img src=x onerror=alert(1)> `${alert(1)}` </script>"
-    Store(sample_dir).add(make_record(name=payload), by="test")
+    Store(sample_dir).add(make_record(name=payload), by=Curator("test", "curator"))
     script = _map_args(_map_app(q="onerror"))["script"]
     assert "onerror=alert(1)" in script
     assert payload not in script and "<img" not in script and "${alert" not in script
@@ -82,6 +83,6 @@ def test_script_in_a_name_reaches_the_map_escaped(sample_dir: Path) -> None:
 def test_entries_without_a_location_are_counted(sample_dir: Path) -> None:
     """Results that cannot be placed are named in the caption rather than silently missing."""
     Store(sample_dir).add(make_record(name="Online Peer Circle", latitude="", longitude="", geocode_quality=""),
-                          by="test")
+                          by=Curator("test", "curator"))
     at = _map_app(q="online peer circle")
     assert any("1 without a location" in c.value for c in at.caption)

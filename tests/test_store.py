@@ -14,15 +14,19 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from directory.auth import Curator
 from directory.schema import COLUMNS
 from directory.store import ConflictError, NotFoundError, Store, ValidationError
 from tests.factories import make_record
+
+DANA, LEE, SAM = (Curator(name, "curator") for name in ("dana", "lee", "sam"))
+ADMIN = Curator("admin", "admin")
 
 
 def test_add_assigns_id_version_and_timestamps(empty_dir: Path) -> None:
     """A new entry gets an id, version 1 and who/when stamps, and starts active."""
     store = Store(empty_dir)
-    row = store.add(make_record(), by="dana")
+    row = store.add(make_record(), by=DANA)
     assert row["id"].startswith("r-")
     assert row["row_version"] == "1"
     assert row["status"] == "active"
@@ -35,7 +39,7 @@ def test_add_refuses_an_invalid_record_and_writes_nothing(empty_dir: Path) -> No
     """A record with bad fields raises ValidationError naming each field; the file is not created."""
     store = Store(empty_dir)
     with pytest.raises(ValidationError) as caught:
-        store.add(make_record(name="", website="javascript:alert(1)"), by="dana")
+        store.add(make_record(name="", website="javascript:alert(1)"), by=DANA)
     assert set(caught.value.errors) == {"name", "website"}
     assert not store.path.exists()
 
@@ -43,7 +47,7 @@ def test_add_refuses_an_invalid_record_and_writes_nothing(empty_dir: Path) -> No
 def test_cells_are_read_as_strings(empty_dir: Path) -> None:
     """ZIP 02134 keeps its leading zero and an empty cell stays empty after a round trip."""
     store = Store(empty_dir)
-    row = store.add(make_record(zip="02134", city="Allston", state="MA", phone=""), by="dana")
+    row = store.add(make_record(zip="02134", city="Allston", state="MA", phone=""), by=DANA)
     again = Store(empty_dir).get(row["id"])
     assert again["zip"] == "02134"
     assert again["phone"] == ""
@@ -52,8 +56,8 @@ def test_cells_are_read_as_strings(empty_dir: Path) -> None:
 def test_update_bumps_the_version_and_audits_before_and_after(empty_dir: Path) -> None:
     """An edit based on the current version is saved, versioned and logged with before/after values."""
     store = Store(empty_dir)
-    row = store.add(make_record(), by="dana")
-    updated = store.update(row["id"], {"phone": "(215) 555-0199"}, base_version=1, by="lee")
+    row = store.add(make_record(), by=DANA)
+    updated = store.update(row["id"], {"phone": "(215) 555-0199"}, base_version=1, by=LEE)
     assert updated["row_version"] == "2"
     assert updated["updated_by"] == "lee"
     last = store.audit_entries(row["id"])[-1]
@@ -65,11 +69,11 @@ def test_update_bumps_the_version_and_audits_before_and_after(empty_dir: Path) -
 def test_stale_edit_is_refused_with_what_changed(empty_dir: Path) -> None:
     """A second edit based on an old version is refused, names the changed fields, and saves nothing."""
     store = Store(empty_dir)
-    row = store.add(make_record(), by="dana")
-    store.update(row["id"], {"phone": "(215) 555-0199", "hours": "Tue 18:00-21:00"}, base_version=1, by="lee")
+    row = store.add(make_record(), by=DANA)
+    store.update(row["id"], {"phone": "(215) 555-0199", "hours": "Tue 18:00-21:00"}, base_version=1, by=LEE)
     before = store.path.read_bytes()
     with pytest.raises(ConflictError) as caught:
-        store.update(row["id"], {"name": "Tuesday Bowling Night"}, base_version=1, by="sam")
+        store.update(row["id"], {"name": "Tuesday Bowling Night"}, base_version=1, by=SAM)
     assert set(caught.value.changes) == {"phone", "hours"}
     assert caught.value.changes["phone"] == ["(215) 555-0100", "(215) 555-0199"]
     assert "lee" in str(caught.value)
@@ -79,9 +83,9 @@ def test_stale_edit_is_refused_with_what_changed(empty_dir: Path) -> None:
 def test_update_cannot_overwrite_managed_fields(empty_dir: Path) -> None:
     """Callers cannot forge the version or the who/when stamps."""
     store = Store(empty_dir)
-    row = store.add(make_record(), by="dana")
+    row = store.add(make_record(), by=DANA)
     updated = store.update(row["id"], {"row_version": "99", "created_by": "mallory", "name": "New"},
-                           base_version=1, by="lee")
+                           base_version=1, by=LEE)
     assert updated["row_version"] == "2"
     assert updated["created_by"] == "dana"
 
@@ -89,9 +93,9 @@ def test_update_cannot_overwrite_managed_fields(empty_dir: Path) -> None:
 def test_update_of_unknown_id_raises_not_found(empty_dir: Path) -> None:
     """Editing an id that does not exist is an error, not a silent add."""
     store = Store(empty_dir)
-    store.add(make_record(), by="dana")
+    store.add(make_record(), by=DANA)
     with pytest.raises(NotFoundError):
-        store.update("nope", {"name": "x"}, base_version=1, by="lee")
+        store.update("nope", {"name": "x"}, base_version=1, by=LEE)
 
 
 def _write_rows(path: Path, rows: list[dict[str, str]]) -> None:
@@ -112,7 +116,7 @@ def test_bad_row_is_reported_and_never_lost(empty_dir: Path) -> None:
     assert [(p.row_number, p.resource_id, p.field) for p in loaded.problems] == [(3, "bad-1", "latitude")]
     assert "between -90 and 90" in loaded.problems[0].message
 
-    store.update("good-1", {"name": "Renamed"}, base_version=1, by="lee")
+    store.update("good-1", {"name": "Renamed"}, base_version=1, by=LEE)
     raw = store.read_raw()
     assert list(raw["id"]) == ["good-1", "bad-1", "good-2"]
     assert raw.loc[1, "latitude"] == "123"
@@ -132,12 +136,12 @@ def test_duplicate_ids_are_reported(empty_dir: Path) -> None:
 def test_snapshots_are_kept_and_restorable(empty_dir: Path) -> None:
     """Each write keeps the previous file; only the last N are kept, and one can be restored."""
     store = Store(empty_dir, snapshots_kept=2)
-    row = store.add(make_record(), by="dana")
+    row = store.add(make_record(), by=DANA)
     for version, phone in enumerate(["215-555-0101", "215-555-0102", "215-555-0103"], start=1):
-        store.update(row["id"], {"phone": phone}, base_version=version, by="dana")
+        store.update(row["id"], {"phone": phone}, base_version=version, by=DANA)
     kept = store.snapshots()
     assert len(kept) == 2
-    store.restore_snapshot(kept[0].name, by="admin")
+    store.restore_snapshot(kept[0].name, by=ADMIN)
     assert store.get(row["id"])["phone"] == "(215) 555-0101"
     assert store.audit_entries()[-1]["action"] == "restore_snapshot"
 
@@ -145,16 +149,16 @@ def test_snapshots_are_kept_and_restorable(empty_dir: Path) -> None:
 def test_signature_changes_on_every_write(empty_dir: Path) -> None:
     """The cache key of the file changes whenever any writer replaces it."""
     store = Store(empty_dir)
-    row = store.add(make_record(), by="dana")
+    row = store.add(make_record(), by=DANA)
     first = store.signature()
-    store.update(row["id"], {"name": "Tuesday Bowling"}, base_version=1, by="dana")
+    store.update(row["id"], {"name": "Tuesday Bowling"}, base_version=1, by=DANA)
     assert store.signature() != first
 
 
 def _add_rows(data_dir: str, writer: int, count: int) -> None:
     store = Store(data_dir, snapshots_kept=1)
     for n in range(count):
-        store.add(make_record(name=f"Writer {writer} entry {n}"), by=f"writer-{writer}")
+        store.add(make_record(name=f"Writer {writer} entry {n}"), by=Curator(f"writer-{writer}", "curator"))
 
 
 def test_eight_processes_writing_25_rows_each_lose_none(sample_dir: Path) -> None:
@@ -179,12 +183,13 @@ def test_eight_processes_writing_25_rows_each_lose_none(sample_dir: Path) -> Non
 _WRITER = textwrap.dedent(
     """
     import sys
+    from directory.auth import Curator
     from directory.store import Store
     store = Store(sys.argv[1], snapshots_kept=0)
     version = int(store.get("big-0")["row_version"])
     while True:
         version = int(store.update("big-0", {"description": f"edit {version}"}, base_version=version,
-                                   by="writer")["row_version"])
+                                   by=Curator("writer", "curator"))["row_version"])
     """
 )
 
@@ -214,5 +219,20 @@ def test_writer_killed_mid_write_leaves_a_whole_file(empty_dir: Path) -> None:
         if killed_mid_write:
             break
     assert killed_mid_write, "no kill landed during a write; the test proved nothing"
-    store.update("big-1", {"name": "after the crash"}, base_version=1, by="dana")
+    store.update("big-1", {"name": "after the crash"}, base_version=1, by=DANA)
     assert not any(empty_dir.glob(".resources-*.tmp")), "orphaned temporary files are cleaned up"
+
+
+def test_writes_need_a_signed_in_curator(empty_dir: Path) -> None:
+    """The store itself refuses a write without a curator, and a restore without an admin."""
+    store = Store(empty_dir)
+    with pytest.raises(PermissionError):
+        store.add(make_record(), by=None)
+    with pytest.raises(PermissionError):
+        store.add(make_record(), by="dana")
+    row = store.add(make_record(), by=DANA)
+    with pytest.raises(PermissionError):
+        store.update(row["id"], {"name": "x"}, base_version=1, by=Curator("dana", "visitor"))
+    with pytest.raises(PermissionError):
+        store.restore_snapshot("any.csv", by=DANA)
+    assert len(store.read_raw()) == 1
