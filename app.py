@@ -4,16 +4,19 @@ from pathlib import Path
 
 import streamlit as st
 
-from directory.routes import GROUPS, ROUTES
+from directory.routes import GROUPS, visible_routes
 from directory.ui.banners import crisis_banner
 from directory.ui.filters import start_filters
+from directory.ui.session import current_curator
 
 # A local icon: the default and Material icons would be fetched from a third-party host.
 FAVICON = Path(__file__).parent / "static" / "favicon.png"
 st.set_page_config(page_title="Peer Recovery Support Directory", page_icon=str(FAVICON))
 
 pages: dict[str, list] = {group: [] for group in GROUPS}
-for route in ROUTES:
+# Only the pages this session may see are registered; every write path checks the role again.
+curator = current_curator()
+for route in visible_routes(curator.role if curator else None):
     pages[route.group].append(
         st.Page(route.script, title=route.title, url_path=route.url_path or None, icon=route.icon,
                 default=not route.url_path)

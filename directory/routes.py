@@ -17,14 +17,22 @@ class Route:
     url_path: str
     group: str
     icon: str
+    access: str = "public"  # "public", "curator" (shown once signed in) or "admin"
 
 
 ROUTES: tuple[Route, ...] = (
     Route("pages/find.py", "Find support", "", "Find support", ":material/search:"),
     Route("pages/map.py", "Map", "map", "Find support", ":material/map:"),
+    Route("pages/curate.py", "Curate", "curate", "Peer leaders", ":material/edit_note:"),
 )
 
 
 def detail_link(resource_id: str) -> str:
     """The shareable relative link to one resource's detail view."""
     return "/?" + urlencode({"id": resource_id})
+
+
+def visible_routes(role: str | None) -> tuple[Route, ...]:
+    """The pages a session may see: public ones, plus curator or admin pages once signed in."""
+    allowed = {"public"} | ({"curator"} if role else set()) | ({"admin"} if role == "admin" else set())
+    return tuple(route for route in ROUTES if route.access in allowed)

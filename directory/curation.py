@@ -1,0 +1,47 @@
+"""Peer-leader edits on top of the store: every function takes the signed-in curator and checks it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+
+from directory.auth import Curator, require_role
+from directory.schema import COLUMNS, validate_record
+from directory.store import Store
+
+# Fields a person types or picks in the entry form; the store manages the rest.
+EDITABLE: tuple[str, ...] = tuple(
+    c for c in COLUMNS if c not in ("id", "row_version", "created_at", "created_by", "updated_at", "updated_by")
+)
+
+
+def check_entry(values: Mapping[str, str]) -> dict[str, str]:
+    """Per-field messages for a draft entry (empty when it can be saved); the id is assigned on save."""
+    draft = {**values, "status": values.get("status") or "active"}
+    return validate_record(draft, require_id=False).errors
+
+
+def save_entry(store: Store, curator: Curator, values: Mapping[str, str], *, resource_id: str = "",
+               base_version: int | str = 0) -> dict[str, str]:
+    """Add a new entry, or apply an edit made on base_version; raises ValidationError or ConflictError."""
+    require_role(curator)
+    changes = {k: str(values.get(k, "")) for k in EDITABLE if k in values}
+    if resource_id:
+        return store.update(resource_id, changes, base_version=base_version, by=curator)
+    return store.add(changes, by=curator)
+
+
+def verify_today(store: Store, curator: Curator, resource_id: str, base_version: int | str,
+                 today: date | None = None) -> dict[str, str]:
+    """Mark an entry as checked today by this curator."""
+    day = (today or date.today()).isoformat()
+    return store.update(resource_id, {"last_verified": day, "verified_by": curator.name},
+                        base_version=base_version, by=curator)
+
+
+def set_status(store: Store, curator: Curator, resource_id: str, status: str,
+               base_version: int | str) -> dict[str, str]:
+    """Retire (inactive), restore (active) or hold (pending) an entry; nothing is ever deleted."""
+    if status not in ("active", "inactive", "pending"):
+        raise ValueError(f"unknown status '{status}'")
+    return store.update(resource_id, {"status": status}, base_version=base_version, by=curator)

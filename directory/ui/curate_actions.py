@@ -1,0 +1,81 @@
+"""What the curate page's buttons do; run as callbacks, before the next run draws the form."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from directory import config
+from directory.curation import check_entry, save_entry, set_status, verify_today
+from directory.store import ConflictError, Store, ValidationError
+from directory.ui.entry_form import form_values, load_into_form
+from directory.ui.session import current_curator
+
+ENTRY_KEY = "c_entry"
+
+
+def store() -> Store:
+    """The store of the configured data folder."""
+    return Store(config.data_dir())
+
+
+def _remember(row: dict[str, str]) -> None:
+    st.session_state.update(c_id=row.get("id", ""), c_base=row.get("row_version", ""), c_errors={},
+                            c_conflict=None)
+    load_into_form(row)
+
+
+def choose_entry() -> None:
+    """Load the chosen entry into the form, or an empty form for a new one."""
+    chosen = st.session_state.get(ENTRY_KEY, "")
+    _remember(store().get(chosen) if chosen else {})
+    st.session_state["c_message"] = ""
+
+
+def save() -> None:
+    """Validate and save the form; keep per-field messages or the conflict for the next run."""
+    values = form_values()
+    errors = check_entry(values)
+    if errors:
+        st.session_state.update(c_errors=errors, c_message="")
+        return
+    try:
+        row = save_entry(store(), current_curator(), values, resource_id=st.session_state.get("c_id", ""),
+                         base_version=st.session_state.get("c_base") or 0)
+    except ValidationError as error:
+        st.session_state.update(c_errors=error.errors)
+        return
+    except ConflictError as conflict:
+        st.session_state.update(c_conflict=conflict)
+        return
+    _remember(row)
+    st.session_state.update({ENTRY_KEY: row["id"], "c_message": f"Saved '{row['name']}'."})
+
+
+def reload_latest() -> None:
+    """After a conflict: load the other curator's version to redo the edit on top of it."""
+    _remember(store().get(st.session_state["c_id"]))
+    st.session_state["c_message"] = "Loaded the latest version. Make your change again and save."
+
+
+def _apply(action) -> None:
+    try:
+        row = action()
+    except ConflictError as conflict:
+        st.session_state.update(c_conflict=conflict)
+        return
+    message = st.session_state.get("c_message_next", "Saved.")
+    _remember(row)
+    st.session_state["c_message"] = message
+
+
+def mark_verified() -> None:
+    """Mark the loaded entry as verified today."""
+    st.session_state["c_message_next"] = "Marked as verified today."
+    _apply(lambda: verify_today(store(), current_curator(), st.session_state["c_id"], st.session_state["c_base"]))
+
+
+def change_status(status: str) -> None:
+    """Retire or restore the loaded entry."""
+    st.session_state["c_message_next"] = "Retired; it can be restored." if status == "inactive" else "Restored."
+    _apply(lambda: set_status(store(), current_curator(), st.session_state["c_id"], status,
+                              st.session_state["c_base"]))

@@ -1,0 +1,55 @@
+"""Curate: peer leaders sign in, then add, edit, verify, retire and restore entries."""
+
+import pandas as pd
+import streamlit as st
+
+from directory.ui import curate_actions as act
+from directory.ui.cards import result_card
+from directory.ui.entry_form import entry_form, form_values
+from directory.ui.session import current_curator, sign_in_form, signed_in_bar
+from directory.ui.shell import ensure_app_shell
+
+ensure_app_shell()
+st.title("Curate the directory")
+curator = current_curator()
+if curator is None:
+    st.caption("For peer leaders who keep the directory true. Visitors can suggest changes instead.")
+    sign_in_form()
+    st.stop()
+signed_in_bar(curator)
+
+entries = act.store().read_raw().sort_values("name")
+labels = {"": "— Add a new entry —"} | {
+    row.id: f"{row.name} ({row.city or 'no city'}){'' if row.status == 'active' else f' · {row.status}'}"
+    for row in entries.itertuples()}
+st.selectbox("Entry", list(labels), format_func=labels.__getitem__, key=act.ENTRY_KEY, on_change=act.choose_entry)
+if "c_id" not in st.session_state:
+    act.choose_entry()
+
+if st.session_state.get("c_message"):
+    st.success(st.session_state["c_message"])
+conflict = st.session_state.get("c_conflict")
+if conflict:
+    st.error(str(conflict))
+    st.dataframe(pd.DataFrame([{"field": k, "before": v[0], "now": v[1]} for k, v in conflict.changes.items()]),
+                 hide_index=True)
+    st.button("Load the latest version and redo my change", on_click=act.reload_latest)
+errors = st.session_state.get("c_errors") or {}
+if errors:
+    st.error(f"{len(errors)} field(s) need attention before saving; see the messages below.")
+
+entry_form(errors)
+with st.expander("Preview", expanded=False):
+    preview = {**form_values(), "id": "preview"}
+    if preview["name"] and preview["category"]:
+        result_card(preview, None, lambda _: None)
+    else:
+        st.caption("Add a name and a category to see the card.")
+
+left, middle, right = st.columns(3)
+left.button("Save", type="primary", on_click=act.save, key="c_save")
+if st.session_state.get("c_id"):
+    middle.button("Verified today", on_click=act.mark_verified, key="c_verify")
+    retired = st.session_state.get("e_status") == "inactive"
+    right.button("Restore" if retired else "Retire", key="c_status", on_click=act.change_status,
+                 args=("active" if retired else "inactive",))

@@ -1,0 +1,159 @@
+"""The Curate page through AppTest: sign-in, lock-out, add, edit, verify, retire, restore and conflicts."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from directory.auth import Accounts, Curator
+from directory.store import Store
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def with_accounts(sample_dir: Path) -> Path:
+    accounts = Accounts(sample_dir)
+    accounts.add("dana", PASSWORD, "admin", by=None)
+    accounts.add("lee", PASSWORD, "curator", by=None)
+    return sample_dir
+
+
+def _curate() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.switch_page("pages/curate.py")
+    return at.run()
+
+
+def _sign_in(at: AppTest, name: str = "lee", password: str = PASSWORD) -> AppTest:
+    at.text_input(key="sign_in_name").set_value(name)
+    at.text_input(key="sign_in_password").set_value(password)
+    return _submit(at)
+
+
+def _submit(at: AppTest) -> AppTest:
+    submit = next(b for b in at.button if b.label == "Sign in")
+    return submit.click().run()
+
+
+def _text(at: AppTest) -> str:
+    return "\n".join(str(e.value) for group in (at.markdown, at.caption, at.info, at.error, at.success, at.code)
+                     for e in group)
+
+
+def test_without_accounts_the_page_names_the_command(sample_dir: Path) -> None:
+    """With no account yet, the page shows the exact command that creates one, and nothing else."""
+    at = _curate()
+    assert not at.exception
+    assert "python -m directory curator add YOUR-NAME --admin" in _text(at)
+    assert not [t for t in at.text_input if t.key and t.key.startswith("e_")]
+
+
+def test_anonymous_visitors_see_only_the_sign_in_form(with_accounts: Path) -> None:
+    """Not signed in: a sign-in form, no editing widgets, no save button."""
+    at = _curate()
+    assert [t.key for t in at.text_input] == ["sign_in_name", "sign_in_password"]
+    assert all(b.label == "Sign in" for b in at.button)
+
+
+def test_sign_in_succeeds_with_the_right_password_and_fails_with_a_wrong_one(with_accounts: Path) -> None:
+    """A wrong password shows a message; the right one opens the editing tools; sign-out closes them."""
+    at = _curate()
+    _sign_in(at, password="wrong password")
+    assert "do not match" in at.error[0].value
+    _sign_in(at)
+    assert not at.exception
+    assert "Signed in as lee (curator)." in _text(at)
+    assert at.text_input(key="e_name") is not None
+    at.button(key="sign_out").click().run()
+    assert [t.key for t in at.text_input] == ["sign_in_name", "sign_in_password"]
+
+
+def test_repeated_failures_lock_the_account_out(with_accounts: Path) -> None:
+    """After repeated wrong passwords even the right one is refused for a while."""
+    at = _curate()
+    for _ in range(3):
+        _sign_in(at, password="wrong password")
+    _sign_in(at)
+    assert "wait" in at.error[0].value.lower() or "try again" in at.error[0].value.lower()
+    assert not [t for t in at.text_input if t.key == "e_name"]
+
+
+def _signed_in() -> AppTest:
+    return _sign_in(_curate())
+
+
+def test_add_then_edit_an_entry(with_accounts: Path) -> None:
+    """A new entry is validated field by field, saved, then edited to version 2."""
+    at = _signed_in()
+    at.button(key="c_save").click().run()
+    assert "need attention" in at.error[0].value
+    assert any("Name: is required" in e.value for e in at.error)
+    at.text_input(key="e_name").set_value("Friday Sober Karaoke").run()
+    at.selectbox(key="e_category").set_value("sober_social").run()
+    assert at.multiselect(key="e_support_types").value == ["affiliational"], "defaults follow the category"
+    at.text_input(key="e_zip").set_value("19104")
+    at.text_input(key="e_website").set_value("javascript:alert(1)")
+    at.button(key="c_save").click().run()
+    assert any("only http:// and https://" in e.value for e in at.error)
+    at.text_input(key="e_website").set_value("https://example.org/karaoke")
+    at.button(key="c_save").click().run()
+    assert "Saved 'Friday Sober Karaoke'." in at.success[0].value
+    store = Store(with_accounts)
+    added = store.read_raw().query("name == 'Friday Sober Karaoke'").iloc[0]
+    assert added["created_by"] == "lee" and added["row_version"] == "1"
+
+    at.text_input(key="e_phone").set_value("215-555-0177")
+    at.button(key="c_save").click().run()
+    assert store.get(added["id"])["phone"] == "(215) 555-0177"
+    assert store.get(added["id"])["row_version"] == "2"
+
+
+def _open_entry(at: AppTest, resource_id: str) -> AppTest:
+    return at.selectbox(key="c_entry").set_value(resource_id).run()
+
+
+def test_verify_retire_and_restore(with_accounts: Path) -> None:
+    """Verified today stamps the date and name; Retire sets inactive; Restore sets it back."""
+    store = Store(with_accounts)
+    resource_id = store.load().frame.iloc[0]["id"]
+    at = _open_entry(_signed_in(), resource_id)
+    at.button(key="c_verify").click().run()
+    row = store.get(resource_id)
+    assert row["last_verified"] == date.today().isoformat() and row["verified_by"] == "lee"
+    at.button(key="c_status").click().run()
+    assert store.get(resource_id)["status"] == "inactive"
+    assert at.button(key="c_status").label == "Restore"
+    at.button(key="c_status").click().run()
+    assert store.get(resource_id)["status"] == "active"
+
+
+def test_a_conflicting_edit_is_refused_and_can_be_redone(with_accounts: Path) -> None:
+    """When someone else saved first, the save is refused, their change is shown, and the latest loads."""
+    store = Store(with_accounts)
+    row = store.load().frame.iloc[1]
+    at = _open_entry(_signed_in(), row["id"])
+    store.update(row["id"], {"hours": "Sat 10:00-12:00"}, base_version=row["row_version"],
+                 by=Curator("dana", "admin"))
+    at.text_input(key="e_phone").set_value("215-555-0188")
+    at.button(key="c_save").click().run()
+    assert "Changed since: hours" in at.error[0].value
+    assert store.get(row["id"])["phone"] == row["phone"], "nothing was overwritten"
+    next(b for b in at.button if b.label.startswith("Load the latest")).click().run()
+    assert at.text_input(key="e_hours").value == "Sat 10:00-12:00"
+    at.text_input(key="e_phone").set_value("215-555-0188")
+    at.button(key="c_save").click().run()
+    saved = store.get(row["id"])
+    assert saved["phone"] == "(215) 555-0188" and saved["hours"] == "Sat 10:00-12:00"
+
+
+def test_anonymous_navigation_shows_no_editing_page_besides_sign_in(with_accounts: Path) -> None:
+    """Nothing but the sign-in form can be reached without signing in, and the store refuses anonymous writes."""
+    at = _curate()
+    assert not at.get("component_instance")
+    with pytest.raises(PermissionError):
+        Store(with_accounts).add({"name": "x"}, by=None)
