@@ -7,6 +7,7 @@ import streamlit as st
 from directory import config
 from directory.curation import check_entry, save_entry, set_status, verify_today
 from directory.store import ConflictError, Store, ValidationError
+from directory.suggestions import Suggestions
 from directory.ui.entry_form import form_values, load_into_form
 from directory.ui.session import current_curator
 
@@ -24,16 +25,23 @@ def _remember(row: dict[str, str]) -> None:
     load_into_form(row)
 
 
+def begin_edit(row: dict[str, str], suggestion_id: str = "") -> None:
+    """Open an entry (or an empty one) in the form, optionally on behalf of a suggestion."""
+    _remember(row)
+    st.session_state.update({ENTRY_KEY: row.get("id", ""), "c_suggestion": suggestion_id, "c_message": ""})
+
+
 def choose_entry() -> None:
     """Load the chosen entry into the form, or an empty form for a new one."""
     chosen = st.session_state.get(ENTRY_KEY, "")
     _remember(store().get(chosen) if chosen else {})
-    st.session_state["c_message"] = ""
+    st.session_state.update(c_message="", c_suggestion="")
 
 
 def save() -> None:
     """Validate and save the form; keep per-field messages or the conflict for the next run."""
     values = form_values()
+    st.session_state["c_was_existing"] = bool(st.session_state.get("c_id"))
     errors = check_entry(values)
     if errors:
         st.session_state.update(c_errors=errors, c_message="")
@@ -49,6 +57,12 @@ def save() -> None:
         return
     _remember(row)
     st.session_state.update({ENTRY_KEY: row["id"], "c_message": f"Saved '{row['name']}'."})
+    suggestion_id = st.session_state.get("c_suggestion")
+    if suggestion_id:
+        new = not st.session_state.get("c_was_existing")
+        Suggestions(config.data_dir()).decide(current_curator(), suggestion_id, "approved" if new else "merged",
+                                              result_id=row["id"])
+        st.session_state.update(c_suggestion="", c_message=f"Saved '{row['name']}' and closed the suggestion.")
 
 
 def reload_latest() -> None:

@@ -26,6 +26,15 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 
 
+LABELS = {"moud_welcome": "Medication for OUD welcome", "peer_run": "Peer-run", "zip": "ZIP",
+          "geocode_quality": "How the location was found", "support_types": "Kinds of support",
+          "dimensions": "Recovery dimensions", "stages": "Stages of treatment", "hours": "Weekly hours",
+          "hours_text": "Hours as written by a source", "event_start": "Event start (YYYY-MM-DDTHH:MM)",
+          "event_end": "Event end (YYYY-MM-DDTHH:MM)", "event_timezone": "Event time zone",
+          "recurrence_rule": "Repeats (RFC 5545 rule)", "external_id": "ID in another system",
+          "last_verified": "Last verified (YYYY-MM-DD)", "email": "E-mail"}
+
+
 def _key(name: str) -> str:
     return PREFIX + name
 
@@ -56,7 +65,7 @@ def _defaults_for_category() -> None:
 
 def _widget(name: str, error: str | None) -> None:
     field = FIELD_BY_NAME[name]
-    label = name.replace("_", " ").capitalize() + (" *" if field.required else "")
+    label = LABELS.get(name, name.replace("_", " ").capitalize()) + (" *" if field.required else "")
     key, terms = _key(name), field.terms
     if field.kind == "choice" or field.kind == "yesno":
         options = ["", *tx.keys(terms)]

@@ -1,0 +1,134 @@
+"""Public suggestions: new resources and reported changes wait in a queue for a peer leader.
+
+Suggestions live in suggestions.jsonl in the data folder. They hold what was suggested, never who
+suggested it. A decision (approve, merge, reject) is appended as a new line, so the file is a log.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from filelock import FileLock
+
+from directory.auth import Curator, require_role
+from directory.store import Store, utc_now
+from directory.text import clean_text
+
+SUGGESTIONS_FILE = "suggestions.jsonl"
+KINDS = ("new", "change")
+# Fields a visitor may suggest for a new resource; peer leaders fill in the rest.
+SUGGESTED_FIELDS: tuple[str, ...] = ("name", "organization", "description", "category", "support_types", "address",
+                                     "city", "state", "zip", "phone", "website", "hours")
+MESSAGE_LIMIT = 1000
+FIELD_LIMIT = 300
+
+
+@dataclass
+class Suggestion:
+    """One suggestion and, once decided, its outcome."""
+
+    id: str
+    kind: str
+    created_at: str
+    fields: dict[str, str] = field(default_factory=dict)
+    resource_id: str = ""
+    message: str = ""
+    status: str = "open"  # open, approved, merged, rejected
+    decided_by: str = ""
+    decided_at: str = ""
+    note: str = ""
+    result_id: str = ""
+
+
+class SuggestionError(ValueError):
+    """A suggestion was refused; the message says why."""
+
+
+class Suggestions:
+    """The suggestion queue of one data folder."""
+
+    def __init__(self, data_dir: Path | str):
+        self.data_dir = Path(data_dir)
+        self.path = self.data_dir / SUGGESTIONS_FILE
+        self._lock = FileLock(str(self.path) + ".lock", timeout=30)
+
+    def submit(self, kind: str, *, fields: Mapping[str, str] | None = None, resource_id: str = "",
+               message: str = "") -> Suggestion:
+        """Queue a visitor's suggestion after length and shape checks; no sign-in needed."""
+        if kind not in KINDS:
+            raise SuggestionError("choose a new resource or a change to an existing one")
+        cleaned = {k: clean_text(str(v))[:FIELD_LIMIT + 1] for k, v in (fields or {}).items() if k in SUGGESTED_FIELDS}
+        cleaned = {k: v for k, v in cleaned.items() if v}
+        message = clean_text(message, multiline=True)
+        if any(len(v) > FIELD_LIMIT for v in cleaned.values()):
+            raise SuggestionError(f"each field can hold at most {FIELD_LIMIT} characters")
+        if len(message) > MESSAGE_LIMIT:
+            raise SuggestionError(f"the message can hold at most {MESSAGE_LIMIT} characters")
+        if kind == "new" and not cleaned.get("name"):
+            raise SuggestionError("a new resource needs at least a name")
+        if kind == "change" and (not resource_id or not message):
+            raise SuggestionError("say which entry and what should change")
+        suggestion = Suggestion(uuid.uuid4().hex[:12], kind, utc_now(), cleaned, resource_id, message)
+        self._append({"event": "submitted", **suggestion.__dict__})
+        return suggestion
+
+    def all(self) -> list[Suggestion]:
+        """Every suggestion with its latest state, oldest first."""
+        found: dict[str, Suggestion] = {}
+        if not self.path.exists():
+            return []
+        for line in self.path.read_text(encoding="utf-8").splitlines():
+            try:
+                entry = json.loads(line)
+            except json.JSONDecodeError:
+                continue  # a line torn by a crash; the others stay usable
+            event = entry.pop("event", "")
+            if event == "submitted":
+                found[entry["id"]] = Suggestion(**entry)
+            elif entry.get("id") in found:
+                for key in ("status", "decided_by", "decided_at", "note", "result_id"):
+                    setattr(found[entry["id"]], key, entry.get(key, ""))
+        return list(found.values())
+
+    def open(self) -> list[Suggestion]:
+        """Suggestions still waiting for a decision."""
+        return [s for s in self.all() if s.status == "open"]
+
+    def decide(self, curator: Curator, suggestion_id: str, status: str, *, note: str = "",
+               result_id: str = "") -> None:
+        """Record a curator's decision: approved, merged (into result_id) or rejected, with a note."""
+        require_role(curator)
+        if status not in ("approved", "merged", "rejected"):
+            raise ValueError(f"unknown decision '{status}'")
+        if suggestion_id not in {s.id for s in self.open()}:
+            raise SuggestionError("that suggestion was already decided or does not exist")
+        self._append({"event": "decided", "id": suggestion_id, "status": status, "decided_by": curator.name,
+                      "decided_at": utc_now(), "note": clean_text(note, multiline=True)[:MESSAGE_LIMIT],
+                      "result_id": result_id})
+
+    def approve(self, store: Store, curator: Curator, suggestion: Suggestion, edited: Mapping[str, str],
+                note: str = "") -> dict[str, str]:
+        """Add the (possibly edited) suggested resource to the directory and close the suggestion."""
+        row = store.add(edited, by=curator)
+        self.decide(curator, suggestion.id, "approved", note=note, result_id=row["id"])
+        return row
+
+    def merge(self, store: Store, curator: Curator, suggestion: Suggestion, resource_id: str,
+              changes: Mapping[str, str], note: str = "") -> dict[str, str]:
+        """Apply a suggestion's changes to an existing entry and close the suggestion."""
+        current = store.get(resource_id)
+        row = store.update(resource_id, changes, base_version=current["row_version"], by=curator)
+        self.decide(curator, suggestion.id, "merged", note=note, result_id=resource_id)
+        return row
+
+    def _append(self, entry: dict) -> None:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        with self._lock, self.path.open("a", encoding="utf-8") as log:
+            log.write(json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n")
+            log.flush()
+            os.fsync(log.fileno())

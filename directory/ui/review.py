@@ -1,0 +1,82 @@
+"""The review queue: each open suggestion with approve, edit-first and reject actions."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from directory import config
+from directory import taxonomy as tx
+from directory.curation import check_entry
+from directory.schema import join_list
+from directory.store import ValidationError
+from directory.suggestions import Suggestion, Suggestions
+from directory.text import escape_markdown as md
+from directory.ui import curate_actions as act
+from directory.ui.entry_form import load_into_form
+from directory.ui.session import current_curator
+
+
+def queue() -> Suggestions:
+    """The suggestion queue of the configured data folder."""
+    return Suggestions(config.data_dir())
+
+
+def draft_from(suggestion: Suggestion) -> dict[str, str]:
+    """A new entry drafted from a suggestion, with the category's default kinds of support."""
+    draft = dict(suggestion.fields)
+    draft.setdefault("support_types", join_list(tx.default_support_types(draft.get("category", ""))))
+    return {**draft, "status": "active"}
+
+
+def _approve(suggestion: Suggestion) -> None:
+    draft = draft_from(suggestion)
+    errors = check_entry(draft)
+    if errors:
+        st.session_state[f"r_errors_{suggestion.id}"] = errors
+        return
+    try:
+        row = queue().approve(act.store(), current_curator(), suggestion, draft,
+                              note=st.session_state.get(f"r_note_{suggestion.id}", ""))
+    except ValidationError as error:
+        st.session_state[f"r_errors_{suggestion.id}"] = error.errors
+        return
+    st.session_state["r_message"] = f"Added '{row['name']}' to the directory."
+
+
+def _reject(suggestion: Suggestion) -> None:
+    queue().decide(current_curator(), suggestion.id, "rejected",
+                   note=st.session_state.get(f"r_note_{suggestion.id}", ""))
+    st.session_state["r_message"] = "Rejected."
+
+
+def _edit_first(suggestion: Suggestion) -> None:
+    # The Curate page closes the suggestion when the entry is saved.
+    if suggestion.kind == "new":
+        act.begin_edit({}, suggestion.id)
+        load_into_form(draft_from(suggestion))
+    else:
+        act.begin_edit(act.store().get(suggestion.resource_id), suggestion.id)
+    st.session_state["r_go_to_curate"] = True
+
+
+def suggestion_card(suggestion: Suggestion, entry_names: dict[str, str]) -> None:
+    """One open suggestion, its details shown as text, with its actions."""
+    with st.container(border=True):
+        if suggestion.kind == "new":
+            st.markdown(f"**New resource:** {md(suggestion.fields.get('name', ''))}")
+            details = [f"{name}: {value}" for name, value in suggestion.fields.items() if name != "name"]
+            st.text("\n".join(details) or "No other details.")
+        else:
+            name = entry_names.get(suggestion.resource_id, suggestion.resource_id)
+            st.markdown(f"**Change to:** {md(name)}")
+            st.text(suggestion.message)
+        st.caption(f"Suggested {suggestion.created_at}")
+        for field, message in st.session_state.get(f"r_errors_{suggestion.id}", {}).items():
+            st.error(f"{field}: {message}. Use 'Edit first' to complete it.")
+        st.text_input("Note (kept with the decision)", key=f"r_note_{suggestion.id}", max_chars=500)
+        approve, edit, reject = st.columns(3)
+        if suggestion.kind == "new":
+            approve.button("Approve", key=f"r_approve_{suggestion.id}", on_click=_approve, args=(suggestion,))
+        edit.button("Edit first" if suggestion.kind == "new" else "Edit the entry", key=f"r_edit_{suggestion.id}",
+                    on_click=_edit_first, args=(suggestion,))
+        reject.button("Reject", key=f"r_reject_{suggestion.id}", on_click=_reject, args=(suggestion,))

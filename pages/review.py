@@ -1,0 +1,21 @@
+"""Review: peer leaders approve, edit, merge or reject what visitors suggested."""
+
+import streamlit as st
+
+from directory.ui.review import queue, suggestion_card
+from directory.ui.session import current_curator
+from directory.ui.shell import start_directory_page
+
+loaded = start_directory_page("Review suggestions")
+if current_curator() is None:
+    st.warning("Sign in on the Curate page to review suggestions.")
+    st.stop()
+if st.session_state.pop("r_go_to_curate", False):
+    st.switch_page("pages/curate.py")
+if st.session_state.get("r_message"):
+    st.success(st.session_state.pop("r_message"))
+waiting = queue().open()
+st.caption(f"{len(waiting)} suggestions waiting. Nothing here is public until a peer leader approves it.")
+names = dict(zip(loaded.index.frame["id"], loaded.index.frame["name"], strict=True))
+for suggestion in waiting:
+    suggestion_card(suggestion, names)

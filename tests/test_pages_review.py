@@ -1,0 +1,89 @@
+"""The review queue through AppTest: approve, reject, and edit a reported change before merging it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from directory.auth import Accounts
+from directory.store import Store
+from directory.suggestions import Suggestions
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def signed_in(sample_dir: Path) -> AppTest:
+    Accounts(sample_dir).add("lee", PASSWORD, "curator", by=None)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.switch_page("pages/curate.py").run()
+    at.text_input(key="sign_in_name").set_value("lee")
+    at.text_input(key="sign_in_password").set_value(PASSWORD)
+    at.button(key="sign_in_submit").click().run()
+    return at
+
+
+def _review(at: AppTest) -> AppTest:
+    return at.switch_page("pages/review.py").run()
+
+
+def test_a_suggestion_is_approved_into_the_directory(signed_in: AppTest, sample_dir: Path) -> None:
+    """Approve turns a complete suggestion into an active entry and empties the queue."""
+    queued = Suggestions(sample_dir).submit("new", fields={"name": "Sober Bingo Night", "category": "sober_social",
+                                                           "zip": "19104"})
+    at = _review(signed_in)
+    assert not at.exception
+    at.text_input(key=f"r_note_{queued.id}").set_value("called them")
+    at.button(key=f"r_approve_{queued.id}").click().run()
+    assert "Added 'Sober Bingo Night'" in at.success[0].value
+    decided = Suggestions(sample_dir).all()[0]
+    assert (decided.status, decided.note) == ("approved", "called them")
+    row = Store(sample_dir).get(decided.result_id)
+    assert (row["support_types"], row["created_by"]) == ("affiliational", "lee")
+
+
+def test_an_incomplete_suggestion_says_what_is_missing(signed_in: AppTest, sample_dir: Path) -> None:
+    """Without a category, Approve explains and leaves the suggestion open."""
+    queued = Suggestions(sample_dir).submit("new", fields={"name": "Mystery Place"})
+    at = _review(signed_in)
+    at.button(key=f"r_approve_{queued.id}").click().run()
+    assert any("category: is required" in e.value for e in at.error)
+    assert [s.id for s in Suggestions(sample_dir).open()] == [queued.id]
+
+
+def test_a_suggestion_is_rejected_with_a_note(signed_in: AppTest, sample_dir: Path) -> None:
+    """Reject closes a suggestion with the curator's note and adds nothing."""
+    before = len(Store(sample_dir).read_raw())
+    queued = Suggestions(sample_dir).submit("new", fields={"name": "Happy Hour Specials"})
+    at = _review(signed_in)
+    at.text_input(key=f"r_note_{queued.id}").set_value("not alcohol-free")
+    at.button(key=f"r_reject_{queued.id}").click().run()
+    decided = Suggestions(sample_dir).all()[0]
+    assert (decided.status, decided.decided_by, decided.note) == ("rejected", "lee", "not alcohol-free")
+    assert len(Store(sample_dir).read_raw()) == before
+
+
+def test_a_reported_change_is_edited_in_curate_and_merged(signed_in: AppTest, sample_dir: Path) -> None:
+    """Edit the entry opens it in Curate; saving applies the fix and closes the report as merged."""
+    entry = Store(sample_dir).load().frame.iloc[2]
+    report = Suggestions(sample_dir).submit("change", resource_id=entry["id"], message="new phone 215-555-0166")
+    at = _review(signed_in)
+    at.button(key=f"r_edit_{report.id}").click().run()
+    assert at.title[0].value == "Curate the directory"
+    assert at.text_input(key="e_name").value == entry["name"]
+    at.switch_page("pages/curate.py")  # the browser's URL is now /curate; AppTest needs telling
+    at.text_input(key="e_phone").set_value("215-555-0166")
+    at.button(key="c_save").click().run()
+    assert "closed the suggestion" in at.success[0].value
+    assert Store(sample_dir).get(entry["id"])["phone"] == "(215) 555-0166"
+    assert Suggestions(sample_dir).all()[0].status == "merged"
+
+
+def test_visitors_cannot_reach_the_review_queue(sample_dir: Path) -> None:
+    """The review page is not registered for a session that has not signed in."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.switch_page("pages/review.py").run()
+    assert not any(b.key and b.key.startswith("r_") for b in at.button)

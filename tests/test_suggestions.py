@@ -1,0 +1,73 @@
+"""The public suggestion queue: checks on the way in, decisions by curators, nothing about the person."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from directory.auth import Curator
+from directory.store import Store
+from directory.suggestions import FIELD_LIMIT, SuggestionError, Suggestions
+from tests.factories import make_record
+
+LEE = Curator("lee", "curator")
+
+
+def test_a_new_resource_suggestion_waits_in_the_queue(empty_dir: Path) -> None:
+    """A suggestion is queued with cleaned fields and does not touch the directory."""
+    queue = Suggestions(empty_dir)
+    queued = queue.submit("new", fields={"name": " Sober\x00 Bingo ", "city": "Media", "ssn": "no"})
+    assert queued.fields == {"name": "Sober Bingo", "city": "Media"}
+    assert [s.id for s in queue.open()] == [queued.id]
+    assert not (empty_dir / "resources.csv").exists()
+
+
+@pytest.mark.parametrize(
+    ("kind", "fields", "resource_id", "message", "why"),
+    [
+        ("spam", {}, "", "", "choose a new resource"),
+        ("new", {}, "", "", "needs at least a name"),
+        ("new", {"name": "x" * (FIELD_LIMIT + 1)}, "", "", "at most"),
+        ("change", {}, "", "phone is wrong", "say which entry"),
+        ("change", {}, "phl-0001", "y" * 1001, "at most 1000"),
+    ],
+)
+def test_bad_suggestions_are_refused(empty_dir: Path, kind, fields, resource_id, message, why) -> None:
+    """Length limits and required parts are checked before anything is queued."""
+    with pytest.raises(SuggestionError, match=why):
+        Suggestions(empty_dir).submit(kind, fields=fields, resource_id=resource_id, message=message)
+    assert Suggestions(empty_dir).all() == []
+
+
+def test_approve_adds_the_edited_entry_and_closes_the_suggestion(empty_dir: Path) -> None:
+    """Approval adds the peer leader's edited version and records who decided."""
+    queue, store = Suggestions(empty_dir), Store(empty_dir)
+    queued = queue.submit("new", fields={"name": "Sober Bingo"})
+    row = queue.approve(store, LEE, queued, make_record(name="Sober Bingo Night"), note="checked by phone")
+    decided = queue.all()[0]
+    assert (decided.status, decided.decided_by, decided.result_id) == ("approved", "lee", row["id"])
+    assert store.get(row["id"])["name"] == "Sober Bingo Night"
+    assert queue.open() == []
+
+
+def test_merge_and_reject(empty_dir: Path) -> None:
+    """A change report merges into its entry; another is rejected with a note; neither can be decided twice."""
+    queue, store = Suggestions(empty_dir), Store(empty_dir)
+    entry = store.add(make_record(), by=LEE)
+    report = queue.submit("change", resource_id=entry["id"], message="phone is now 215-555-0111")
+    queue.merge(store, LEE, report, entry["id"], {"phone": "215-555-0111"})
+    assert store.get(entry["id"])["phone"] == "(215) 555-0111"
+    spam = queue.submit("change", resource_id=entry["id"], message="buy now")
+    queue.decide(LEE, spam.id, "rejected", note="not about the entry")
+    assert {s.status for s in queue.all()} == {"merged", "rejected"}
+    with pytest.raises(SuggestionError):
+        queue.decide(LEE, spam.id, "rejected")
+
+
+def test_deciding_needs_a_curator(empty_dir: Path) -> None:
+    """A visitor can suggest but never decide."""
+    queue = Suggestions(empty_dir)
+    queued = queue.submit("new", fields={"name": "Sober Bingo"})
+    with pytest.raises(PermissionError):
+        queue.decide(None, queued.id, "approved")
