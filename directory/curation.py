@@ -45,3 +45,13 @@ def set_status(store: Store, curator: Curator, resource_id: str, status: str,
     if status not in ("active", "inactive", "pending"):
         raise ValueError(f"unknown status '{status}'")
     return store.update(resource_id, {"status": status}, base_version=base_version, by=curator)
+
+
+def restore_version(store: Store, curator: Curator, resource_id: str, version: int,
+                    base_version: int | str) -> dict[str, str]:
+    """Make an earlier version's values current again, as a new version (history is never rewritten)."""
+    wanted = next((v for v in store.history(resource_id) if v["version"] == int(version)), None)
+    if wanted is None:
+        raise ValueError(f"version {version} of '{resource_id}' is not in the audit log")
+    changes = {k: v for k, v in wanted["values"].items() if k in EDITABLE}
+    return store.update(resource_id, changes, base_version=base_version, by=curator)

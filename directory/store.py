@@ -261,6 +261,21 @@ class Store:
                     entries.append(entry)
         return entries
 
+    def history(self, resource_id: str) -> list[dict]:
+        """Each audited version of one entry, newest first: version, at, by, action, changes and full values.
+
+        Versions are rebuilt backwards from the current row by undoing each change, so entries that
+        started life outside the store (an imported file) still get a history from their first edit.
+        """
+        values = {k: v for k, v in self.get(resource_id).items() if k in COLUMNS}
+        versions = []
+        for entry in reversed(self.audit_entries(resource_id)):
+            versions.append({**{k: entry.get(k) for k in ("version", "at", "by", "action", "changes")},
+                             "values": dict(values)})
+            for name, (before, _after) in entry.get("changes", {}).items():
+                values[name] = before
+        return versions
+
     def snapshots(self) -> list[Path]:
         """Kept snapshots, oldest first."""
         if not self.snapshot_dir.exists():

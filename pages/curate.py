@@ -6,6 +6,7 @@ import streamlit as st
 from directory.ui import curate_actions as act
 from directory.ui.cards import result_card
 from directory.ui.entry_form import entry_form, form_values
+from directory.ui.history import history_panel
 from directory.ui.session import current_curator, sign_in_form, signed_in_bar
 from directory.ui.shell import ensure_app_shell
 
@@ -53,3 +54,4 @@ if st.session_state.get("c_id"):
     retired = st.session_state.get("e_status") == "inactive"
     right.button("Restore" if retired else "Retire", key="c_status", on_click=act.change_status,
                  args=("active" if retired else "inactive",))
+    history_panel(st.session_state["c_id"])

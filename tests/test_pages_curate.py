@@ -157,3 +157,20 @@ def test_anonymous_navigation_shows_no_editing_page_besides_sign_in(with_account
     assert not at.get("component_instance")
     with pytest.raises(PermissionError):
         Store(with_accounts).add({"name": "x"}, by=None)
+
+
+def test_history_shows_changes_and_restores_a_version(with_accounts: Path) -> None:
+    """The history lists who changed what; restoring a version saves its values as a new version."""
+    store = Store(with_accounts)
+    row = store.load().frame.iloc[4]
+    at = _open_entry(_signed_in(), row["id"])
+    at.text_input(key="e_phone").set_value("215-555-0144")
+    at.button(key="c_save").click().run()
+    assert any("Version" in m.value and "by lee" in m.value for m in at.markdown)
+    assert store.get(row["id"])["phone"] == "(215) 555-0144"
+    at.text_input(key="e_phone").set_value("215-555-0145")
+    at.button(key="c_save").click().run()
+    first = int(row["row_version"]) + 1
+    at.button(key=f"c_restore_{first}").click().run()
+    assert store.get(row["id"])["phone"] == "(215) 555-0144"
+    assert f"Restored version {first}" in at.success[0].value

@@ -236,3 +236,32 @@ def test_writes_need_a_signed_in_curator(empty_dir: Path) -> None:
     with pytest.raises(PermissionError):
         store.restore_snapshot("any.csv", by=DANA)
     assert len(store.read_raw()) == 1
+
+
+def test_history_rebuilds_every_version_newest_first(sample_dir: Path) -> None:
+    """Each audited change gives a version with its diff and the entry's full values at that point."""
+    store = Store(sample_dir)
+    row = store.load().frame.iloc[0].to_dict()
+    base = int(row["row_version"])
+    store.update(row["id"], {"phone": "215-555-0101"}, base_version=base, by=DANA)
+    store.update(row["id"], {"name": "Renamed Center", "hours": "Sat closed"}, base_version=base + 1, by=LEE)
+    versions = store.history(row["id"])
+    assert [v["version"] for v in versions] == [base + 2, base + 1]
+    assert versions[0]["by"] == "lee" and set(versions[0]["changes"]) == {"name", "hours"}
+    assert versions[0]["values"]["name"] == "Renamed Center"
+    assert versions[1]["values"]["name"] == row["name"]
+    assert versions[1]["values"]["phone"] == "(215) 555-0101"
+
+
+def test_restoring_a_version_adds_a_new_one(sample_dir: Path) -> None:
+    """Restore this version brings back the old values as a new version; nothing is rewritten."""
+    from directory.curation import restore_version
+
+    store = Store(sample_dir)
+    row = store.load().frame.iloc[0].to_dict()
+    base = int(row["row_version"])
+    store.update(row["id"], {"phone": "215-555-0101"}, base_version=base, by=DANA)
+    store.update(row["id"], {"phone": "215-555-0102"}, base_version=base + 1, by=DANA)
+    restored = restore_version(store, LEE, row["id"], base + 1, base_version=base + 2)
+    assert restored["phone"] == "(215) 555-0101" and restored["row_version"] == str(base + 3)
+    assert len(store.history(row["id"])) == 3

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from directory import config
-from directory.curation import check_entry, save_entry, set_status, verify_today
+from directory.curation import check_entry, restore_version, save_entry, set_status, verify_today
 from directory.store import ConflictError, Store, ValidationError
 from directory.suggestions import Suggestions
 from directory.ui.entry_form import form_values, load_into_form
@@ -93,3 +93,10 @@ def change_status(status: str) -> None:
     st.session_state["c_message_next"] = "Retired; it can be restored." if status == "inactive" else "Restored."
     _apply(lambda: set_status(store(), current_curator(), st.session_state["c_id"], status,
                               st.session_state["c_base"]))
+
+
+def restore_to(version: int) -> None:
+    """Bring back an earlier version of the loaded entry as a new version."""
+    st.session_state["c_message_next"] = f"Restored version {version} as a new version."
+    _apply(lambda: restore_version(store(), current_curator(), st.session_state["c_id"], version,
+                                   st.session_state["c_base"]))
