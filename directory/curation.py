@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, timedelta
+
+import pandas as pd
 
 from directory.auth import Curator, require_role
 from directory.schema import COLUMNS, validate_record
-from directory.store import Store
+from directory.store import ConflictError, Store
 
 # Fields a person types or picks in the entry form; the store manages the rest.
 EDITABLE: tuple[str, ...] = tuple(
@@ -55,3 +57,24 @@ def restore_version(store: Store, curator: Curator, resource_id: str, version: i
         raise ValueError(f"version {version} of '{resource_id}' is not in the audit log")
     changes = {k: v for k, v in wanted["values"].items() if k in EDITABLE}
     return store.update(resource_id, changes, base_version=base_version, by=curator)
+
+
+def stale_entries(frame: pd.DataFrame, days: int, today: date | None = None) -> pd.DataFrame:
+    """Active and pending entries not verified within `days`, never-verified first, then oldest first."""
+    cutoff = ((today or date.today()) - timedelta(days=days)).isoformat()
+    listed = frame[frame["status"] != "inactive"]
+    stale = listed[(listed["last_verified"] == "") | (listed["last_verified"] < cutoff)]
+    return stale.sort_values(["last_verified", "name"], kind="stable")
+
+
+def verify_many(store: Store, curator: Curator, versions: Mapping[str, str | int],
+                today: date | None = None) -> tuple[list[str], list[str]]:
+    """Mark several entries verified today; returns (done ids, ids refused because someone changed them)."""
+    done, refused = [], []
+    for resource_id, base_version in versions.items():
+        try:
+            verify_today(store, curator, resource_id, base_version, today)
+            done.append(resource_id)
+        except ConflictError:
+            refused.append(resource_id)
+    return done, refused

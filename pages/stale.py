@@ -1,0 +1,38 @@
+"""Stale entries: what has not been checked lately, with a bulk "verified today"."""
+
+import streamlit as st
+
+from directory.config import setting
+from directory.curation import stale_entries, verify_many
+from directory.ui import curate_actions as act
+from directory.ui.session import current_curator
+from directory.ui.shell import start_directory_page
+
+loaded = start_directory_page("Entries to check")
+curator = current_curator()
+if curator is None:
+    st.warning("Sign in on the Curate page to check entries.")
+    st.stop()
+days = st.number_input("Not verified within (days)", min_value=1, max_value=3650, step=30, key="st_days",
+                       value=int(setting("DIRECTORY_STALE_DAYS")))
+stale = stale_entries(act.store().load().frame, int(days))
+st.caption(f"{len(stale)} entries to check, never-verified and oldest first. Click a column to sort.")
+table = stale[["id", "name", "city", "phone", "last_verified", "verified_by", "row_version"]]
+picked = st.dataframe(table, hide_index=True, on_select="rerun", selection_mode="multi-row", key="st_table",
+                      column_config={"row_version": None})
+everything = st.checkbox(f"Select all {len(table)} listed", key="st_all")
+rows = table if everything else table.iloc[picked.selection.rows if picked else []]
+
+
+def mark_verified(versions: dict[str, str]) -> None:
+    done, refused = verify_many(act.store(), curator, versions)
+    message = f"Marked {len(done)} as verified today."
+    if refused:
+        message += f" {len(refused)} changed meanwhile and were left for another look: {', '.join(refused)}."
+    st.session_state.update(st_message=message, st_all=False)
+
+
+st.button(f"Mark {len(rows)} selected as verified today", disabled=rows.empty, key="st_verify",
+          on_click=mark_verified, args=(dict(zip(rows["id"], rows["row_version"], strict=True)),))
+if st.session_state.get("st_message"):
+    st.success(st.session_state.pop("st_message"))

@@ -1,0 +1,63 @@
+"""The stale list: which entries need checking, and the bulk "verified today"."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+from streamlit.testing.v1 import AppTest
+
+from directory.auth import Accounts, Curator
+from directory.curation import stale_entries, verify_many
+from directory.store import Store
+from tests.factories import valid_frame
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+PASSWORD = "correct horse battery"
+
+
+def test_stale_entries_are_never_verified_first_then_oldest() -> None:
+    """Inactive entries are left out; blank dates come first, then the oldest."""
+    frame = valid_frame({"name": "Fresh", "last_verified": "2026-10-01"},
+                        {"name": "Old", "last_verified": "2024-01-01"},
+                        {"name": "Never", "last_verified": ""},
+                        {"name": "Retired", "last_verified": "", "status": "inactive"})
+    assert list(stale_entries(frame, 180, date(2026, 11, 1))["name"]) == ["Never", "Old"]
+
+
+def test_verify_many_skips_entries_changed_meanwhile(sample_dir: Path) -> None:
+    """A bulk verify stamps each entry, leaving out any that changed since the list was drawn."""
+    store, lee = Store(sample_dir), Curator("lee", "curator")
+    rows = store.load().frame.head(3)
+    versions = dict(zip(rows["id"], rows["row_version"], strict=True))
+    first = rows.iloc[0]
+    store.update(first["id"], {"hours": "Sun closed"}, base_version=first["row_version"], by=lee)
+    done, refused = verify_many(store, lee, versions, date(2026, 11, 20))
+    assert refused == [first["id"]] and len(done) == 2
+    assert all(store.get(i)["last_verified"] == "2026-11-20" for i in done)
+
+
+def test_the_page_lists_stale_entries_and_verifies_them_all(sample_dir: Path) -> None:
+    """Signed in, the page lists stale entries; 'select all' and the button verify every one."""
+    Accounts(sample_dir).add("lee", PASSWORD, "curator", by=None)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.switch_page("pages/curate.py").run()
+    at.text_input(key="sign_in_name").set_value("lee")
+    at.text_input(key="sign_in_password").set_value(PASSWORD)
+    at.button(key="sign_in_submit").click().run()
+    at.switch_page("pages/stale.py").run()
+    assert not at.exception
+    listed = at.dataframe[0].value
+    assert len(listed) > 20
+    at.number_input(key="st_days").set_value(3650).run()
+    assert len(at.dataframe[0].value) < len(listed)
+    at.number_input(key="st_days").set_value(180).run()
+    at.checkbox(key="st_all").check().run()
+    at.button(key="st_verify").click().run()
+    assert f"Marked {len(listed)} as verified today." in at.success[0].value
+    assert at.dataframe[0].value.empty
+    frame = Store(sample_dir).load().frame
+    checked = frame[frame["id"].isin(listed["id"])]
+    assert (checked["last_verified"] == date.today().isoformat()).all()
+    assert isinstance(listed, pd.DataFrame)
