@@ -78,3 +78,12 @@ def verify_many(store: Store, curator: Curator, versions: Mapping[str, str | int
         except ConflictError:
             refused.append(resource_id)
     return done, refused
+
+
+def merge_draft(existing: Mapping[str, str], draft: Mapping[str, str]) -> dict[str, str]:
+    """An existing entry with its empty fields filled from a draft; what it already says is kept."""
+    merged = dict(existing)
+    for name in EDITABLE:
+        if not merged.get(name) and draft.get(name):
+            merged[name] = draft[name]
+    return merged

@@ -3,6 +3,7 @@
 import pandas as pd
 import streamlit as st
 
+from directory.text import escape_markdown as md
 from directory.ui import curate_actions as act
 from directory.ui.cards import result_card
 from directory.ui.entry_form import entry_form, form_values
@@ -35,6 +36,13 @@ if conflict:
     st.dataframe(pd.DataFrame([{"field": k, "before": v[0], "now": v[1]} for k, v in conflict.changes.items()]),
                  hide_index=True)
     st.button("Load the latest version and redo my change", on_click=act.reload_latest)
+duplicates = st.session_state.get("c_duplicates") or []
+if duplicates:
+    st.warning("This may already be listed. Merge into an existing entry, or save it as a new one.")
+    for dup in duplicates:
+        st.button(md(f"Merge into: {dup['name']} ({dup['city'] or 'no city'}) · {dup['reason']}"),
+                  key=f"c_merge_{dup['id']}", on_click=act.merge_into, args=(dup["id"],))
+    st.button("Save as a new entry anyway", key="c_save_anyway", on_click=act.save_anyway)
 errors = st.session_state.get("c_errors") or {}
 if errors:
     st.error(f"{len(errors)} field(s) need attention before saving; see the messages below.")

@@ -174,3 +174,28 @@ def test_history_shows_changes_and_restores_a_version(with_accounts: Path) -> No
     at.button(key=f"c_restore_{first}").click().run()
     assert store.get(row["id"])["phone"] == "(215) 555-0144"
     assert f"Restored version {first}" in at.success[0].value
+
+
+def test_a_likely_duplicate_is_flagged_and_can_be_merged_or_saved_anyway(with_accounts: Path) -> None:
+    """Adding an entry with an existing phone offers a merge; saving anyway still works."""
+    store = Store(with_accounts)
+    existing = store.load().frame.query("phone != ''").iloc[0]
+    at = _signed_in()
+    at.text_input(key="e_name").set_value("Brand New Name")
+    at.selectbox(key="e_category").set_value("sober_social").run()
+    at.text_input(key="e_phone").set_value(existing["phone"])
+    before = len(store.read_raw())
+    at.button(key="c_save").click().run()
+    assert "may already be listed" in at.warning[0].value
+    assert len(store.read_raw()) == before
+    at.button(key=f"c_merge_{existing['id']}").click().run()
+    assert at.text_input(key="e_name").value == existing["name"], "the existing entry is open, its name kept"
+    assert at.session_state["c_id"] == existing["id"]
+
+    at.selectbox(key="c_entry").set_value("").run()
+    at.text_input(key="e_name").set_value("Brand New Name")
+    at.selectbox(key="e_category").set_value("sober_social").run()
+    at.text_input(key="e_phone").set_value(existing["phone"])
+    at.button(key="c_save").click().run()
+    at.button(key="c_save_anyway").click().run()
+    assert len(store.read_raw()) == before + 1

@@ -87,3 +87,18 @@ def test_visitors_cannot_reach_the_review_queue(sample_dir: Path) -> None:
     at = AppTest.from_file(APP, default_timeout=60)
     at.switch_page("pages/review.py").run()
     assert not any(b.key and b.key.startswith("r_") for b in at.button)
+
+
+def test_approving_a_likely_duplicate_offers_a_merge(signed_in: AppTest, sample_dir: Path) -> None:
+    """A suggestion that matches an existing entry is not added twice; Merge opens the existing entry."""
+    existing = Store(sample_dir).load().frame.query("website != ''").iloc[0]
+    queued = Suggestions(sample_dir).submit("new", fields={"name": "Some Other Name", "category": "sober_social",
+                                                           "website": existing["website"], "zip": "19104"})
+    at = _review(signed_in)
+    before = len(Store(sample_dir).read_raw())
+    at.button(key=f"r_approve_{queued.id}").click().run()
+    assert len(Store(sample_dir).read_raw()) == before
+    at.button(key=f"r_merge_{queued.id}_{existing['id']}").click().run()
+    assert at.title[0].value == "Curate the directory"
+    assert at.session_state["c_id"] == existing["id"]
+    assert at.session_state["c_suggestion"] == queued.id

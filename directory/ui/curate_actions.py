@@ -5,7 +5,15 @@ from __future__ import annotations
 import streamlit as st
 
 from directory import config
-from directory.curation import check_entry, restore_version, save_entry, set_status, verify_today
+from directory.curation import (
+    check_entry,
+    merge_draft,
+    restore_version,
+    save_entry,
+    set_status,
+    verify_today,
+)
+from directory.duplicates import likely_duplicates
 from directory.store import ConflictError, Store, ValidationError
 from directory.suggestions import Suggestions
 from directory.ui.entry_form import form_values, load_into_form
@@ -46,6 +54,12 @@ def save() -> None:
     if errors:
         st.session_state.update(c_errors=errors, c_message="")
         return
+    if not st.session_state.get("c_id") and not st.session_state.pop("c_duplicates_ok", False):
+        found = likely_duplicates(store().load().frame, values)
+        if not found.empty:
+            st.session_state["c_duplicates"] = found[["id", "name", "city", "reason"]].to_dict("records")
+            return
+    st.session_state["c_duplicates"] = []
     try:
         row = save_entry(store(), current_curator(), values, resource_id=st.session_state.get("c_id", ""),
                          base_version=st.session_state.get("c_base") or 0)
@@ -100,3 +114,18 @@ def restore_to(version: int) -> None:
     st.session_state["c_message_next"] = f"Restored version {version} as a new version."
     _apply(lambda: restore_version(store(), current_curator(), st.session_state["c_id"], version,
                                    st.session_state["c_base"]))
+
+
+def save_anyway() -> None:
+    """Save a new entry although likely duplicates were found."""
+    st.session_state.update(c_duplicates_ok=True, c_duplicates=[])
+    save()
+
+
+def merge_into(resource_id: str) -> None:
+    """Open an existing entry with its empty fields filled from the draft, to save as one entry."""
+    draft = form_values()
+    suggestion_id = st.session_state.get("c_suggestion", "")
+    begin_edit(store().get(resource_id), suggestion_id)
+    load_into_form(merge_draft(store().get(resource_id), draft))
+    st.session_state.update(c_duplicates=[], c_message="Merged the draft into the existing entry; review and save.")

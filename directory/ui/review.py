@@ -6,7 +6,8 @@ import streamlit as st
 
 from directory import config
 from directory import taxonomy as tx
-from directory.curation import check_entry
+from directory.curation import check_entry, merge_draft
+from directory.duplicates import likely_duplicates
 from directory.schema import join_list
 from directory.store import ValidationError
 from directory.suggestions import Suggestion, Suggestions
@@ -28,11 +29,15 @@ def draft_from(suggestion: Suggestion) -> dict[str, str]:
     return {**draft, "status": "active"}
 
 
-def _approve(suggestion: Suggestion) -> None:
+def _approve(suggestion: Suggestion, anyway: bool = False) -> None:
     draft = draft_from(suggestion)
     errors = check_entry(draft)
     if errors:
         st.session_state[f"r_errors_{suggestion.id}"] = errors
+        return
+    found = likely_duplicates(act.store().load().frame, draft)
+    if not found.empty and not anyway:
+        st.session_state[f"r_dups_{suggestion.id}"] = found[["id", "name", "reason"]].to_dict("records")
         return
     try:
         row = queue().approve(act.store(), current_curator(), suggestion, draft,
@@ -59,6 +64,13 @@ def _edit_first(suggestion: Suggestion) -> None:
     st.session_state["r_go_to_curate"] = True
 
 
+def _merge(suggestion: Suggestion, resource_id: str) -> None:
+    existing = act.store().get(resource_id)
+    act.begin_edit(existing, suggestion.id)
+    load_into_form(merge_draft(existing, draft_from(suggestion)))
+    st.session_state["r_go_to_curate"] = True
+
+
 def suggestion_card(suggestion: Suggestion, entry_names: dict[str, str]) -> None:
     """One open suggestion, its details shown as text, with its actions."""
     with st.container(border=True):
@@ -73,6 +85,12 @@ def suggestion_card(suggestion: Suggestion, entry_names: dict[str, str]) -> None
         st.caption(f"Suggested {suggestion.created_at}")
         for field, message in st.session_state.get(f"r_errors_{suggestion.id}", {}).items():
             st.error(f"{field}: {message}. Use 'Edit first' to complete it.")
+        for dup in st.session_state.get(f"r_dups_{suggestion.id}", []):
+            st.button(md(f"Merge into: {dup['name']} · {dup['reason']}"), key=f"r_merge_{suggestion.id}_{dup['id']}",
+                      on_click=_merge, args=(suggestion, dup["id"]))
+        if st.session_state.get(f"r_dups_{suggestion.id}"):
+            st.button("Approve as a new entry anyway", key=f"r_anyway_{suggestion.id}", on_click=_approve,
+                      args=(suggestion, True))
         st.text_input("Note (kept with the decision)", key=f"r_note_{suggestion.id}", max_chars=500)
         approve, edit, reject = st.columns(3)
         if suggestion.kind == "new":
