@@ -1,0 +1,50 @@
+"""The Accounts page: only admins see it, and admins add and remove accounts from the UI."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from directory.auth import Accounts, Curator
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+PASSWORD = "correct horse battery"
+
+
+def _signed_in_as(sample_dir: Path, name: str) -> AppTest:
+    accounts = Accounts(sample_dir)
+    if not accounts.any():
+        accounts.add("dana", PASSWORD, "admin", by=None)
+        accounts.add("lee", PASSWORD, "curator", by=None)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.switch_page("pages/curate.py").run()
+    at.text_input(key="sign_in_name").set_value(name)
+    at.text_input(key="sign_in_password").set_value(PASSWORD)
+    at.button(key="sign_in_submit").click().run()
+    return at.switch_page("pages/accounts.py").run()
+
+
+def test_an_admin_adds_and_removes_accounts(sample_dir: Path) -> None:
+    """An admin adds a curator with a good password, is refused a short one, and removes an account."""
+    at = _signed_in_as(sample_dir, "dana")
+    assert not at.exception
+    at.text_input(key="a_name").set_value("sam")
+    at.text_input(key="a_password").set_value("short")
+    at.button(key="a_add").click().run()
+    assert "at least 10" in at.error[0].value
+    at.text_input(key="a_name").set_value("sam")
+    at.text_input(key="a_password").set_value(PASSWORD)
+    at.button(key="a_add").click().run()
+    assert ("sam", "curator") in Accounts(sample_dir).names()
+    at.button(key="a_remove_lee").click().run()
+    assert [n for n, _ in Accounts(sample_dir).names()] == ["dana", "sam"]
+
+
+def test_a_curator_cannot_manage_accounts(sample_dir: Path) -> None:
+    """The page is not registered for a curator, and the domain refuses a curator's account changes."""
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        _signed_in_as(sample_dir, "lee")
+    with pytest.raises(PermissionError):
+        Accounts(sample_dir).add("sam", PASSWORD, by=Curator("lee", "curator"))
