@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import pandas as pd
@@ -87,3 +88,55 @@ def merge_draft(existing: Mapping[str, str], draft: Mapping[str, str]) -> dict[s
         if not merged.get(name) and draft.get(name):
             merged[name] = draft[name]
     return merged
+
+
+BULK_COLUMNS: tuple[str, ...] = ("name", "category", "support_types", "phone", "website", "hours", "status",
+                                 "last_verified")
+
+
+@dataclass
+class BulkResult:
+    """What a bulk save did: saved ids, rows refused as conflicts, and per-row field errors (nothing saved then)."""
+
+    saved: list[str] = field(default_factory=list)
+    conflicts: list[str] = field(default_factory=list)
+    errors: dict[str, dict[str, str]] = field(default_factory=dict)
+
+
+def apply_bulk_edits(store: Store, curator: Curator, source: pd.DataFrame, edits: Mapping) -> BulkResult:
+    """Apply a data editor's recorded edits to `source` rows: validate every row first, then write.
+
+    Edited rows are updated on the version they were loaded at; added rows become new entries; deleted rows
+    are retired (status inactive), since nothing is ever deleted.
+    """
+    require_role(curator)
+    result = BulkResult()
+    updates: dict[str, tuple[dict[str, str], str]] = {}
+    for position, changes in (edits.get("edited_rows") or {}).items():
+        row = source.iloc[int(position)].to_dict()
+        draft = {**row, **{k: "" if v is None else str(v) for k, v in changes.items() if k in EDITABLE}}
+        problems = validate_record(draft).errors
+        if problems:
+            result.errors[f"{row['name']} ({row['id']})"] = problems
+        updates[row["id"]] = ({k: draft[k] for k in changes if k in EDITABLE}, row["row_version"])
+    additions = []
+    for n, added in enumerate(edits.get("added_rows") or [], start=1):
+        draft = {k: "" if v is None else str(v) for k, v in added.items() if k in EDITABLE}
+        problems = check_entry(draft)
+        if problems:
+            result.errors[f"new row {n}"] = problems
+        additions.append(draft)
+    if result.errors:
+        return result
+    for position in edits.get("deleted_rows") or []:
+        row = source.iloc[int(position)]
+        updates[row["id"]] = ({"status": "inactive"}, row["row_version"])
+    for resource_id, (changes, version) in updates.items():
+        try:
+            store.update(resource_id, changes, base_version=version, by=curator)
+            result.saved.append(resource_id)
+        except ConflictError:
+            result.conflicts.append(resource_id)
+    if additions:
+        result.saved += [row["id"] for row in store.add_many(additions, by=curator)]
+    return result

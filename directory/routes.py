@@ -26,6 +26,7 @@ ROUTES: tuple[Route, ...] = (
     Route("pages/suggest.py", "Suggest a change", "suggest", "Find support", ":material/add_comment:"),
     Route("pages/curate.py", "Curate", "curate", "Peer leaders", ":material/edit_note:"),
     Route("pages/review.py", "Review suggestions", "review", "Peer leaders", ":material/rule:", "curator"),
+    Route("pages/bulk.py", "Bulk edit", "bulk", "Peer leaders", ":material/table_edit:", "curator"),
     Route("pages/stale.py", "Entries to check", "stale", "Peer leaders", ":material/history:", "curator"),
     Route("pages/accounts.py", "Accounts", "accounts", "Peer leaders", ":material/group:", "admin"),
 )

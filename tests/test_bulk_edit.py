@@ -1,0 +1,77 @@
+"""Bulk edits: every row is validated before anything is written; deletes retire; stale rows conflict."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from directory.auth import Accounts, Curator
+from directory.curation import BULK_COLUMNS, apply_bulk_edits
+from directory.store import Store
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+LEE = Curator("lee", "curator")
+PASSWORD = "correct horse battery"
+
+
+def _source(store: Store):
+    return store.read_raw()[["id", "row_version", *BULK_COLUMNS]].reset_index(drop=True)
+
+
+def test_edits_adds_and_deletes_are_applied(sample_dir: Path) -> None:
+    """Edited cells update their rows, added rows become entries, deleted rows are retired."""
+    store = Store(sample_dir)
+    source = _source(store)
+    before = len(source)
+    edits = {"edited_rows": {0: {"phone": "215-555-0123"}}, "deleted_rows": [1],
+             "added_rows": [{"name": "Sober Chess Club", "category": "sober_social", "support_types": "affiliational",
+                             "status": "active"}]}
+    result = apply_bulk_edits(store, LEE, source, edits)
+    assert not result.errors and not result.conflicts and len(result.saved) == 3
+    assert store.get(source.loc[0, "id"])["phone"] == "(215) 555-0123"
+    assert store.get(source.loc[1, "id"])["status"] == "inactive"
+    assert len(store.read_raw()) == before + 1
+
+
+def test_one_bad_row_stops_the_whole_save(sample_dir: Path) -> None:
+    """A bad value anywhere means nothing is written, and each bad row is named with its fields."""
+    store = Store(sample_dir)
+    source = _source(store)
+    before = store.path.read_bytes()
+    edits = {"edited_rows": {0: {"phone": "215-555-0123"}, 2: {"website": "javascript:alert(1)"}},
+             "added_rows": [{"name": "", "category": "sober_social"}]}
+    result = apply_bulk_edits(store, LEE, source, edits)
+    assert set(result.errors) == {f"{source.loc[2, 'name']} ({source.loc[2, 'id']})", "new row 1"}
+    assert "website" in result.errors[f"{source.loc[2, 'name']} ({source.loc[2, 'id']})"]
+    assert store.path.read_bytes() == before
+
+
+def test_rows_changed_meanwhile_are_refused(sample_dir: Path) -> None:
+    """A row someone else saved after the table was loaded is reported as a conflict, not overwritten."""
+    store = Store(sample_dir)
+    source = _source(store)
+    store.update(source.loc[0, "id"], {"hours": "Sun closed"}, base_version=source.loc[0, "row_version"],
+                 by=Curator("dana", "admin"))
+    result = apply_bulk_edits(store, LEE, source, {"edited_rows": {0: {"phone": "215-555-0123"}}})
+    assert result.conflicts == [source.loc[0, "id"]]
+    assert store.get(source.loc[0, "id"])["hours"] == "Sun closed"
+
+
+def test_the_bulk_page_saves_recorded_edits(sample_dir: Path) -> None:
+    """On the page, the editor's recorded edits are applied on Save and the table reloads."""
+    Accounts(sample_dir).add("lee", PASSWORD, "curator", by=None)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.switch_page("pages/curate.py").run()
+    at.text_input(key="sign_in_name").set_value("lee")
+    at.text_input(key="sign_in_password").set_value(PASSWORD)
+    at.button(key="sign_in_submit").click().run()
+    at.switch_page("pages/bulk.py").run()
+    assert not at.exception
+    first = at.data_editor[0].value.iloc[0]
+    at.session_state["b_editor"] = {"edited_rows": {0: {"name": "Renamed in bulk"}}, "added_rows": [],
+                                    "deleted_rows": []}
+    at.button(key="b_save").click().run()
+    assert "Saved 1 entries." in at.success[0].value
+    assert Store(sample_dir).get(first["id"])["name"] == "Renamed in bulk"
+    assert at.data_editor[0].value.iloc[0]["name"] == "Renamed in bulk"
