@@ -9,6 +9,7 @@ from datetime import date, timedelta
 import pandas as pd
 
 from directory.auth import Curator, require_role
+from directory.geo import make_geocoder
 from directory.schema import COLUMNS, validate_record
 from directory.store import ConflictError, Store
 
@@ -28,10 +29,21 @@ def save_entry(store: Store, curator: Curator, values: Mapping[str, str], *, res
                base_version: int | str = 0) -> dict[str, str]:
     """Add a new entry, or apply an edit made on base_version; raises ValidationError or ConflictError."""
     require_role(curator)
-    changes = {k: str(values.get(k, "")) for k in EDITABLE if k in values}
+    changes = place_entry({k: str(values.get(k, "")) for k in EDITABLE if k in values}, store.data_dir)
     if resource_id:
         return store.update(resource_id, changes, base_version=base_version, by=curator)
     return store.add(changes, by=curator)
+
+
+def place_entry(values: dict[str, str], data_dir) -> dict[str, str]:
+    """Fill in coordinates from the address when an entry has none; this is the only time we geocode."""
+    if values.get("latitude") or values.get("longitude"):
+        return values
+    found = make_geocoder(data_dir)(values.get("address", ""), values.get("city", ""), values.get("state", ""),
+                                    values.get("zip", ""))
+    if found is None:
+        return values
+    return {**values, "latitude": f"{found.lat:.6f}", "longitude": f"{found.lon:.6f}", "geocode_quality": found.quality}
 
 
 def verify_today(store: Store, curator: Curator, resource_id: str, base_version: int | str,

@@ -29,10 +29,10 @@ if "c_id" not in st.session_state:
     act.choose_entry()
 
 if st.session_state.get("c_message"):
-    st.success(st.session_state["c_message"])
+    st.success(md(st.session_state["c_message"]))
 conflict = st.session_state.get("c_conflict")
 if conflict:
-    st.error(str(conflict))
+    st.error(md(str(conflict)))
     st.dataframe(pd.DataFrame([{"field": k, "before": v[0], "now": v[1]} for k, v in conflict.changes.items()]),
                  hide_index=True)
     st.button("Load the latest version and redo my change", on_click=act.reload_latest)

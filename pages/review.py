@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from directory.text import escape_markdown as md
 from directory.ui.review import queue, suggestion_card
 from directory.ui.session import current_curator
 from directory.ui.shell import start_directory_page
@@ -13,7 +14,7 @@ if current_curator() is None:
 if st.session_state.pop("r_go_to_curate", False):
     st.switch_page("pages/curate.py")
 if st.session_state.get("r_message"):
-    st.success(st.session_state.pop("r_message"))
+    st.success(md(st.session_state.pop("r_message")))
 waiting = queue().open()
 st.caption(f"{len(waiting)} suggestions waiting. Nothing here is public until a peer leader approves it.")
 names = dict(zip(loaded.index.frame["id"], loaded.index.frame["name"], strict=True))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from directory.schema import COLUMNS, validate_record
@@ -34,3 +36,8 @@ def valid_frame(*records: dict[str, str], prefix: str = "t") -> pd.DataFrame:
         assert result.ok, result.errors
         rows.append(result.values)
     return pd.DataFrame(rows, columns=list(COLUMNS))
+
+
+def shown(markdown: str) -> str:
+    """The text a person sees for escaped Markdown: backslash escapes removed."""
+    return re.sub(r"\\(.)", r"\1", markdown)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from directory.auth import Accounts, Curator
 from directory.store import Store
+from tests.factories import shown
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 PASSWORD = "correct horse battery"
@@ -92,17 +94,17 @@ def test_add_then_edit_an_entry(with_accounts: Path) -> None:
     at = _signed_in()
     at.button(key="c_save").click().run()
     assert "need attention" in at.error[0].value
-    assert any("Name: is required" in e.value for e in at.error)
+    assert any("Name: is required" in shown(e.value) for e in at.error)
     at.text_input(key="e_name").set_value("Friday Sober Karaoke").run()
     at.selectbox(key="e_category").set_value("sober_social").run()
     assert at.multiselect(key="e_support_types").value == ["affiliational"], "defaults follow the category"
     at.text_input(key="e_zip").set_value("19104")
     at.text_input(key="e_website").set_value("javascript:alert(1)")
     at.button(key="c_save").click().run()
-    assert any("only http:// and https://" in e.value for e in at.error)
+    assert any("only http:// and https://" in shown(e.value) for e in at.error)
     at.text_input(key="e_website").set_value("https://example.org/karaoke")
     at.button(key="c_save").click().run()
-    assert "Saved 'Friday Sober Karaoke'." in at.success[0].value
+    assert "Saved 'Friday Sober Karaoke'." in shown(at.success[0].value)
     store = Store(with_accounts)
     added = store.read_raw().query("name == 'Friday Sober Karaoke'").iloc[0]
     assert added["created_by"] == "lee" and added["row_version"] == "1"
@@ -141,7 +143,7 @@ def test_a_conflicting_edit_is_refused_and_can_be_redone(with_accounts: Path) ->
                  by=Curator("dana", "admin"))
     at.text_input(key="e_phone").set_value("215-555-0188")
     at.button(key="c_save").click().run()
-    assert "Changed since: hours" in at.error[0].value
+    assert "Changed since: hours" in shown(at.error[0].value)
     assert store.get(row["id"])["phone"] == row["phone"], "nothing was overwritten"
     next(b for b in at.button if b.label.startswith("Load the latest")).click().run()
     assert at.text_input(key="e_hours").value == "Sat 10:00-12:00"
@@ -173,7 +175,7 @@ def test_history_shows_changes_and_restores_a_version(with_accounts: Path) -> No
     first = int(row["row_version"]) + 1
     at.button(key=f"c_restore_{first}").click().run()
     assert store.get(row["id"])["phone"] == "(215) 555-0144"
-    assert f"Restored version {first}" in at.success[0].value
+    assert f"Restored version {first}" in shown(at.success[0].value)
 
 
 def test_a_likely_duplicate_is_flagged_and_can_be_merged_or_saved_anyway(with_accounts: Path) -> None:
@@ -199,3 +201,28 @@ def test_a_likely_duplicate_is_flagged_and_can_be_merged_or_saved_anyway(with_ac
     at.button(key="c_save").click().run()
     at.button(key="c_save_anyway").click().run()
     assert len(store.read_raw()) == before + 1
+
+
+def test_script_saved_through_the_form_is_stored_as_text_and_shown_escaped(with_accounts: Path) -> None:
+    """A payload typed as a name is stored exactly as typed and is only ever shown escaped."""
+    payload = "<img src=x onerror=alert(1)> `${alert(1)}` </script>"
+    at = _signed_in()
+    at.text_input(key="e_name").set_value(payload)
+    at.selectbox(key="e_category").set_value("sober_social").run()
+    at.text_input(key="e_zip").set_value("19104")
+    at.button(key="c_save").click().run()
+    stored = Store(with_accounts).read_raw().query("name == @payload")
+    assert len(stored) == 1, "stored as text, exactly as typed"
+    assert all("<img" not in m.value or not m.allow_html for m in at.markdown)
+    assert any("\\<img" in m.value for m in at.markdown), "the preview card shows it escaped"
+
+    find = AppTest.from_file(APP, default_timeout=60)
+    find.query_params["q"] = "onerror"
+    find.run()
+    card = next(m.value for m in find.markdown if "onerror" in m.value)
+    assert "\\<img" in card and "\\`" in card and "\\$\\{" in card
+    assert all("onerror" not in m.value for m in find.markdown if m.allow_html)
+
+    find.switch_page("pages/map.py").run()
+    script = json.loads(find.get("component_instance")[0].proto.json_args)["script"]
+    assert "onerror=alert(1)" in script and "<img" not in script and "${alert" not in script

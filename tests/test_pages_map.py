@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from directory.auth import Curator
 from directory.store import Store
-from tests.factories import make_record
+from tests.factories import make_record, shown
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
@@ -52,7 +52,7 @@ def test_unknown_place_on_the_map_gets_the_message(sample_dir: Path) -> None:
     """The map page explains an unknown place like the Find page does."""
     at = _map_app(near="xxxxx")
     assert not at.exception
-    assert "We couldn't find 'xxxxx' — try a 5-digit ZIP or City, ST" in [w.value for w in at.warning]
+    assert "We couldn't find 'xxxxx' — try a 5-digit ZIP or City, ST" in [shown(w.value) for w in at.warning]
 
 
 def test_filters_survive_moving_between_find_and_map(sample_dir: Path) -> None:

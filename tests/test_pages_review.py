@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 from directory.auth import Accounts
 from directory.store import Store
 from directory.suggestions import Suggestions
+from tests.factories import shown
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 PASSWORD = "correct horse battery"
@@ -38,7 +39,7 @@ def test_a_suggestion_is_approved_into_the_directory(signed_in: AppTest, sample_
     assert not at.exception
     at.text_input(key=f"r_note_{queued.id}").set_value("called them")
     at.button(key=f"r_approve_{queued.id}").click().run()
-    assert "Added 'Sober Bingo Night'" in at.success[0].value
+    assert "Added 'Sober Bingo Night'" in shown(at.success[0].value)
     decided = Suggestions(sample_dir).all()[0]
     assert (decided.status, decided.note) == ("approved", "called them")
     row = Store(sample_dir).get(decided.result_id)
@@ -50,7 +51,7 @@ def test_an_incomplete_suggestion_says_what_is_missing(signed_in: AppTest, sampl
     queued = Suggestions(sample_dir).submit("new", fields={"name": "Mystery Place"})
     at = _review(signed_in)
     at.button(key=f"r_approve_{queued.id}").click().run()
-    assert any("category: is required" in e.value for e in at.error)
+    assert any("category: is required" in shown(e.value) for e in at.error)
     assert [s.id for s in Suggestions(sample_dir).open()] == [queued.id]
 
 
@@ -77,7 +78,7 @@ def test_a_reported_change_is_edited_in_curate_and_merged(signed_in: AppTest, sa
     at.switch_page("pages/curate.py")  # the browser's URL is now /curate; AppTest needs telling
     at.text_input(key="e_phone").set_value("215-555-0166")
     at.button(key="c_save").click().run()
-    assert "closed the suggestion" in at.success[0].value
+    assert "closed the suggestion" in shown(at.success[0].value)
     assert Store(sample_dir).get(entry["id"])["phone"] == "(215) 555-0166"
     assert Suggestions(sample_dir).all()[0].status == "merged"
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from directory.text import escape_markdown as md
 from directory.ui.loaders import LoadedDirectory
 
 CRISIS_LINES: tuple[tuple[str, str, str], ...] = (
@@ -28,7 +29,7 @@ def data_notices(loaded: LoadedDirectory) -> None:
     if loaded.error:
         st.error(
             f"The directory file could not be read, so nothing can be shown or saved until it is fixed. "
-            f"A peer leader can run `python -m directory validate` to see why. Details: {loaded.error}"
+            f"A peer leader can run `python -m directory validate` to see why. Details: {md(loaded.error)}"
         )
     if loaded.is_sample:
         st.caption("Sample data: every entry shown here is fictional, for trying the app out.")

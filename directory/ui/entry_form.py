@@ -11,6 +11,7 @@ from directory import taxonomy as tx
 from directory.curation import EDITABLE
 from directory.geo import make_geocoder
 from directory.schema import FIELD_BY_NAME, join_list, split_list
+from directory.text import escape_markdown as md
 from directory.ui.map_view import pick_location
 
 PREFIX = "e_"
@@ -80,7 +81,7 @@ def _widget(name: str, error: str | None) -> None:
     else:
         st.text_input(label, key=key, max_chars=field.max_length, help=field.doc)
     if error:
-        st.error(f"{label.rstrip(' *')}: {error}", icon=":material/error:")
+        st.error(md(f"{label.rstrip(' *')}: {error}"), icon=":material/error:")
 
 
 def _location_tools() -> None:

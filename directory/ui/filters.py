@@ -10,6 +10,7 @@ import streamlit as st
 from directory import taxonomy as tx
 from directory.geo import Place, PlaceNotFound, resolve_place
 from directory.search import Query, SearchIndex, search
+from directory.text import escape_markdown as md
 
 RADIUS_CHOICES: tuple[int, ...] = (1, 2, 5, 10, 25, 50)
 DEFAULT_RADIUS = 10
@@ -184,6 +185,6 @@ def search_with_filters(index: SearchIndex, *, limit: int | None = None) -> Sear
     query, place, problem = current_query(limit=limit)
     sync_url()
     if problem:
-        st.warning(problem)
+        st.warning(md(problem))
     results = index.frame.iloc[0:0].assign(distance_miles=[]) if problem else search(index, query)
     return SearchOutcome(query, place, problem, results)

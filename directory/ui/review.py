@@ -84,7 +84,7 @@ def suggestion_card(suggestion: Suggestion, entry_names: dict[str, str]) -> None
             st.text(suggestion.message)
         st.caption(f"Suggested {suggestion.created_at}")
         for field, message in st.session_state.get(f"r_errors_{suggestion.id}", {}).items():
-            st.error(f"{field}: {message}. Use 'Edit first' to complete it.")
+            st.error(md(f"{field}: {message}.") + " Use 'Edit first' to complete it.")
         for dup in st.session_state.get(f"r_dups_{suggestion.id}", []):
             st.button(md(f"Merge into: {dup['name']} · {dup['reason']}"), key=f"r_merge_{suggestion.id}_{dup['id']}",
                       on_click=_merge, args=(suggestion, dup["id"]))
