@@ -10,6 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from directory.auth import Accounts, Curator
+from directory.routes import ROUTES
 from directory.store import Store
 from tests.factories import shown
 
@@ -226,3 +227,11 @@ def test_script_saved_through_the_form_is_stored_as_text_and_shown_escaped(with_
     find.switch_page("pages/map.py").run()
     script = json.loads(find.get("component_instance")[0].proto.json_args)["script"]
     assert "onerror=alert(1)" in script and "<img" not in script and "${alert" not in script
+
+
+@pytest.mark.parametrize("route", [r for r in ROUTES if r.access != "public"], ids=lambda r: r.url_path)
+def test_anonymous_sessions_cannot_open_peer_leader_pages(with_accounts: Path, route) -> None:
+    """Every page beyond sign-in is unregistered for a visitor, so it cannot be opened at all."""
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page(route.script)
