@@ -4,15 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from streamlit.testing.v1 import AppTest
-
-from directory.auth import Accounts, Curator
+from directory.auth import Curator
 from directory.curation import BULK_COLUMNS, apply_bulk_edits
 from directory.store import Store
+from tests.apps import signed_in_app
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
 LEE = Curator("lee", "curator")
-PASSWORD = "correct horse battery"
 
 
 def _source(store: Store):
@@ -60,13 +57,7 @@ def test_rows_changed_meanwhile_are_refused(sample_dir: Path) -> None:
 
 def test_the_bulk_page_saves_recorded_edits(sample_dir: Path) -> None:
     """On the page, the editor's recorded edits are applied on Save and the table reloads."""
-    Accounts(sample_dir).add("lee", PASSWORD, "curator", by=None)
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.switch_page("pages/curate.py").run()
-    at.text_input(key="sign_in_name").set_value("lee")
-    at.text_input(key="sign_in_password").set_value(PASSWORD)
-    at.button(key="sign_in_submit").click().run()
-    at.switch_page("pages/bulk.py").run()
+    at = signed_in_app(sample_dir).switch_page("pages/bulk.py").run()
     assert not at.exception
     first = at.data_editor[0].value.iloc[0]
     at.session_state["b_editor"] = {"edited_rows": {0: {"name": "Renamed in bulk"}}, "added_rows": [],

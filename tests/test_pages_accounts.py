@@ -8,9 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from directory.auth import Accounts, Curator
-
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
-PASSWORD = "correct horse battery"
+from tests.apps import PASSWORD, signed_in_app
 
 
 def _signed_in_as(sample_dir: Path, name: str) -> AppTest:
@@ -18,12 +16,7 @@ def _signed_in_as(sample_dir: Path, name: str) -> AppTest:
     if not accounts.any():
         accounts.add("dana", PASSWORD, "admin", by=None)
         accounts.add("lee", PASSWORD, "curator", by=None)
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.switch_page("pages/curate.py").run()
-    at.text_input(key="sign_in_name").set_value(name)
-    at.text_input(key="sign_in_password").set_value(PASSWORD)
-    at.button(key="sign_in_submit").click().run()
-    return at.switch_page("pages/accounts.py").run()
+    return signed_in_app(sample_dir, name).switch_page("pages/accounts.py").run()
 
 
 def test_an_admin_adds_and_removes_accounts(sample_dir: Path) -> None:

@@ -7,24 +7,15 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from directory.auth import Accounts
 from directory.store import Store
 from directory.suggestions import Suggestions
+from tests.apps import APP, signed_in_app
 from tests.factories import shown
-
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
-PASSWORD = "correct horse battery"
 
 
 @pytest.fixture
 def signed_in(sample_dir: Path) -> AppTest:
-    Accounts(sample_dir).add("lee", PASSWORD, "curator", by=None)
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.switch_page("pages/curate.py").run()
-    at.text_input(key="sign_in_name").set_value("lee")
-    at.text_input(key="sign_in_password").set_value(PASSWORD)
-    at.button(key="sign_in_submit").click().run()
-    return at
+    return signed_in_app(sample_dir)
 
 
 def _review(at: AppTest) -> AppTest:

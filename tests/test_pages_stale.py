@@ -6,15 +6,12 @@ from datetime import date
 from pathlib import Path
 
 import pandas as pd
-from streamlit.testing.v1 import AppTest
 
-from directory.auth import Accounts, Curator
+from directory.auth import Curator
 from directory.curation import stale_entries, verify_many
 from directory.store import Store
+from tests.apps import signed_in_app
 from tests.factories import valid_frame
-
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
-PASSWORD = "correct horse battery"
 
 
 def test_stale_entries_are_never_verified_first_then_oldest() -> None:
@@ -40,13 +37,7 @@ def test_verify_many_skips_entries_changed_meanwhile(sample_dir: Path) -> None:
 
 def test_the_page_lists_stale_entries_and_verifies_them_all(sample_dir: Path) -> None:
     """Signed in, the page lists stale entries; 'select all' and the button verify every one."""
-    Accounts(sample_dir).add("lee", PASSWORD, "curator", by=None)
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.switch_page("pages/curate.py").run()
-    at.text_input(key="sign_in_name").set_value("lee")
-    at.text_input(key="sign_in_password").set_value(PASSWORD)
-    at.button(key="sign_in_submit").click().run()
-    at.switch_page("pages/stale.py").run()
+    at = signed_in_app(sample_dir).switch_page("pages/stale.py").run()
     assert not at.exception
     listed = at.dataframe[0].value
     assert len(listed) > 20
