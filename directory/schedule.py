@@ -1,0 +1,119 @@
+"""Time: event occurrences (one-off or RFC 5545 recurring) and weekly opening hours, for an injected 'now'.
+
+Recurrences are expanded in local wall-clock time and only then given their zone, so a meeting "every
+Thursday at 7 pm" stays at 7 pm on both sides of a daylight-saving change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from dateutil.rrule import rrulestr
+
+from directory.config import setting
+from directory.hours import parse_hours
+
+DEFAULT_EVENT_MINUTES = 60
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """One sitting of an event, with zone-aware start and end."""
+
+    start: datetime
+    end: datetime
+
+
+def directory_zone() -> ZoneInfo:
+    """The directory's configured time zone."""
+    return ZoneInfo(setting("DIRECTORY_TIMEZONE"))
+
+
+def _zone(row: Mapping[str, str]) -> ZoneInfo:
+    return ZoneInfo(row.get("event_timezone") or setting("DIRECTORY_TIMEZONE"))
+
+
+def occurrences(row: Mapping[str, str], start: datetime, end: datetime) -> list[Occurrence]:
+    """Sittings of an entry's event that overlap [start, end) (aware datetimes), in order."""
+    if not row.get("event_start"):
+        return []
+    zone = _zone(row)
+    first = datetime.fromisoformat(row["event_start"])
+    length = (datetime.fromisoformat(row["event_end"]) - first if row.get("event_end")
+              else timedelta(minutes=DEFAULT_EVENT_MINUTES))
+    if not row.get("recurrence_rule"):
+        starts = [first]
+    else:
+        # Search in naive local time, widened by the event's length so sittings already under way count.
+        local_from = (start.astimezone(zone) - length).replace(tzinfo=None)
+        local_to = end.astimezone(zone).replace(tzinfo=None)
+        rule = rrulestr(row["recurrence_rule"], dtstart=first)
+        starts = rule.between(local_from, local_to, inc=True)
+    found = []
+    for naive in starts:
+        sitting = Occurrence(naive.replace(tzinfo=zone), (naive + length).replace(tzinfo=zone))
+        if sitting.end > start and sitting.start < end:
+            found.append(sitting)
+    return found
+
+
+def next_occurrence(row: Mapping[str, str], now: datetime, horizon_days: int = 400) -> Occurrence | None:
+    """The sitting under way at `now`, or else the next one within the horizon."""
+    upcoming = occurrences(row, now, now + timedelta(days=horizon_days))
+    return upcoming[0] if upcoming else None
+
+
+@dataclass(frozen=True)
+class OpenStatus:
+    """Whether a service is open at a moment, and when that changes."""
+
+    is_open: bool
+    change_at: datetime | None  # closing time when open, next opening when closed
+
+    def describe(self) -> str:
+        """'Open now · closes 5 pm' or 'Opens Monday 9 am'; empty when the hours say nothing."""
+        if self.change_at is None:
+            return "Open now" if self.is_open else ""
+        clock = _clock(self.change_at)
+        if self.is_open:
+            return f"Open now · closes {clock}"
+        return f"Opens {self.change_at.strftime('%A')} {clock}"
+
+
+def _clock(moment: datetime) -> str:
+    text = moment.strftime("%I:%M %p").lstrip("0").lower()
+    return text.replace(":00", "")
+
+
+def _intervals(hours: str, around: datetime) -> list[tuple[datetime, datetime]]:
+    """Opening intervals from the day before `around` to a week after, in its zone."""
+    week = parse_hours(hours)
+    zone = around.tzinfo
+    found = []
+    for offset in range(-1, 8):
+        day = (around + timedelta(days=offset)).date()
+        for start_minute, end_minute in week.get(day.weekday(), []):
+            opens = datetime.combine(day, time(start_minute // 60, start_minute % 60), zone)
+            closes_day = day + timedelta(days=1) if end_minute <= start_minute or end_minute == 1440 else day
+            closes = datetime.combine(closes_day, time((end_minute // 60) % 24, end_minute % 60), zone)
+            found.append((opens, closes))
+    return sorted(found)
+
+
+def open_status(hours: str, now: datetime) -> OpenStatus | None:
+    """Whether weekly hours are open at `now` (aware) and when that changes; None when hours are unknown."""
+    if not hours:
+        return None
+    intervals = _intervals(hours, now)
+    for opens, closes in intervals:
+        if opens <= now < closes:
+            # Ranges that touch (Mon 20:00-24:00 then Tue 00:00-02:00) close at the later end.
+            for later_open, later_close in intervals:
+                if later_open == closes:
+                    closes = later_close
+            return OpenStatus(True, closes)
+    upcoming = [opens for opens, _ in intervals if opens > now]
+    return OpenStatus(False, upcoming[0] if upcoming else None)

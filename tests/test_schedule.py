@@ -1,0 +1,95 @@
+"""Events and opening hours against an injected clock: DST, past midnight, and time zones."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from directory.schedule import next_occurrence, occurrences, open_status
+
+NY = ZoneInfo("America/New_York")
+CHICAGO = ZoneInfo("America/Chicago")
+
+
+def _event(**fields: str) -> dict[str, str]:
+    return {"event_start": "2026-01-01T19:00", "event_end": "2026-01-01T20:30", "event_timezone": "America/New_York",
+            "recurrence_rule": "FREQ=WEEKLY;BYDAY=TH", **fields}
+
+
+@pytest.mark.parametrize(
+    ("window_start", "utc_hours"),
+    [
+        (datetime(2026, 3, 1, tzinfo=NY), [0, 23, 23]),  # spring forward on 8 March
+        (datetime(2026, 10, 25, tzinfo=NY), [23, 0, 0]),  # fall back on 1 November
+    ],
+)
+def test_weekly_events_keep_their_local_time_across_daylight_saving(window_start: datetime, utc_hours) -> None:
+    """'Every Thursday 7 pm' stays 7 pm local on both sides of each change; the UTC hour moves."""
+    found = occurrences(_event(), window_start, window_start + timedelta(days=21))
+    assert [o.start.hour for o in found] == [19, 19, 19]
+    assert [o.start.astimezone(ZoneInfo("UTC")).hour for o in found] == utc_hours
+    assert all(o.end - o.start == timedelta(minutes=90) for o in found)
+
+
+def test_monthly_rule_on_the_first_saturday() -> None:
+    """FREQ=MONTHLY;BYDAY=1SA gives the first Saturday of each month."""
+    event = _event(event_start="2026-01-03T10:00", event_end="2026-01-03T12:00",
+                   recurrence_rule="FREQ=MONTHLY;BYDAY=1SA")
+    found = occurrences(event, datetime(2026, 2, 1, tzinfo=NY), datetime(2026, 5, 1, tzinfo=NY))
+    assert [o.start.date().isoformat() for o in found] == ["2026-02-07", "2026-03-07", "2026-04-04"]
+
+
+def test_an_event_spanning_midnight_is_under_way_after_midnight() -> None:
+    """A Friday 8 pm to 1 am social is the 'next' sitting at 12:30 am Saturday, because it is still on."""
+    event = _event(event_start="2026-01-02T20:00", event_end="2026-01-03T01:00", recurrence_rule="FREQ=WEEKLY;BYDAY=FR")
+    now = datetime(2026, 3, 14, 0, 30, tzinfo=NY)
+    sitting = next_occurrence(event, now)
+    assert sitting.start == datetime(2026, 3, 13, 20, 0, tzinfo=NY)
+    assert sitting.end == datetime(2026, 3, 14, 1, 0, tzinfo=NY)
+
+
+def test_one_off_events_and_past_ones() -> None:
+    """A one-off event appears in its window and not after it has ended."""
+    event = _event(event_start="2026-12-05T18:00", event_end="2026-12-05T21:00", recurrence_rule="")
+    assert next_occurrence(event, datetime(2026, 12, 1, tzinfo=NY)).start.day == 5
+    assert next_occurrence(event, datetime(2026, 12, 5, 21, 30, tzinfo=NY)) is None
+    assert occurrences({"event_start": ""}, datetime(2026, 1, 1, tzinfo=NY), datetime(2027, 1, 1, tzinfo=NY)) == []
+
+
+def test_events_in_another_zone_compare_by_the_instant() -> None:
+    """A 7 pm Chicago meeting is 8 pm in New York."""
+    event = _event(event_timezone="America/Chicago")
+    sitting = next_occurrence(event, datetime(2026, 6, 1, tzinfo=NY))
+    assert sitting.start.tzinfo == CHICAGO and sitting.start.astimezone(NY).hour == 20
+
+
+@pytest.mark.parametrize(
+    ("hours", "now", "expected"),
+    [
+        ("Mon-Fri 09:00-17:00", datetime(2026, 11, 23, 10, 0, tzinfo=NY), "Open now · closes 5 pm"),
+        ("Mon-Fri 09:00-17:00", datetime(2026, 11, 23, 17, 0, tzinfo=NY), "Opens Tuesday 9 am"),
+        ("Mon-Fri 09:00-17:00", datetime(2026, 11, 28, 12, 0, tzinfo=NY), "Opens Monday 9 am"),
+        ("Fri 20:00-02:00", datetime(2026, 11, 28, 1, 15, tzinfo=NY), "Open now · closes 2 am"),
+        ("Fri 20:00-02:00", datetime(2026, 11, 28, 2, 0, tzinfo=NY), "Opens Friday 8 pm"),
+        ("Mon 09:00-12:00, 13:00-17:30", datetime(2026, 11, 23, 12, 30, tzinfo=NY), "Opens Monday 1 pm"),
+        ("Mon 09:00-12:00, 13:00-17:30", datetime(2026, 11, 23, 13, 30, tzinfo=NY), "Open now · closes 5:30 pm"),
+        ("Sat 20:00-24:00; Sun 00:00-03:00", datetime(2026, 11, 28, 23, 0, tzinfo=NY), "Open now · closes 3 am"),
+        ("Sun closed", datetime(2026, 11, 29, 12, 0, tzinfo=NY), ""),
+    ],
+)
+def test_opening_hours_say_when_they_change(hours: str, now: datetime, expected: str) -> None:
+    """Open now with its closing time, or the next opening; overnight and split hours included."""
+    assert open_status(hours, now).describe() == expected
+
+
+def test_unknown_hours_say_nothing() -> None:
+    """No hours means no claim either way."""
+    assert open_status("", datetime(2026, 11, 23, tzinfo=NY)) is None
+
+
+def test_hours_across_the_fall_back_night() -> None:
+    """A Saturday-night range past midnight still closes at 2 am local on the night clocks go back."""
+    status = open_status("Sat 20:00-02:00", datetime(2026, 11, 1, 0, 30, tzinfo=NY))
+    assert status.is_open and status.change_at.hour == 2
