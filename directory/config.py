@@ -38,6 +38,11 @@ SETTINGS: tuple[Setting, ...] = (
         "osm",
         "'osm' draws OpenStreetMap tiles (with attribution); 'none' draws no tiles, for fully offline use.",
     ),
+    Setting(
+        "DIRECTORY_NOW",
+        "",
+        "A fixed 'now' (ISO date and time in the directory's zone) for demos and tests; empty uses the clock.",
+    ),
     Setting("DIRECTORY_STALE_DAYS", "180", "Entries not verified within this many days are listed as stale."),
     Setting("DIRECTORY_SNAPSHOTS_KEPT", "20", "How many earlier versions of resources.csv the store keeps."),
     Setting("DIRECTORY_SAMPLE_DATA", "auto", "'auto' labels the shipped sample as sample data; 'no' hides the label."),

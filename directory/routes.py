@@ -23,6 +23,7 @@ class Route:
 ROUTES: tuple[Route, ...] = (
     Route("pages/find.py", "Find support", "", "Find support", ":material/search:"),
     Route("pages/map.py", "Map", "map", "Find support", ":material/map:"),
+    Route("pages/events.py", "Events", "events", "Find support", ":material/event:"),
     Route("pages/suggest.py", "Suggest a change", "suggest", "Find support", ":material/add_comment:"),
     Route("pages/curate.py", "Curate", "curate", "Peer leaders", ":material/edit_note:"),
     Route("pages/review.py", "Review suggestions", "review", "Peer leaders", ":material/rule:", "curator"),

@@ -83,6 +83,11 @@ class OpenStatus:
         return f"Opens {self.change_at.strftime('%A')} {clock}"
 
 
+def clock(moment: datetime) -> str:
+    """'7 pm' or '7:30 pm'."""
+    return _clock(moment)
+
+
 def _clock(moment: datetime) -> str:
     text = moment.strftime("%I:%M %p").lstrip("0").lower()
     return text.replace(":00", "")
@@ -117,3 +122,49 @@ def open_status(hours: str, now: datetime) -> OpenStatus | None:
             return OpenStatus(True, closes)
     upcoming = [opens for opens, _ in intervals if opens > now]
     return OpenStatus(False, upcoming[0] if upcoming else None)
+
+
+def now() -> datetime:
+    """The current moment in the directory's zone, or DIRECTORY_NOW when set (demos and tests)."""
+    fixed = setting("DIRECTORY_NOW")
+    zone = directory_zone()
+    if fixed:
+        moment = datetime.fromisoformat(fixed)
+        return moment.astimezone(zone) if moment.tzinfo else moment.replace(tzinfo=zone)
+    return datetime.now(zone)
+
+
+VIEWS: tuple[str, ...] = ("Happening now", "Today", "Tonight", "This weekend", "This week")
+TIMES_OF_DAY: dict[str, tuple[int, int]] = {"Morning": (5, 12), "Afternoon": (12, 17), "Evening": (17, 21),
+                                            "Night": (21, 29)}
+
+
+def window(view: str, at: datetime) -> tuple[datetime, datetime]:
+    """The [start, end) of a named view seen from `at`; past time is never included."""
+    day = at.replace(hour=0, minute=0, second=0, microsecond=0)
+    if view == "Happening now":
+        return at, at + timedelta(seconds=1)
+    if view == "Today":
+        return at, day + timedelta(days=1)
+    if view == "Tonight":
+        return max(at, day.replace(hour=17)), day + timedelta(days=1, hours=4)
+    if view == "This weekend":
+        friday = day + timedelta(days=4 - day.weekday())  # this week's Friday, even when it is the weekend
+        return max(at, friday.replace(hour=17)), friday + timedelta(days=3)
+    if view == "This week":
+        return at, at + timedelta(days=7)
+    raise ValueError(f"unknown view '{view}'")
+
+
+def agenda(rows: list[Mapping[str, str]], start: datetime, end: datetime,
+           times_of_day: tuple[str, ...] = ()) -> list[tuple[Occurrence, Mapping[str, str]]]:
+    """Every sitting of the rows' events in [start, end), soonest first, optionally by time of day."""
+    found = []
+    for row in rows:
+        for sitting in occurrences(row, start, end):
+            hour = sitting.start.astimezone(start.tzinfo).hour
+            if times_of_day and not any(lo <= hour < hi or lo <= hour + 24 < hi
+                                        for lo, hi in (TIMES_OF_DAY[t] for t in times_of_day)):
+                continue
+            found.append((sitting, row))
+    return sorted(found, key=lambda pair: (pair[0].start, pair[1].get("name", "")))

@@ -93,3 +93,50 @@ def test_hours_across_the_fall_back_night() -> None:
     """A Saturday-night range past midnight still closes at 2 am local on the night clocks go back."""
     status = open_status("Sat 20:00-02:00", datetime(2026, 11, 1, 0, 30, tzinfo=NY))
     assert status.is_open and status.change_at.hour == 2
+
+
+@pytest.mark.parametrize(
+    ("view", "at", "start", "end"),
+    [
+        ("Today", datetime(2026, 11, 25, 15, 0, tzinfo=NY), datetime(2026, 11, 25, 15, 0, tzinfo=NY),
+         datetime(2026, 11, 26, 0, 0, tzinfo=NY)),
+        ("Tonight", datetime(2026, 11, 25, 15, 0, tzinfo=NY), datetime(2026, 11, 25, 17, 0, tzinfo=NY),
+         datetime(2026, 11, 26, 4, 0, tzinfo=NY)),
+        ("Tonight", datetime(2026, 11, 25, 22, 0, tzinfo=NY), datetime(2026, 11, 25, 22, 0, tzinfo=NY),
+         datetime(2026, 11, 26, 4, 0, tzinfo=NY)),
+        ("This weekend", datetime(2026, 11, 24, 9, 0, tzinfo=NY), datetime(2026, 11, 27, 17, 0, tzinfo=NY),
+         datetime(2026, 11, 30, 0, 0, tzinfo=NY)),
+        ("This weekend", datetime(2026, 11, 28, 9, 0, tzinfo=NY), datetime(2026, 11, 28, 9, 0, tzinfo=NY),
+         datetime(2026, 11, 30, 0, 0, tzinfo=NY)),
+        ("This week", datetime(2026, 11, 25, 9, 0, tzinfo=NY), datetime(2026, 11, 25, 9, 0, tzinfo=NY),
+         datetime(2026, 12, 2, 9, 0, tzinfo=NY)),
+    ],
+)
+def test_views_cover_the_right_hours(view: str, at: datetime, start: datetime, end: datetime) -> None:
+    """Today runs to midnight, tonight from 5 pm to 4 am, the weekend from Friday 5 pm, never into the past."""
+    from directory.schedule import window
+
+    assert window(view, at) == (start, end)
+
+
+def test_agenda_orders_sittings_and_filters_by_time_of_day() -> None:
+    """Sittings come soonest first; choosing Evening keeps only those starting 5 pm to 9 pm."""
+    from directory.schedule import agenda
+
+    morning = _event(name="Coffee", event_start="2026-01-01T09:00", event_end="2026-01-01T10:00")
+    evening = _event(name="Volleyball")
+    start = datetime(2026, 11, 26, 0, 0, tzinfo=NY)
+    both = agenda([evening, morning], start, start + timedelta(days=1))
+    assert [row["name"] for _, row in both] == ["Coffee", "Volleyball"]
+    assert [row["name"] for _, row in agenda([evening, morning], start, start + timedelta(days=1),
+                                             ("Evening",))] == ["Volleyball"]
+
+
+def test_now_can_be_fixed_for_demos_and_tests(monkeypatch: pytest.MonkeyPatch) -> None:
+    """DIRECTORY_NOW pins the clock; without it the real clock is used, in the directory's zone."""
+    from directory.schedule import now
+
+    monkeypatch.setenv("DIRECTORY_NOW", "2026-11-26T19:30")
+    assert now() == datetime(2026, 11, 26, 19, 30, tzinfo=NY)
+    monkeypatch.delenv("DIRECTORY_NOW")
+    assert now().tzinfo == NY

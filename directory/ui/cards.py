@@ -18,6 +18,7 @@ from directory.present import (
     labels,
     support_types_of,
 )
+from directory.schedule import Occurrence, clock
 from directory.schema import phone_link, split_list
 from directory.text import escape_markdown as md
 
@@ -120,3 +121,18 @@ def detail_view(row: Mapping[str, str], distance: float | None) -> None:
         verified += f" by {md(row['verified_by'])}"
     st.caption(verified)
     st.caption("Peers share lived experience; they do not diagnose or give clinical advice.")
+
+
+def event_card(sitting: Occurrence, row: Mapping[str, str], distance: float | None,
+               on_open: Callable[[str], None], key: str) -> None:
+    """One sitting of an event: its times with their zone, what and where, and a Details button."""
+    zone = sitting.start.tzinfo.key if hasattr(sitting.start.tzinfo, "key") else str(sitting.start.tzinfo)
+    with st.container(border=True):
+        st.markdown(f"**{clock(sitting.start)} – {clock(sitting.end)}** ({md(zone)}) · {md(row['name'])}")
+        where = [md(category_label(row["category"]))]
+        if row.get("attendance"):
+            where.append(md(tx.label_of(tx.ATTENDANCE, row["attendance"])))
+        if distance_label(distance):
+            where.append(f"{distance_label(distance)} away")
+        st.markdown(" · ".join(where) + "  \n" + "  \n".join(_contact_lines(row)))
+        st.button("Details", key=key, on_click=on_open, args=(row["id"],))

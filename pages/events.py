@@ -1,0 +1,46 @@
+"""Events: sober events and meetings happening now, today, tonight, this weekend or this week."""
+
+from datetime import datetime, time, timedelta
+
+import streamlit as st
+
+from directory import schedule
+from directory.ui import filters
+from directory.ui.cards import event_card
+from directory.ui.shell import start_directory_page
+
+loaded = start_directory_page("Sober events and meetings")
+outcome = filters.search_with_filters(loaded.index)
+now = schedule.now()
+view = st.radio("When", [*schedule.VIEWS, "Pick dates"], key="ev_view", horizontal=True, index=1)
+if view == "Pick dates":
+    picked = st.date_input("Dates", (now.date(), now.date() + timedelta(days=6)), key="ev_dates")
+    first, last = (picked[0], picked[-1]) if isinstance(picked, tuple) and picked else (now.date(), now.date())
+    start = max(now, datetime.combine(first, time(), now.tzinfo))
+    end = datetime.combine(last + timedelta(days=1), time(), now.tzinfo)
+else:
+    start, end = schedule.window(view, now)
+times = st.multiselect("Time of day", list(schedule.TIMES_OF_DAY), key="ev_times")
+
+events = outcome.results[outcome.results["event_start"] != ""]
+distances = dict(zip(events["id"], events["distance_miles"], strict=True))
+items = schedule.agenda(events.to_dict("records"), start, end, tuple(times))
+st.caption(f"{len(items)} sittings. Times are in {now.tzinfo.key} unless shown otherwise; past ones are hidden.")
+if not items:
+    st.info("Nothing on in this window. Try a longer window (This week), another time of day"
+            + (", or a wider distance." if outcome.place else "."))
+
+
+def open_detail(resource_id: str) -> None:
+    st.session_state["ev_go_detail"] = resource_id
+
+
+if st.session_state.get("ev_go_detail"):
+    st.switch_page("pages/find.py", query_params={"id": st.session_state.pop("ev_go_detail")})
+day = None
+for n, (sitting, row) in enumerate(items):
+    local = sitting.start.astimezone(now.tzinfo)
+    if local.date() != day:
+        day = local.date()
+        st.subheader(local.strftime("%A %d %B"), anchor=False)
+    event_card(sitting, row, distances.get(row["id"]), open_detail, key=f"ev_open_{n}")

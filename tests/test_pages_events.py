@@ -1,0 +1,77 @@
+"""The Events page through AppTest, with the clock pinned by DIRECTORY_NOW."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from directory import schedule
+from directory.store import Store
+from tests.apps import APP
+
+NY = ZoneInfo("America/New_York")
+NOW = "2026-11-26T18:30"  # a Thursday evening
+
+
+@pytest.fixture
+def events_app(sample_dir: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    monkeypatch.setenv("DIRECTORY_NOW", NOW)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.switch_page("pages/events.py")
+    return at.run()
+
+
+def _expected(sample_dir: Path, view: str) -> list[str]:
+    frame = Store(sample_dir).load().frame
+    rows = frame[(frame["status"] == "active") & (frame["event_start"] != "")].to_dict("records")
+    start, end = schedule.window(view, datetime.fromisoformat(NOW).replace(tzinfo=NY))
+    return [row["name"] for _, row in schedule.agenda(rows, start, end)]
+
+
+def _shown(at: AppTest) -> list[str]:
+    names = []
+    for m in at.markdown:
+        if m.value.startswith("**") and ") · " in m.value:
+            names.append(m.value.split(") · ", 1)[1].replace("\\", ""))
+    return names
+
+
+@pytest.mark.parametrize("view", schedule.VIEWS)
+def test_every_view_lists_the_sittings_in_its_window(events_app: AppTest, sample_dir: Path, view: str) -> None:
+    """Each view shows exactly the sittings the schedule finds for it, soonest first, grouped by day."""
+    at = events_app.radio(key="ev_view").set_value(view).run()
+    assert not at.exception
+    expected = _expected(sample_dir, view)
+    assert _shown(at) == expected
+    if view in ("This week", "Today", "Tonight"):
+        assert expected, f"the sample has events {view.lower()}"
+    assert any("America/New_York" in c.value for c in at.caption)
+
+
+def test_time_of_day_and_filters_narrow_the_agenda(events_app: AppTest) -> None:
+    """Choosing Morning keeps morning sittings; a support-type filter applies as on Find."""
+    at = events_app.radio(key="ev_view").set_value("This week").run()
+    everything = _shown(at)
+    at.multiselect(key="ev_times").set_value(["Morning"]).run()
+    mornings = at.markdown
+    assert len(_shown(at)) < len(everything)
+    assert all(" am – " in m.value for m in mornings if m.value.startswith("**") and ") · " in m.value)
+
+
+def test_empty_window_suggests_widening(events_app: AppTest) -> None:
+    """When nothing is on, the page says what to try."""
+    at = events_app
+    at.text_input(key="f_text").set_value("no such event anywhere").run()
+    assert any("Try a longer window" in i.value for i in at.info)
+
+
+def test_details_opens_the_entry(events_app: AppTest) -> None:
+    """Details on an event opens its detail view on the Find page."""
+    at = events_app.radio(key="ev_view").set_value("This week").run()
+    at.button(key="ev_open_0").click().run()
+    assert at.query_params["id"]
+    assert at.button(key="back") is not None
