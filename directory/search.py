@@ -8,12 +8,14 @@ search over 100,000 resources is a handful of vectorised operations.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 import numpy as np
 import pandas as pd
 
 from directory import taxonomy as tx
 from directory.geo import haversine_miles
+from directory.schedule import open_status
 from directory.schema import LIST_SEPARATOR
 
 # Columns whose values are filtered as sets; a row matches when it has any chosen key.
@@ -46,6 +48,7 @@ class Query:
     near: tuple[float, float] | None = None
     radius_miles: float | None = None
     include_inactive: bool = False
+    open_at: datetime | None = None
     limit: int | None = None
 
     def filters(self) -> dict[str, tuple[str, ...]]:
@@ -75,6 +78,7 @@ class SearchIndex:
     active: np.ndarray
     moud: np.ndarray
     peer: np.ndarray
+    hours: np.ndarray
     bits: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def __len__(self) -> int:
@@ -114,6 +118,7 @@ def build_index(frame: pd.DataFrame) -> SearchIndex:
         active=(frame["status"] == "active").to_numpy(),
         moud=(frame["moud_welcome"] == "yes").to_numpy(),
         peer=(frame["peer_run"] == "yes").to_numpy(),
+        hours=frame["hours"].to_numpy(dtype=object),
         bits=bits,
     )
 
@@ -135,6 +140,10 @@ def search(index: SearchIndex, query: Query) -> pd.DataFrame:
         keep &= index.moud
     if query.peer_run:
         keep &= index.peer
+    if query.open_at is not None:
+        rows = np.flatnonzero(keep & (index.hours != ""))
+        keep[:] = False
+        keep[rows] = [open_status(hours, query.open_at).is_open for hours in index.hours[rows]]
     words = query.text.lower().split()
     if words:
         rows = np.flatnonzero(keep)

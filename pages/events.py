@@ -25,7 +25,9 @@ times = st.multiselect("Time of day", list(schedule.TIMES_OF_DAY), key="ev_times
 events = outcome.results[outcome.results["event_start"] != ""]
 distances = dict(zip(events["id"], events["distance_miles"], strict=True))
 items = schedule.agenda(events.to_dict("records"), start, end, tuple(times))
-st.caption(f"{len(items)} sittings. Times are in {now.tzinfo.key} unless shown otherwise; past ones are hidden.")
+plural = "" if len(items) == 1 else "s"
+st.caption(f"{len(items)} sitting{plural}. Times are in {now.tzinfo.key} unless shown otherwise; "
+           "past ones are hidden.")
 if not items:
     st.info("Nothing on in this window. Try a longer window (This week), another time of day"
             + (", or a wider distance." if outcome.place else "."))

@@ -166,3 +166,17 @@ def test_about_section_explains_the_four_kinds_of_support(sample_dir: Path) -> N
 def test_page_text_uses_person_first_language(sample_dir: Path) -> None:
     """The page never labels people by their substance use."""
     assert not re.search(r"\b(addicts?|abusers?|junkies)\b", _text(_app()).lower())
+
+
+def test_open_now_filter_and_detail_status(sample_dir: Path, monkeypatch) -> None:
+    """'Open now' keeps entries open at the pinned time, and the detail says when it closes."""
+    monkeypatch.setenv("DIRECTORY_NOW", "2026-11-24T10:00")  # a Tuesday morning
+    at = _app(open="1")
+    assert at.checkbox(key="f_open").value is True
+    names = _card_names(at)
+    assert names
+    frame = Store(sample_dir).load().frame
+    assert {shown(n) for n in names} <= set(frame[frame["hours"] != ""]["name"])
+    first = next(b for b in at.button if b.key and b.key.startswith("open-"))
+    first.click().run()
+    assert any("Open now · closes" in m.value for m in at.markdown)

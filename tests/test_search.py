@@ -128,3 +128,17 @@ def test_results_match_a_brute_force_scan() -> None:
         if miles <= 12:
             expected.append((miles, row["id"]))
     assert list(got["id"]) == [rid for _, rid in sorted(expected)]
+
+
+def test_open_now_keeps_only_entries_open_at_that_moment() -> None:
+    """With open_at set, only entries whose weekly hours are open then are listed; unknown hours are left out."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    index = build_index(_frame({"name": "Weekday Center", "hours": "Mon-Fri 09:00-17:00"},
+                               {"name": "Late Social", "hours": "Fri 20:00-02:00"},
+                               {"name": "No Hours Listed", "hours": ""}))
+    ny = ZoneInfo("America/New_York")
+    assert _names(search(index, Query(open_at=datetime(2026, 11, 23, 10, 0, tzinfo=ny)))) == ["Weekday Center"]
+    assert _names(search(index, Query(open_at=datetime(2026, 11, 28, 1, 0, tzinfo=ny)))) == ["Late Social"]
+    assert len(search(index, Query())) == 3

@@ -18,7 +18,7 @@ from directory.present import (
     labels,
     support_types_of,
 )
-from directory.schedule import Occurrence, clock
+from directory.schedule import Occurrence, clock, now, open_status
 from directory.schema import phone_link, split_list
 from directory.text import escape_markdown as md
 
@@ -75,12 +75,20 @@ def result_card(row: Mapping[str, str], distance: float | None, on_open: Callabl
         st.button("Details", key=f"open-{row['id']}", on_click=on_open, args=(row["id"],))
 
 
+def _hours_text(row: Mapping[str, str]) -> str:
+    if not row.get("hours"):
+        return row.get("hours_text", "")
+    status = open_status(row["hours"], now())
+    zone = now().tzinfo.key
+    return f"{row['hours']} ({zone})" + (f" · {status.describe()}" if status and status.describe() else "")
+
+
 def _facts(row: Mapping[str, str]) -> list[tuple[str, str]]:
     facts = [
         ("Organization", row.get("organization", "")),
         ("Attendance", tx.label_of(tx.ATTENDANCE, row.get("attendance", "")) if row.get("attendance") else ""),
         ("When", event_summary(row)),
-        ("Hours", row.get("hours", "") or row.get("hours_text", "")),
+        ("Hours", _hours_text(row)),
         ("Cost", ", ".join(labels(tx.COSTS, row.get("cost", "")))),
         ("Welcomes", ", ".join(labels(tx.POPULATIONS, row.get("populations", "")))),
         ("Languages", ", ".join(split_list(row.get("languages", "")))),

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
+from directory import schedule
 from directory import taxonomy as tx
 from directory.geo import Place, PlaceNotFound, resolve_place
 from directory.search import Query, SearchIndex, search
@@ -41,6 +42,7 @@ FILTERS: tuple[FilterSpec, ...] = (
     FilterSpec("f_free", "free", "flag", "Free of cost"),
     FilterSpec("f_moud", "moud", "flag", "Medication for OUD welcome"),
     FilterSpec("f_peer", "peer", "flag", "Peer-run"),
+    FilterSpec("f_open", "open", "flag", "Open now"),
 )
 _SPEC = {spec.key: spec for spec in FILTERS}
 _DEFAULTS = {"text": "", "radius": DEFAULT_RADIUS, "flag": False, "terms": []}
@@ -114,7 +116,7 @@ def filter_panel() -> None:
         _terms_select(_SPEC["f_types"], help_text=support_help)
         for key in ("f_cats", "f_dims", "f_stages", "f_pops", "f_att"):
             _terms_select(_SPEC[key])
-        for key in ("f_free", "f_moud", "f_peer"):
+        for key in ("f_open", "f_free", "f_moud", "f_peer"):
             st.checkbox(_SPEC[key].label, key=key)
         st.button("Clear filters", on_click=clear_filters)
 
@@ -152,6 +154,7 @@ def current_query(*, limit: int | None = None) -> tuple[Query, Place | None, str
         free_only=bool(state.get("f_free")),
         moud_welcome=bool(state.get("f_moud")),
         peer_run=bool(state.get("f_peer")),
+        open_at=schedule.now() if state.get("f_open") else None,
         near=(place.lat, place.lon) if place else None,
         radius_miles=float(state.get("f_radius", DEFAULT_RADIUS)) if place else None,
         limit=limit,
