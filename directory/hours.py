@@ -90,3 +90,54 @@ def format_hours(week: WeeklyHours) -> str:
         parts.append(f"{days} {times}")
         day = run_end + 1
     return "; ".join(parts)
+
+
+_DAY_WORDS = {"mon": 0, "monday": 0, "tue": 1, "tues": 1, "tuesday": 1, "wed": 2, "weds": 2, "wednesday": 2,
+              "thu": 3, "thur": 3, "thurs": 3, "thursday": 3, "fri": 4, "friday": 4, "sat": 5, "saturday": 5,
+              "sun": 6, "sunday": 6}
+_TIME = r"(\d{1,2})(?::(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?"
+_TEXT_PART = re.compile(
+    rf"^(?P<d1>[a-z]+)\.?(?:\s*(?:-|–|to|through|thru)\s*(?P<d2>[a-z]+)\.?)?\s*:?\s*"
+    rf"(?:(?P<closed>closed)|{_TIME}\s*(?:-|–|to)\s*{_TIME})$"
+)
+
+
+def _text_minutes(hour: str, minute: str | None, meridiem: str | None) -> int | None:
+    h, m = int(hour), int(minute or 0)
+    if meridiem:
+        if not 1 <= h <= 12:
+            return None
+        h = h % 12 + (12 if meridiem.startswith("p") else 0)
+    elif h > 24:
+        return None
+    return h * 60 + m if m < 60 else None
+
+
+def parse_textual_hours(text: str) -> str | None:
+    """Canonical hours from text such as 'Mon-Fri 9am-5pm; Sat 10am-2pm', or None when it is ambiguous."""
+    week: WeeklyHours = {}
+    for part in re.split(r"\s*(?:;|,|\band\b|\n)\s*", text.strip().lower()):
+        if not part:
+            continue
+        match = _TEXT_PART.match(part)
+        if not match or match["d1"] not in _DAY_WORDS or (match["d2"] and match["d2"] not in _DAY_WORDS):
+            return None
+        first = _DAY_WORDS[match["d1"]]
+        last = _DAY_WORDS[match["d2"]] if match["d2"] else first
+        days = [(first + i) % 7 for i in range(((last - first) % 7) + 1)]
+        if match["closed"]:
+            ranges: list[tuple[int, int]] = []
+        else:
+            h1, m1, am1, h2, m2, am2 = match.groups()[3:9]
+            if bool(am1) != bool(am2) and not am2:
+                return None  # "9am-5" leaves the end unclear
+            start = _text_minutes(h1, m1, am1 or am2)
+            end = _text_minutes(h2, m2, am2)
+            if start is None or end is None or start == end or (not am2 and int(h2) <= 12 and int(h1) <= 12):
+                return None  # bare "9-5" could mean several things
+            ranges = [(start, end)]
+        for day in days:
+            if day in week:
+                return None
+            week[day] = ranges
+    return format_hours(week) if week else None

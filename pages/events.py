@@ -5,6 +5,7 @@ from datetime import datetime, time, timedelta
 import streamlit as st
 
 from directory import schedule
+from directory.interop.ical import event_calendar
 from directory.ui import filters
 from directory.ui.cards import event_card
 from directory.ui.shell import start_directory_page
@@ -28,7 +29,11 @@ items = schedule.agenda(events.to_dict("records"), start, end, tuple(times))
 plural = "" if len(items) == 1 else "s"
 st.caption(f"{len(items)} sitting{plural}. Times are in {now.tzinfo.key} unless shown otherwise; "
            "past ones are hidden.")
-if not items:
+if items:
+    listed = list({row["id"]: row for _, row in items}.values())
+    st.download_button(f"Add all {len(listed)} to a calendar (.ics)", event_calendar(listed), key="ev_ics",
+                       file_name="sober-events.ics", mime="text/calendar", on_click="ignore")
+else:
     st.info("Nothing on in this window. Try a longer window (This week), another time of day"
             + (", or a wider distance." if outcome.place else "."))
 

@@ -75,3 +75,15 @@ def test_details_opens_the_entry(events_app: AppTest) -> None:
     at.button(key="ev_open_0").click().run()
     assert at.query_params["id"]
     assert at.button(key="back") is not None
+
+
+def test_picked_dates_and_calendar_downloads(events_app: AppTest) -> None:
+    """A picked date range lists its sittings, and the list and each event download as .ics."""
+    at = events_app.radio(key="ev_view").set_value("Pick dates").run()
+    at.date_input(key="ev_dates").set_value((datetime(2026, 12, 1).date(), datetime(2026, 12, 3).date())).run()
+    assert not at.exception
+    days = [s.value for s in at.subheader]
+    assert days and all(any(d in day for d in ("01 December", "02 December", "03 December")) for day in days)
+    downloads = at.get("download_button")
+    assert any(d.proto.label.startswith("Add all") for d in downloads)
+    assert sum(d.proto.label == "Add to calendar" for d in downloads) == len(_shown(at))

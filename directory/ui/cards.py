@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping
 import streamlit as st
 
 from directory import taxonomy as tx
+from directory.interop.ical import event_calendar
 from directory.present import (
     category_label,
     directions_url,
@@ -143,4 +144,7 @@ def event_card(sitting: Occurrence, row: Mapping[str, str], distance: float | No
         if distance_label(distance):
             where.append(f"{distance_label(distance)} away")
         st.markdown(" · ".join(where) + "  \n" + "  \n".join(_contact_lines(row)))
-        st.button("Details", key=key, on_click=on_open, args=(row["id"],))
+        details, calendar = st.columns(2)
+        details.button("Details", key=key, on_click=on_open, args=(row["id"],))
+        calendar.download_button("Add to calendar", event_calendar([row]), file_name=f"{row['id']}.ics",
+                                 mime="text/calendar", key=f"{key}_ics", on_click="ignore")

@@ -77,9 +77,9 @@ def browser(chromium_path: Path):
         launched.close()
 
 
-def _serve(script: str, data: Path) -> Iterator[str]:
+def _serve(script: str, data: Path, **settings: str) -> Iterator[str]:
     port = _free_port()
-    env = {**os.environ, "DIRECTORY_DATA_DIR": str(data)}
+    env = {**os.environ, "DIRECTORY_DATA_DIR": str(data), **settings}
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true"],
@@ -108,6 +108,12 @@ def _sample_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The app running on a free port against a temporary copy of the sample directory."""
     yield from _serve("app.py", _sample_copy(tmp_path_factory))
+
+
+@pytest.fixture(scope="module")
+def thursday_evening_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app with its clock pinned to Thursday 26 November 2026, 6:30 pm."""
+    yield from _serve("app.py", _sample_copy(tmp_path_factory), DIRECTORY_NOW="2026-11-26T18:30")
 
 
 @pytest.fixture(scope="module")
