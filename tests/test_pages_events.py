@@ -87,3 +87,10 @@ def test_picked_dates_and_calendar_downloads(events_app: AppTest) -> None:
     downloads = at.get("download_button")
     assert any(d.proto.label.startswith("Add all") for d in downloads)
     assert sum(d.proto.label == "Add to calendar" for d in downloads) == len(_shown(at))
+
+
+def test_the_detail_view_shows_the_next_sitting(events_app: AppTest) -> None:
+    """An event's detail names its next date and time, with the zone."""
+    at = events_app.radio(key="ev_view").set_value("This week").run()
+    at.button(key="ev_open_0").click().run()
+    assert any("**Next:**" in m.value and "America/New\\_York" in m.value for m in at.markdown)

@@ -19,7 +19,7 @@ from directory.present import (
     labels,
     support_types_of,
 )
-from directory.schedule import Occurrence, clock, now, open_status
+from directory.schedule import Occurrence, clock, next_occurrence, now, open_status
 from directory.schema import phone_link, split_list
 from directory.text import escape_markdown as md
 
@@ -76,6 +76,16 @@ def result_card(row: Mapping[str, str], distance: float | None, on_open: Callabl
         st.button("Details", key=f"open-{row['id']}", on_click=on_open, args=(row["id"],))
 
 
+def _next_sitting(row: Mapping[str, str]) -> str:
+    if not row.get("event_start"):
+        return ""
+    sitting = next_occurrence(row, now())
+    if sitting is None:
+        return "No upcoming date"
+    zone = sitting.start.tzinfo.key
+    return f"{sitting.start.strftime('%A %d %B')}, {clock(sitting.start)} – {clock(sitting.end)} ({zone})"
+
+
 def _hours_text(row: Mapping[str, str]) -> str:
     if not row.get("hours"):
         return row.get("hours_text", "")
@@ -89,6 +99,7 @@ def _facts(row: Mapping[str, str]) -> list[tuple[str, str]]:
         ("Organization", row.get("organization", "")),
         ("Attendance", tx.label_of(tx.ATTENDANCE, row.get("attendance", "")) if row.get("attendance") else ""),
         ("When", event_summary(row)),
+        ("Next", _next_sitting(row)),
         ("Hours", _hours_text(row)),
         ("Cost", ", ".join(labels(tx.COSTS, row.get("cost", "")))),
         ("Welcomes", ", ".join(labels(tx.POPULATIONS, row.get("populations", "")))),
