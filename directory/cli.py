@@ -19,6 +19,7 @@ import pandas as pd
 from directory import config
 from directory import taxonomy as tx
 from directory.auth import Accounts, Curator
+from directory.gaps import Kind, coverage_share, gap_table
 from directory.geo import PlaceNotFound, resolve_place
 from directory.interop.csv_export import export_csv
 from directory.present import category_label, full_address
@@ -206,6 +207,33 @@ def cmd_curator(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_gaps(args: argparse.Namespace) -> int:
+    """For each ZIP in the region, the distance to the nearest active resource of a kind, largest first."""
+    if args.threshold_miles <= 0:
+        raise UsageError("--threshold-miles must be more than 0")
+    support = _term_keys(tx.SUPPORT_TYPES, [args.support_type] if args.support_type else None, "support type")
+    category = _term_keys(tx.CATEGORIES, [args.category] if args.category else None, "category")
+    try:
+        frame = _store(args).load().frame
+    except StoreReadError as error:
+        raise UsageError(str(error)) from None
+    if frame.empty:
+        raise UsageError("the directory has no entries to measure from")
+    kind = Kind(support_type=support[0] if support else "", category=category[0] if category else "")
+    table = gap_table(frame, kind, args.threshold_miles)
+    columns = ["zip", "lat", "lon", "nearest_miles", "nearest_id", "within_threshold"]
+    if args.format == "csv":
+        table[columns].to_csv(sys.stdout, index=False, lineterminator="\n")
+    else:
+        records = [{**row, "nearest_miles": _json_value(row["nearest_miles"]),
+                    "within_threshold": int(row["within_threshold"])} for row in table[columns].to_dict("records")]
+        print(json.dumps(records, indent=2))
+    share = coverage_share(table, args.threshold_miles)
+    print(f"{len(table)} ZIP areas; {share:.0%} within {args.threshold_miles:g} miles of {kind.label()}",
+          file=sys.stderr)
+    return 0
+
+
 def cmd_columns(args: argparse.Namespace) -> int:
     """Print the CSV columns as a Markdown table (the README's table is made from this)."""
     print(columns_markdown())
@@ -271,6 +299,15 @@ def build_parser() -> argparse.ArgumentParser:
     remove = actions.add_parser("remove", parents=[common], help="delete an account")
     remove.add_argument("name")
     p.set_defaults(run=cmd_curator)
+
+    p = commands.add_parser("gaps", parents=[common], help=cmd_gaps.__doc__)
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--support-type", help="one support type key")
+    which.add_argument("--category", help="one category key")
+    which.add_argument("--any", action="store_true", help="any active resource")
+    p.add_argument("--threshold-miles", type=float, required=True, help="distance beyond which an area is a gap")
+    p.add_argument("--format", choices=("json", "csv"), default="json")
+    p.set_defaults(run=cmd_gaps)
 
     p = commands.add_parser("columns", parents=[common], help=cmd_columns.__doc__)
     p.set_defaults(run=cmd_columns)

@@ -153,3 +153,19 @@ def test_module_entry_point_runs(sample_dir: Path) -> None:
                           env={**os.environ, "DIRECTORY_DATA_DIR": str(sample_dir)})
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)
+
+
+def test_gaps_ranks_zip_areas_by_distance(sample_dir: Path, capsys) -> None:
+    """`gaps` lists every ZIP in the region with its nearest resource, largest gap first, as JSON or CSV."""
+    code, out, err = _run(capsys, "gaps", "--data-dir", str(sample_dir), "--category", "child_care",
+                          "--threshold-miles", "10")
+    assert code == 0
+    rows = json.loads(out)
+    assert set(rows[0]) == {"zip", "lat", "lon", "nearest_miles", "nearest_id", "within_threshold"}
+    miles = [r["nearest_miles"] for r in rows]
+    assert miles == sorted(miles, reverse=True) and miles[0] > 10
+    assert "within 10 miles of child_care" in err
+    code, out, _ = _run(capsys, "gaps", "--data-dir", str(sample_dir), "--any", "--threshold-miles", "5",
+                        "--format", "csv")
+    assert code == 0 and out.splitlines()[0] == "zip,lat,lon,nearest_miles,nearest_id,within_threshold"
+    assert _run(capsys, "gaps", "--data-dir", str(sample_dir), "--category", "bars", "--threshold-miles", "5")[0] == 2

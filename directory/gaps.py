@@ -1,0 +1,127 @@
+"""Service gaps: how far each place is from the nearest active resource of a kind.
+
+Nearest distances use a k-d tree on unit vectors (scipy's cKDTree): the straight-line chord between two
+points on the sphere orders them exactly as the great-circle distance does, and converts to it exactly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import h3
+import numpy as np
+import pandas as pd
+import zipcodes
+from scipy.spatial import cKDTree
+
+from directory.geo import EARTH_RADIUS_MILES
+from directory.schema import split_list
+
+DEFAULT_MARGIN_MILES = 10.0
+DEFAULT_RESOLUTION = 7  # hexagons about 5 km² each: fine enough for a county, coarse enough to draw
+
+
+@dataclass(frozen=True)
+class Kind:
+    """Which resources count: one support type, one category, or any."""
+
+    support_type: str = ""
+    category: str = ""
+
+    def label(self) -> str:
+        return self.support_type or self.category or "any support"
+
+
+def _unit_vectors(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+    phi, lam = np.radians(lat), np.radians(lon)
+    return np.column_stack((np.cos(phi) * np.cos(lam), np.cos(phi) * np.sin(lam), np.sin(phi)))
+
+
+def nearest(resource_lat: np.ndarray, resource_lon: np.ndarray, lat: np.ndarray,
+            lon: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each query point: great-circle miles to the nearest resource and that resource's position.
+
+    With no resources, every distance is infinite and every position is -1.
+    """
+    lat, lon = np.asarray(lat, dtype=float), np.asarray(lon, dtype=float)
+    if len(resource_lat) == 0:
+        return np.full(len(lat), np.inf), np.full(len(lat), -1)
+    tree = cKDTree(_unit_vectors(np.asarray(resource_lat, float), np.asarray(resource_lon, float)))
+    chord, position = tree.query(_unit_vectors(lat, lon))
+    miles = 2 * EARTH_RADIUS_MILES * np.arcsin(np.clip(chord / 2, 0, 1))
+    return miles, position
+
+
+def resources_of(frame: pd.DataFrame, kind: Kind) -> pd.DataFrame:
+    """Active, placed resources of the chosen kind; inactive and pending entries never count."""
+    chosen = frame[(frame["status"] == "active") & (frame["latitude"] != "") & (frame["longitude"] != "")]
+    if kind.support_type:
+        chosen = chosen[chosen["support_types"].map(lambda cell: kind.support_type in split_list(cell))]
+    if kind.category:
+        chosen = chosen[chosen["category"] == kind.category]
+    return chosen
+
+
+def region_bounds(frame: pd.DataFrame, margin_miles: float = DEFAULT_MARGIN_MILES) -> tuple[float, float, float, float]:
+    """(south, west, north, east) of the placed entries plus a margin."""
+    placed = frame[(frame["latitude"] != "") & (frame["longitude"] != "")]
+    lats, lons = placed["latitude"].astype(float), placed["longitude"].astype(float)
+    pad_lat = margin_miles / 69.0
+    pad_lon = margin_miles / (69.0 * max(0.2, float(np.cos(np.radians(lats.mean())))))
+    return lats.min() - pad_lat, lons.min() - pad_lon, lats.max() + pad_lat, lons.max() + pad_lon
+
+
+def region_zips(bounds: tuple[float, float, float, float]) -> pd.DataFrame:
+    """Every active ZIP whose centre lies in the bounds, from the offline gazetteer."""
+    south, west, north, east = bounds
+    rows = []
+    for entry in zipcodes.list_all():
+        try:
+            lat, lon = float(entry["lat"]), float(entry["long"])
+        except (TypeError, ValueError):
+            continue
+        if entry.get("active") and south <= lat <= north and west <= lon <= east:
+            rows.append({"zip": entry["zip_code"], "lat": lat, "lon": lon})
+    return pd.DataFrame(rows, columns=["zip", "lat", "lon"])
+
+
+def gap_table(frame: pd.DataFrame, kind: Kind, threshold_miles: float,
+              margin_miles: float = DEFAULT_MARGIN_MILES,
+              bounds: tuple[float, float, float, float] | None = None) -> pd.DataFrame:
+    """One row per ZIP in the region: nearest distance and resource, count within the threshold; gaps first.
+
+    The region is the entries' extent plus a margin unless `bounds` configures it. Resources anywhere
+    count, including outside the region, so border ZIPs are measured fairly.
+    """
+    zips = region_zips(bounds or region_bounds(frame, margin_miles))
+    pool = resources_of(frame, kind)
+    lats, lons = pool["latitude"].astype(float).to_numpy(), pool["longitude"].astype(float).to_numpy()
+    miles, position = nearest(lats, lons, zips["lat"].to_numpy(), zips["lon"].to_numpy())
+    ids = pool["id"].to_numpy()
+    zips["nearest_miles"] = np.round(miles, 2)
+    zips["nearest_id"] = [ids[p] if p >= 0 else "" for p in position]
+    zips["within_threshold"] = _count_within(lats, lons, zips, threshold_miles)
+    return zips.sort_values(["nearest_miles", "zip"], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+
+def _count_within(lats: np.ndarray, lons: np.ndarray, zips: pd.DataFrame, threshold_miles: float) -> list[int]:
+    if len(lats) == 0:
+        return [0] * len(zips)
+    tree = cKDTree(_unit_vectors(lats, lons))
+    chord = 2 * np.sin(threshold_miles / (2 * EARTH_RADIUS_MILES))
+    return [len(found) for found in tree.query_ball_point(_unit_vectors(zips["lat"].to_numpy(),
+                                                                        zips["lon"].to_numpy()), chord)]
+
+
+def hex_cells(bounds: tuple[float, float, float, float], resolution: int = DEFAULT_RESOLUTION) -> pd.DataFrame:
+    """H3 cells covering the bounds, with their centres."""
+    south, west, north, east = bounds
+    shape = h3.LatLngPoly([(south, west), (south, east), (north, east), (north, west)])
+    cells = sorted(h3.polygon_to_cells(shape, resolution))
+    centres = [h3.cell_to_latlng(cell) for cell in cells]
+    return pd.DataFrame({"cell": cells, "lat": [c[0] for c in centres], "lon": [c[1] for c in centres]})
+
+
+def coverage_share(table: pd.DataFrame, threshold_miles: float) -> float:
+    """The share of ZIP areas whose nearest resource is within the threshold."""
+    return float((table["nearest_miles"] <= threshold_miles).mean()) if len(table) else 0.0
