@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import json
+from itertools import pairwise
 
 import folium
 import numpy as np
@@ -264,3 +265,89 @@ def resources_at(frame: pd.DataFrame, lat: float, lon: float, name: str | None =
         named = here[here["name"] == name]
         return named if len(named) else here
     return here
+
+
+# Viridis steps: ordered light-to-dark for colour-blind readers too; the legend also writes the ranges.
+GAP_COLOURS: tuple[str, ...] = ("#fde725", "#5ec962", "#21918c", "#3b528b", "#440154")
+
+
+def gap_bins(threshold_miles: float) -> list[float]:
+    """Upper edges of the distance bands, in miles: four steps up to the threshold, then beyond."""
+    return [threshold_miles * f for f in (0.25, 0.5, 0.75, 1.0)] + [float("inf")]
+
+
+def gap_colour(miles: float, threshold_miles: float) -> str:
+    """The band colour for a distance."""
+    for colour, edge in zip(GAP_COLOURS, gap_bins(threshold_miles), strict=True):
+        if miles <= edge:
+            return colour
+    return GAP_COLOURS[-1]
+
+
+class GapLegend(MacroElement):
+    """The distance bands with their colours and ranges in words; gaps are named as gaps."""
+
+    _template = Template(
+        """
+        {% macro html(this, kwargs) %}
+        <div class="map-legend" style="position:absolute;bottom:24px;left:10px;z-index:1000;background:#fff;
+             padding:6px 8px;border-radius:6px;box-shadow:0 0 0 1px #999;font:13px/1.5 sans-serif">
+          <strong>Miles to the nearest: {{ this.kind }}</strong><br>
+          {% for colour, words in this.entries %}
+          <span style="display:inline-block;width:14px;height:14px;background:{{ colour }};border:1px solid #333">
+          </span> {{ words }}<br>
+          {% endfor %}
+        </div>
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, threshold_miles: float, kind: str):
+        super().__init__()
+        self._name = "GapLegend"
+        self.kind = map_text(kind)
+        edges = gap_bins(threshold_miles)
+        words = [f"up to {edges[0]:g}"] + [f"{a:g} to {b:g}" for a, b in pairwise(edges[:4])]
+        words.append(f"over {threshold_miles:g}: a gap")
+        self.entries = list(zip(GAP_COLOURS, words, strict=True))
+
+
+def gap_map(cells: pd.DataFrame, threshold_miles: float, kind: str) -> folium.Map:
+    """H3 cells coloured by distance to the nearest resource, styled per feature (no colormap, no d3)."""
+    import h3
+
+    features = []
+    for cell, miles in zip(cells["cell"], cells["nearest_miles"], strict=True):
+        ring = [[lon, lat] for lat, lon in h3.cell_to_boundary(cell)]
+        features.append({"type": "Feature", "geometry": {"type": "Polygon", "coordinates": [[*ring, ring[0]]]},
+                         "properties": {"miles": "none" if np.isinf(miles) else round(float(miles), 1),
+                                        "colour": gap_colour(miles, threshold_miles),
+                                        "gap": bool(miles > threshold_miles)}})
+    centre = (float(cells["lat"].mean()), float(cells["lon"].mean())) if len(cells) else REGION_CENTRE
+    fmap = base_map(centre, 9)
+    folium.GeoJson(
+        {"type": "FeatureCollection", "features": features},
+        style_function=lambda f: {"fillColor": f["properties"]["colour"], "fillOpacity": 0.55,
+                                  "color": "#000" if f["properties"]["gap"] else f["properties"]["colour"],
+                                  "weight": 1.2 if f["properties"]["gap"] else 0.3},
+        tooltip=folium.GeoJsonTooltip(fields=["miles"], aliases=["Miles to nearest"]),
+    ).add_to(fmap)
+    GapLegend(threshold_miles, kind).add_to(fmap)
+    if len(cells):
+        fmap.fit_bounds([[float(cells["lat"].min()), float(cells["lon"].min())],
+                         [float(cells["lat"].max()), float(cells["lon"].max())]])
+    return fmap
+
+
+def standalone_html(fmap: folium.Map) -> str:
+    """The map as one HTML file that works anywhere: the self-hosted assets are written into it."""
+    from directory.config import PROJECT_ROOT
+
+    html = fmap.get_root().render()
+    for _, url in [*LEAFLET_JS, *CLUSTER_JS]:
+        code = (PROJECT_ROOT / "static" / url.removeprefix("/app/static/")).read_text(encoding="utf-8")
+        html = html.replace(f'<script src="{url}"></script>', f"<script>{code}</script>")
+    for _, url in [*LEAFLET_CSS, *CLUSTER_CSS]:
+        css = (PROJECT_ROOT / "static" / url.removeprefix("/app/static/")).read_text(encoding="utf-8")
+        html = html.replace(f'<link rel="stylesheet" href="{url}"/>', f"<style>{css}</style>")
+    return html

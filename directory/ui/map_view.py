@@ -32,3 +32,8 @@ def pick_location(centre: tuple[float, float], chosen: tuple[float, float] | Non
     if not clicked:
         return None
     return round(float(clicked["lat"]), 6), round(float(clicked["lng"]), 6)
+
+
+def show_map(fmap: folium.Map, *, key: str) -> None:
+    """Draw a display-only map; nothing comes back, so it never re-runs the app."""
+    st_folium(fmap, height=MAP_HEIGHT, use_container_width=True, returned_objects=[], key=key)

@@ -1,0 +1,52 @@
+"""Gaps: where people are far from a kind of support, by hexagon and by ZIP."""
+
+import streamlit as st
+
+from directory import taxonomy as tx
+from directory.gaps import Kind, coverage_share, gap_table, hex_cells, nearest, region_bounds, resources_of
+from directory.maps import gap_map, standalone_html
+from directory.schedule import now
+from directory.ui import charts
+from directory.ui.map_view import show_map
+from directory.ui.shell import start_directory_page
+
+loaded = start_directory_page("Where the service gaps are")
+frame = loaded.index.frame
+active = frame[frame["status"] == "active"]
+kinds = {"any": "any support"} | {f"type:{t.key}": t.label for t in tx.SUPPORT_TYPES} | {
+    f"cat:{c.key}": c.label for c in tx.CATEGORIES}
+chosen = st.selectbox("Kind of support or category", list(kinds), format_func=kinds.__getitem__, key="g_kind")
+threshold = st.slider("A gap is farther than (miles)", 1, 50, 10, key="g_threshold")
+kind = Kind(support_type=chosen[5:] if chosen.startswith("type:") else "",
+            category=chosen[4:] if chosen.startswith("cat:") else "")
+
+headline = st.columns(len(tx.SUPPORT_TYPES))
+for column, support in zip(headline, tx.SUPPORT_TYPES, strict=True):
+    share = coverage_share(gap_table(frame, Kind(support_type=support.key), threshold), threshold)
+    column.metric(f"{support.symbol} {support.label}", f"{share:.0%}", help=f"ZIP areas within {threshold} miles")
+
+pool = resources_of(frame, kind)
+if pool.empty:
+    st.warning(f"There is no active {kinds[chosen].lower()} in the directory, so every area is a gap.")
+cells = hex_cells(region_bounds(frame))
+cells["nearest_miles"], _ = nearest(pool["latitude"].astype(float).to_numpy(), pool["longitude"].astype(float)
+                                    .to_numpy(), cells["lat"].to_numpy(), cells["lon"].to_numpy())
+gaps_share = float((cells["nearest_miles"] > threshold).mean())
+st.caption(f"{gaps_share:.0%} of the region's hexagons are more than {threshold} miles from {kinds[chosen].lower()}.")
+fmap = gap_map(cells, threshold, kinds[chosen].lower())
+show_map(fmap, key="g_map")
+
+table = gap_table(frame, kind, threshold)
+st.subheader("By ZIP code, largest gap first", anchor=False)
+st.dataframe(table, hide_index=True)
+left, right = st.columns(2)
+left.download_button("Download the table (CSV)", table.to_csv(index=False), "gaps.csv", "text/csv", key="g_csv",
+                     on_click="ignore")
+right.download_button("Download the map (HTML)", standalone_html(fmap), "gap-map.html", "text/html", key="g_html",
+                      on_click="ignore")
+
+st.subheader("What the directory covers", anchor=False)
+st.altair_chart(charts.support_by_category(active), use_container_width=True)
+st.altair_chart(charts.coverage_bars(active, "dimensions", tx.RECOVERY_DIMENSIONS, "Recovery dimensions"))
+st.altair_chart(charts.coverage_bars(active, "stages", tx.STAGES, "Stages of treatment"))
+st.altair_chart(charts.verification_age(active, now().date()), use_container_width=True)
