@@ -125,3 +125,40 @@ def hex_cells(bounds: tuple[float, float, float, float], resolution: int = DEFAU
 def coverage_share(table: pd.DataFrame, threshold_miles: float) -> float:
     """The share of ZIP areas whose nearest resource is within the threshold."""
     return float((table["nearest_miles"] <= threshold_miles).mean()) if len(table) else 0.0
+
+
+def weighted_gap(table: pd.DataFrame, demand: pd.DataFrame, threshold_miles: float) -> tuple[float, float]:
+    """People (or any count) in ZIPs beyond the threshold, and their share of the total, from a demand table."""
+    merged = table.merge(demand, on="zip", how="inner")
+    total = float(merged["count"].sum())
+    beyond = float(merged.loc[merged["nearest_miles"] > threshold_miles, "count"].sum())
+    return beyond, (beyond / total if total else 0.0)
+
+
+def read_demand(text: str) -> pd.DataFrame:
+    """A demand layer from CSV text with a ZIP column and one number column; raises ValueError when unusable."""
+    from io import StringIO
+
+    frame = pd.read_csv(StringIO(text), dtype=str, keep_default_na=False)
+    lowered = {c.lower().strip(): c for c in frame.columns}
+    zip_column = next((lowered[c] for c in ("zip", "zip code", "zipcode", "zcta") if c in lowered), None)
+    numbers = [c for c in frame.columns if c != zip_column
+               and pd.to_numeric(frame[c].str.replace(",", ""), errors="coerce").notna().all()]
+    if zip_column is None or not numbers:
+        raise ValueError("the file needs a ZIP column and a column of numbers (for example population)")
+    zips = frame[zip_column].str.strip().str.zfill(5)
+    if not zips.str.fullmatch(r"\d{5}").all():
+        raise ValueError("every ZIP must be 5 digits")
+    counts = pd.to_numeric(frame[numbers[0]].str.replace(",", ""))
+    return pd.DataFrame({"zip": zips, "count": counts}).groupby("zip", as_index=False)["count"].sum()
+
+
+def freshness(frame: pd.DataFrame, stale_days: int, today) -> pd.DataFrame:
+    """Per ZIP: entries listed and the share not verified within the stale window."""
+    from datetime import timedelta
+
+    listed = frame[(frame["status"] != "inactive") & (frame["zip"] != "")].copy()
+    cutoff = (today - timedelta(days=stale_days)).isoformat()
+    listed["stale"] = (listed["last_verified"] == "") | (listed["last_verified"] < cutoff)
+    grouped = listed.groupby(listed["zip"].str[:5]).agg(entries=("id", "size"), stale_share=("stale", "mean"))
+    return grouped.reset_index().sort_values("stale_share", ascending=False, kind="stable")

@@ -351,3 +351,26 @@ def standalone_html(fmap: folium.Map) -> str:
         css = (PROJECT_ROOT / "static" / url.removeprefix("/app/static/")).read_text(encoding="utf-8")
         html = html.replace(f'<link rel="stylesheet" href="{url}"/>', f"<style>{css}</style>")
     return html
+
+
+def add_area_layers(fmap: folium.Map, unmet: pd.DataFrame, fresh: pd.DataFrame) -> None:
+    """Optional layers at ZIP centres: logged unmet needs, and the share of entries not verified lately."""
+    from directory.geo import zip_centroid
+
+    needs = folium.FeatureGroup(name="Unmet needs (logged by peer leaders)", show=True)
+    for zip_code, count in unmet.groupby("zip").size().items():
+        centre = zip_centroid(zip_code)
+        if centre:
+            folium.CircleMarker(list(centre), radius=4 + 2 * min(count, 8), color="#D55E00", fill=True,
+                                fill_opacity=0.8, tooltip=map_text(f"{zip_code}: {count} unmet needs")).add_to(needs)
+    needs.add_to(fmap)
+    stale = folium.FeatureGroup(name="Freshness: share not verified recently", show=False)
+    for row in fresh.itertuples():
+        centre = zip_centroid(row.zip)
+        if centre:
+            folium.CircleMarker(list(centre), radius=6, color="#000", weight=1, fill=True, fill_opacity=0.85,
+                                fill_color=GAP_COLOURS[min(4, int(row.stale_share * 5))],
+                                tooltip=map_text(f"{row.zip}: {row.stale_share:.0%} of {row.entries} not verified "
+                                                 "recently")).add_to(stale)
+    stale.add_to(fmap)
+    folium.LayerControl(collapsed=False).add_to(fmap)

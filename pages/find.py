@@ -2,11 +2,13 @@
 
 import streamlit as st
 
+from directory import config
 from directory import taxonomy as tx
 from directory.ui import filters
 from directory.ui.banners import crisis_markdown
 from directory.ui.cards import detail_view, result_card
 from directory.ui.shell import start_directory_page
+from directory.unmet import UnmetNeeds
 
 PAGE_SIZE = 25
 
@@ -17,6 +19,11 @@ def open_detail(resource_id: str) -> None:
 
 def close_detail() -> None:
     st.query_params.pop(filters.DETAIL_PARAM, None)
+
+
+def log_unmet(category: str, zip_code: str) -> None:
+    UnmetNeeds(config.data_dir()).record(category, zip_code)
+    st.session_state["unmet_logged"] = True
 
 
 loaded = start_directory_page("Find peer recovery support")
@@ -45,6 +52,12 @@ if results.empty and not outcome.problem:
     tips += [f"drop a filter ({', '.join(filters.active_filter_labels())})"] if filters.active_filter_labels() else []
     st.info("Nothing matches yet. Try to " + ", or ".join(tips or ["search for something else"]) + ".")
     st.markdown(crisis_markdown())
+    if place and place.zip:
+        need = query.categories[0] if query.categories else "any"
+        st.button("Log this as an unmet need (category, ZIP and date only)", key="log_unmet", on_click=log_unmet,
+                  args=(need, place.zip))
+    if st.session_state.pop("unmet_logged", False):
+        st.success("Logged for the organizers' gap map. Nothing about the person was recorded.")
 
 if st.session_state.get("find_query") != query:
     st.session_state.update(find_query=query, find_shown=PAGE_SIZE)

@@ -2,13 +2,28 @@
 
 import streamlit as st
 
+from directory import config
 from directory import taxonomy as tx
-from directory.gaps import Kind, coverage_share, gap_table, hex_cells, nearest, region_bounds, resources_of
-from directory.maps import gap_map, standalone_html
+from directory.config import setting
+from directory.gaps import (
+    Kind,
+    coverage_share,
+    freshness,
+    gap_table,
+    hex_cells,
+    nearest,
+    read_demand,
+    region_bounds,
+    resources_of,
+    weighted_gap,
+)
+from directory.maps import add_area_layers, gap_map, standalone_html
 from directory.schedule import now
+from directory.text import escape_markdown as md
 from directory.ui import charts
 from directory.ui.map_view import show_map
 from directory.ui.shell import start_directory_page
+from directory.unmet import UnmetNeeds
 
 loaded = start_directory_page("Where the service gaps are")
 frame = loaded.index.frame
@@ -34,6 +49,10 @@ cells["nearest_miles"], _ = nearest(pool["latitude"].astype(float).to_numpy(), p
 gaps_share = float((cells["nearest_miles"] > threshold).mean())
 st.caption(f"{gaps_share:.0%} of the region's hexagons are more than {threshold} miles from {kinds[chosen].lower()}.")
 fmap = gap_map(cells, threshold, kinds[chosen].lower())
+unmet = UnmetNeeds(config.data_dir()).table()
+fresh = freshness(frame, int(setting("DIRECTORY_STALE_DAYS")), now().date())
+add_area_layers(fmap, unmet[unmet["category"].isin([kind.category or "any", "any"])] if kind.category else unmet,
+                fresh)
 show_map(fmap, key="g_map")
 
 table = gap_table(frame, kind, threshold)
@@ -44,6 +63,25 @@ left.download_button("Download the table (CSV)", table.to_csv(index=False), "gap
                      on_click="ignore")
 right.download_button("Download the map (HTML)", standalone_html(fmap), "gap-map.html", "text/html", key="g_html",
                       on_click="ignore")
+
+st.subheader("Demand", anchor=False)
+upload = st.file_uploader("Weight the gaps by a demand layer: a CSV of ZIP and a number (for example population)",
+                          type=["csv"], key="g_demand")
+if upload is not None:
+    try:
+        demand = read_demand(upload.getvalue().decode("utf-8-sig"))
+        beyond, share = weighted_gap(table, demand, threshold)
+        st.metric(f"Beyond {threshold} miles of {kinds[chosen].lower()}", f"{beyond:,.0f}", f"{share:.0%} of the total",
+                  delta_color="off")
+    except (ValueError, UnicodeDecodeError) as error:
+        st.error(f"That file could not be used: {md(str(error))}")
+st.caption(f"Unmet needs logged by peer leaders: {len(unmet)} (category, ZIP and date only).")
+if len(unmet):
+    st.dataframe(unmet.groupby(["category", "zip"]).size().reset_index(name="times logged")
+                 .sort_values("times logged", ascending=False), hide_index=True)
+st.caption("Freshness: the share of listed entries not verified within the stale window, by ZIP.")
+st.dataframe(fresh.head(20), hide_index=True, column_config={"stale_share": st.column_config.ProgressColumn(
+    "not verified recently", min_value=0.0, max_value=1.0, format="percent")})
 
 st.subheader("What the directory covers", anchor=False)
 st.altair_chart(charts.support_by_category(active), use_container_width=True)

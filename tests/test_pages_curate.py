@@ -235,3 +235,12 @@ def test_anonymous_sessions_cannot_open_peer_leader_pages(with_accounts: Path, r
     at = AppTest.from_file(APP, default_timeout=60).run()
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         at.switch_page(route.script)
+
+
+def test_find_the_location_from_the_address(with_accounts: Path) -> None:
+    """The geocode button fills the coordinates from the ZIP, marked as a ZIP centre."""
+    at = _signed_in()
+    at.text_input(key="e_zip").set_value("19104")
+    at.button(key="e_geocode").click().run()
+    assert abs(float(at.text_input(key="e_latitude").value) - 39.96) < 0.05
+    assert at.selectbox(key="e_geocode_quality").value == "zip_centroid"

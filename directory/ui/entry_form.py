@@ -84,15 +84,21 @@ def _widget(name: str, error: str | None) -> None:
         st.error(md(f"{label.rstrip(' *')}: {error}"), icon=":material/error:")
 
 
+def _geocode_from_address() -> None:
+    values = form_values()
+    found = make_geocoder(config.data_dir())(values["address"], values["city"], values["state"], values["zip"])
+    if found is None:
+        st.session_state["e_geocode_missed"] = True
+        return
+    st.session_state.update({_key("latitude"): f"{found.lat:.6f}", _key("longitude"): f"{found.lon:.6f}",
+                             _key("geocode_quality"): found.quality})
+
+
 def _location_tools() -> None:
     values = form_values()
-    if st.button("Find the location from the address", key="e_geocode"):
-        found = make_geocoder(config.data_dir())(values["address"], values["city"], values["state"], values["zip"])
-        if found is None:
-            st.warning("No location found for that address; add a ZIP or city, or click the map.")
-        else:
-            st.session_state.update({_key("latitude"): f"{found.lat:.6f}", _key("longitude"): f"{found.lon:.6f}",
-                                     _key("geocode_quality"): found.quality})
+    st.button("Find the location from the address", key="e_geocode", on_click=_geocode_from_address)
+    if st.session_state.pop("e_geocode_missed", False):
+        st.warning("No location found for that address; add a ZIP or city, or click the map.")
     chosen = None
     if values["latitude"] and values["longitude"]:
         try:
