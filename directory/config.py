@@ -43,6 +43,11 @@ SETTINGS: tuple[Setting, ...] = (
         "",
         "A fixed 'now' (ISO date and time in the directory's zone) for demos and tests; empty uses the clock.",
     ),
+    Setting(
+        "DIRECTORY_REGION",
+        "",
+        "The gap dashboard's region as 'south,west,north,east' degrees; empty uses the entries' extent plus 10 miles.",
+    ),
     Setting("DIRECTORY_STALE_DAYS", "180", "Entries not verified within this many days are listed as stale."),
     Setting("DIRECTORY_SNAPSHOTS_KEPT", "20", "How many earlier versions of resources.csv the store keeps."),
     Setting("DIRECTORY_SAMPLE_DATA", "auto", "'auto' labels the shipped sample as sample data; 'no' hides the label."),

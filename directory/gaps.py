@@ -14,6 +14,7 @@ import pandas as pd
 import zipcodes
 from scipy.spatial import cKDTree
 
+from directory.config import setting
 from directory.geo import EARTH_RADIUS_MILES
 from directory.schema import split_list
 
@@ -63,7 +64,14 @@ def resources_of(frame: pd.DataFrame, kind: Kind) -> pd.DataFrame:
 
 
 def region_bounds(frame: pd.DataFrame, margin_miles: float = DEFAULT_MARGIN_MILES) -> tuple[float, float, float, float]:
-    """(south, west, north, east) of the placed entries plus a margin."""
+    """(south, west, north, east): DIRECTORY_REGION when configured, else the placed entries plus a margin."""
+    configured = setting("DIRECTORY_REGION")
+    if configured:
+        try:
+            south, west, north, east = (float(part) for part in configured.split(","))
+        except ValueError:
+            raise ValueError("DIRECTORY_REGION must be four numbers: south,west,north,east") from None
+        return south, west, north, east
     placed = frame[(frame["latitude"] != "") & (frame["longitude"] != "")]
     lats, lons = placed["latitude"].astype(float), placed["longitude"].astype(float)
     pad_lat = margin_miles / 69.0

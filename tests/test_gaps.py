@@ -70,3 +70,13 @@ def test_hex_cells_cover_the_region() -> None:
     cells = hex_cells(bounds, 6)
     assert len(cells) > 20
     assert cells["lat"].between(bounds[0], bounds[2]).all() and cells["lon"].between(bounds[1], bounds[3]).all()
+
+
+def test_the_region_can_be_configured(monkeypatch: pytest.MonkeyPatch) -> None:
+    """DIRECTORY_REGION sets the region; a malformed value is refused with a clear message."""
+    frame = synthetic_frame(50)
+    monkeypatch.setenv("DIRECTORY_REGION", "39.8,-75.3,40.1,-75.0")
+    assert region_bounds(frame) == (39.8, -75.3, 40.1, -75.0)
+    monkeypatch.setenv("DIRECTORY_REGION", "philadelphia")
+    with pytest.raises(ValueError, match="four numbers"):
+        region_bounds(frame)
