@@ -7,6 +7,7 @@ points on the sphere orders them exactly as the great-circle distance does, and 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import h3
 import numpy as np
@@ -81,6 +82,12 @@ def region_bounds(frame: pd.DataFrame, margin_miles: float = DEFAULT_MARGIN_MILE
 
 def region_zips(bounds: tuple[float, float, float, float]) -> pd.DataFrame:
     """Every active ZIP whose centre lies in the bounds, from the offline gazetteer."""
+    return _region_zips(tuple(float(b) for b in bounds)).copy()
+
+
+@lru_cache(maxsize=16)
+def _region_zips(bounds: tuple[float, ...]) -> pd.DataFrame:
+    # Cached: the dashboard measures the same region for several kinds on every run.
     south, west, north, east = bounds
     rows = []
     for entry in zipcodes.list_all():

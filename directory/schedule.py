@@ -77,18 +77,14 @@ class OpenStatus:
         """'Open now · closes 5 pm' or 'Opens Monday 9 am'; empty when the hours say nothing."""
         if self.change_at is None:
             return "Open now" if self.is_open else ""
-        clock = _clock(self.change_at)
+        clock_text = clock(self.change_at)
         if self.is_open:
-            return f"Open now · closes {clock}"
-        return f"Opens {self.change_at.strftime('%A')} {clock}"
+            return f"Open now · closes {clock_text}"
+        return f"Opens {self.change_at.strftime('%A')} {clock_text}"
 
 
 def clock(moment: datetime) -> str:
     """'7 pm' or '7:30 pm'."""
-    return _clock(moment)
-
-
-def _clock(moment: datetime) -> str:
     text = moment.strftime("%I:%M %p").lstrip("0").lower()
     return text.replace(":00", "")
 

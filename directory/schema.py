@@ -37,24 +37,23 @@ class Field:
     terms: tuple[tx.Term, ...] = ()
 
 
-_T = tx
 FIELDS: tuple[Field, ...] = (
     Field("id", "id", "Stable identifier; assigned by the store for new entries.", True, 64),
     Field("external_id", "text", "Identifier in another system (a 211 export, a meeting feed).", max_length=200),
     Field("name", "text", "Name of the resource.", True),
     Field("organization", "text", "Organization that runs it."),
     Field("description", "multiline", "What it offers, in plain words.", max_length=2000),
-    Field("category", "choice", "One category key.", True, terms=_T.CATEGORIES),
-    Field("support_types", "choices", "One or more support-type keys.", True, terms=_T.SUPPORT_TYPES),
-    Field("dimensions", "choices", "Recovery dimensions served.", terms=_T.RECOVERY_DIMENSIONS),
-    Field("stages", "choices", "Stages of treatment served.", terms=_T.STAGES),
-    Field("attendance", "choice", "How people take part.", terms=_T.ATTENDANCE),
-    Field("populations", "choices", "Populations especially welcomed.", terms=_T.POPULATIONS),
+    Field("category", "choice", "One category key.", True, terms=tx.CATEGORIES),
+    Field("support_types", "choices", "One or more support-type keys.", True, terms=tx.SUPPORT_TYPES),
+    Field("dimensions", "choices", "Recovery dimensions served.", terms=tx.RECOVERY_DIMENSIONS),
+    Field("stages", "choices", "Stages of treatment served.", terms=tx.STAGES),
+    Field("attendance", "choice", "How people take part.", terms=tx.ATTENDANCE),
+    Field("populations", "choices", "Populations especially welcomed.", terms=tx.POPULATIONS),
     Field("languages", "list", "Languages offered, e.g. 'English;Spanish'.", max_length=300),
-    Field("cost", "choices", "Cost options.", terms=_T.COSTS),
-    Field("accessibility", "choices", "Accessibility features.", terms=_T.ACCESSIBILITY),
-    Field("moud_welcome", "yesno", "'yes' when people taking medication for OUD are welcome.", terms=_T.YES_NO),
-    Field("peer_run", "yesno", "'yes' when designed and delivered by peers.", terms=_T.YES_NO),
+    Field("cost", "choices", "Cost options.", terms=tx.COSTS),
+    Field("accessibility", "choices", "Accessibility features.", terms=tx.ACCESSIBILITY),
+    Field("moud_welcome", "yesno", "'yes' when people taking medication for OUD are welcome.", terms=tx.YES_NO),
+    Field("peer_run", "yesno", "'yes' when designed and delivered by peers.", terms=tx.YES_NO),
     Field("tags", "list", "Free keywords for search, e.g. 'volleyball;sober fun'.", max_length=500),
     Field("location_name", "text", "Name of the venue or building."),
     Field("address", "text", "Street address."),
@@ -63,7 +62,7 @@ FIELDS: tuple[Field, ...] = (
     Field("zip", "zip", "5-digit ZIP code (ZIP+4 accepted).", max_length=10),
     Field("latitude", "latitude", "Latitude in decimal degrees.", max_length=20),
     Field("longitude", "longitude", "Longitude in decimal degrees.", max_length=20),
-    Field("geocode_quality", "choice", "How the location was found.", terms=_T.GEOCODE_QUALITIES),
+    Field("geocode_quality", "choice", "How the location was found.", terms=tx.GEOCODE_QUALITIES),
     Field("phone", "phone", "Phone number; stored normalised.", max_length=40),
     Field("website", "url", "http(s) web address.", max_length=500),
     Field("email", "email", "E-mail address.", max_length=254),
@@ -75,7 +74,7 @@ FIELDS: tuple[Field, ...] = (
     Field("recurrence_rule", "rrule", "RFC 5545 rule, e.g. 'FREQ=WEEKLY;BYDAY=TH'.", max_length=300),
     Field("conference_url", "url", "Link to join online.", max_length=500),
     Field("conference_phone", "phone", "Phone number to join by phone.", max_length=40),
-    Field("status", "choice", "active, inactive (retired) or pending (awaiting review).", True, terms=_T.STATUSES),
+    Field("status", "choice", "active, inactive (retired) or pending (awaiting review).", True, terms=tx.STATUSES),
     Field("last_verified", "date", "Date a peer leader last checked it (YYYY-MM-DD).", max_length=10),
     Field("verified_by", "text", "Who last checked it.", max_length=100),
     Field("created_at", "timestamp", "When it was created (UTC, ISO 8601).", max_length=32),
@@ -87,7 +86,6 @@ FIELDS: tuple[Field, ...] = (
 
 FIELD_BY_NAME: dict[str, Field] = {f.name: f for f in FIELDS}
 COLUMNS: tuple[str, ...] = tuple(f.name for f in FIELDS)
-LIST_KINDS = frozenset({"choices", "list"})
 
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 _ZIP = re.compile(r"^(\d{5})(?:-?(\d{4}))?$")
@@ -376,8 +374,3 @@ def validate_record(raw: Mapping[str, str], *, require_id: bool = True) -> Valid
             errors[f.name] = str(error)
     _cross_checks(values, errors)
     return ValidationResult(values, errors)
-
-
-def empty_record() -> dict[str, str]:
-    """A record with every column present and empty."""
-    return dict.fromkeys(COLUMNS, "")
