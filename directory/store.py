@@ -14,7 +14,7 @@ import os
 import shutil
 import tempfile
 import uuid
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Container, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -54,6 +54,15 @@ class LoadResult:
 
     frame: pd.DataFrame
     problems: list[RowProblem] = field(default_factory=list)
+
+
+@dataclass
+class BatchResult:
+    """What one import batch wrote, and the updates left out because their rows changed meanwhile."""
+
+    added: list[dict[str, str]] = field(default_factory=list)
+    updated: list[dict[str, str]] = field(default_factory=list)
+    conflicts: list[str] = field(default_factory=list)
 
 
 class ValidationError(ValueError):
@@ -231,6 +240,54 @@ class Store:
             self._commit(frame, [_audit_entry(now, by, "update", resource_id, after["row_version"], current, after)])
             return after
 
+    def import_batch(self, adds: Iterable[Mapping[str, str]], updates: Iterable[tuple[str, str, Mapping[str, str]]],
+                     *, by: Curator) -> BatchResult:
+        """Add new resources and apply (id, base_version, changes) updates in one write.
+
+        A record that fails validation stops the whole batch (ValidationError). An update whose row changed
+        since base_version, or vanished, is left out and reported in `conflicts`, so nobody's edit is lost.
+        """
+        by = _actor(by)
+        with self._lock:
+            frame = self.read_raw()
+            rows = frame.to_dict("records")
+            position = {row["id"]: i for i, row in enumerate(rows)}
+            now = self._clock()
+            result = BatchResult()
+            entries: list[dict] = []
+            for resource_id, base_version, changes in updates:
+                at = position.get(resource_id)
+                if at is None or str(rows[at]["row_version"]) != str(base_version):
+                    result.conflicts.append(resource_id)
+                    continue
+                current = rows[at]
+                draft = {**current, **{k: str(v) for k, v in changes.items() if k not in _MANAGED}}
+                draft.update(row_version=str(int(current["row_version"]) + 1), updated_at=now, updated_by=by)
+                checked = validate_record(draft)
+                if not checked.ok:
+                    raise ValidationError(checked.errors)
+                rows[at] = {**current, **checked.values}
+                result.updated.append(rows[at])
+                entries.append(_audit_entry(now, by, "import", resource_id, checked.values["row_version"], current,
+                                            rows[at]))
+            for record in adds:
+                draft = {**{c: "" for c in COLUMNS}, **{k: str(v) for k, v in record.items() if v is not None}}
+                draft["id"] = draft["id"].strip() or _new_id(position)
+                if draft["id"] in position:
+                    raise ValidationError({"id": f"id '{draft['id']}' is already used"})
+                draft["status"] = draft["status"] or "active"
+                draft.update(row_version="1", created_at=now, created_by=by, updated_at=now, updated_by=by)
+                checked = validate_record(draft)
+                if not checked.ok:
+                    raise ValidationError(checked.errors)
+                position[checked.values["id"]] = len(rows)
+                rows.append(checked.values)
+                result.added.append(checked.values)
+                entries.append(_audit_entry(now, by, "import", checked.values["id"], "1", {}, checked.values))
+            if entries:
+                self._commit(pd.DataFrame(rows, columns=frame.columns).fillna(""), entries)
+            return result
+
     def restore_snapshot(self, name: str, *, by: Curator) -> None:
         """Make an earlier snapshot the current file (admins only); the current file is snapshotted first."""
         by = _actor(by, "admin")
@@ -347,7 +404,7 @@ def _position(frame: pd.DataFrame, resource_id: str) -> int:
     return int(matches[0])
 
 
-def _new_id(existing: set[str]) -> str:
+def _new_id(existing: Container[str]) -> str:
     while True:
         candidate = "r-" + uuid.uuid4().hex[:10]
         if candidate not in existing:

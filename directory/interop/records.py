@@ -1,0 +1,33 @@
+"""What every import format reads into: rows in the directory's own column names, before validation.
+
+Readers (CSV, HSDS, Meeting Guide) turn a source into `SourceRow`s; `directory.interop.importer`
+validates them, fills what can be inferred or geocoded, matches them to existing entries and writes them.
+A reader raises `UnusableInput` when the source cannot be read at all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+class UnusableInput(ValueError):
+    """The input cannot be used at all (unreadable or unrecognised); nothing is imported."""
+
+
+@dataclass
+class SourceRow:
+    """One record of a source.
+
+    `line` is where it is in the source (a 1-based data row or item number) for the rejects report.
+    `values` holds only the columns the source provides, in our column names, as raw strings
+    (lists joined by ";"), so an update never blanks a column the source does not carry.
+    `raw` is the record as the source gave it, written to the rejects CSV unchanged.
+    `problems` are reasons the reader already found (column -> message); the row is rejected with them.
+    `inferred` names the columns a reader filled by inference, shown for review.
+    """
+
+    line: int
+    values: dict[str, str]
+    raw: dict[str, str] = field(default_factory=dict)
+    problems: dict[str, str] = field(default_factory=dict)
+    inferred: tuple[str, ...] = ()
