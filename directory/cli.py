@@ -21,7 +21,11 @@ from directory import taxonomy as tx
 from directory.auth import Accounts, Curator
 from directory.gaps import Kind, coverage_share, gap_table
 from directory.geo import PlaceNotFound, resolve_place
-from directory.interop.csv_export import export_csv
+from directory.interop.column_mapping import load_mapping
+from directory.interop.formats import EXPORT_FORMATS, IMPORT_FORMATS, export_to, read_source
+from directory.interop.hsds import validate_hsds
+from directory.interop.importer import import_rows, rejects_csv
+from directory.interop.records import UnusableInput
 from directory.present import category_label, full_address
 from directory.schema import FIELDS, split_list
 from directory.search import Query, build_index, search
@@ -149,15 +153,51 @@ def _print_table(records: list[dict]) -> None:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    """Export every row to a spreadsheet-safe CSV file."""
+    """Export the directory: csv (spreadsheet-safe), hsds (HSDS 3.0 package), meeting-guide (JSON) or ics."""
     store = _store(args)
     try:
         frame = store.read_raw()
     except StoreReadError as error:
         raise UsageError(str(error)) from None
-    count = export_csv(frame, Path(args.out))
-    print(f"exported {count} rows to {args.out}", file=sys.stderr)
+    written = export_to(frame, args.format, Path(args.out))
+    print(f"exported {len(frame)} rows as {args.format} to {written}", file=sys.stderr)
+    if args.format == "hsds":
+        problems = validate_hsds(written)
+        for problem in problems[:20]:
+            print(f"HSDS check: {problem}", file=sys.stderr)
+        print("HSDS check: the package is valid" if not problems else f"HSDS check: {len(problems)} problems",
+              file=sys.stderr)
+        return 1 if problems else 0
     return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """Import a CSV, an HSDS package or a Meeting Guide feed: add new entries and update matching ones."""
+    store = _store(args)
+    try:
+        mapping = load_mapping(Path(args.mapping)) if args.mapping else None
+        rows = read_source(Path(args.path), args.format, mapping)
+        plan = import_rows(store, rows, by=Curator(args.by, "curator"), dry_run=args.dry_run,
+                           all_or_nothing=args.all_or_nothing)
+    except (UnusableInput, StoreReadError, OSError, ValueError) as error:
+        raise UsageError(f"{error}; nothing was imported") from None
+    for change in plan.inferred:
+        print(f"row {change.line}: inferred {', '.join(change.inferred)} for '{change.name}' "
+              f"(category {change.values['category']}; check it)", file=sys.stderr)
+    if plan.rejected:
+        rejects = Path(args.rejects or f"{Path(args.path).stem}-rejects.csv")
+        rejects.write_text(rejects_csv(plan.rejected), encoding="utf-8")
+        print(f"{len(plan.rejected)} rejected rows and their reasons: {rejects}", file=sys.stderr)
+    if args.dry_run:
+        print("dry run: nothing was written", file=sys.stderr)
+        for change in plan.added:
+            print(f"row {change.line}: would add: {change.name}", file=sys.stderr)
+        for change in plan.updated:
+            print(f"row {change.line}: would update {', '.join(change.changed)}: {change.name}", file=sys.stderr)
+    elif args.all_or_nothing and plan.rejected:
+        print("--all-or-nothing: some rows were rejected, so nothing was written", file=sys.stderr)
+    print(plan.summary())
+    return 1 if plan.rejected else 0
 
 
 def cmd_snapshots(args: argparse.Namespace) -> int:
@@ -277,9 +317,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run=cmd_search)
 
     p = commands.add_parser("export", parents=[common], help=cmd_export.__doc__)
-    p.add_argument("--format", choices=("csv",), default="csv")
-    p.add_argument("--out", required=True, help="file to write")
+    p.add_argument("--format", choices=tuple(EXPORT_FORMATS), default="csv")
+    p.add_argument("--out", required=True, help="file to write (hsds: a folder, or a file ending in .zip)")
     p.set_defaults(run=cmd_export)
+
+    p = commands.add_parser("import", parents=[common], help=cmd_import.__doc__)
+    p.add_argument("path", help="a CSV file, an HSDS folder or .zip, or a Meeting Guide .json feed")
+    p.add_argument("--format", choices=("auto", *IMPORT_FORMATS), default="auto")
+    p.add_argument("--mapping", help="a JSON mapping file: {\"columns\": {\"Source header\": \"our column\"}}")
+    p.add_argument("--dry-run", action="store_true", help="show what would change; write nothing")
+    p.add_argument("--all-or-nothing", action="store_true", help="write nothing if any row is rejected")
+    p.add_argument("--by", default="import", help="who is importing, for the audit log")
+    p.add_argument("--rejects", help="where to write rejected rows (default: <input name>-rejects.csv)")
+    p.set_defaults(run=cmd_import)
 
     p = commands.add_parser("snapshots", parents=[common], help=cmd_snapshots.__doc__)
     p.set_defaults(run=cmd_snapshots)

@@ -29,6 +29,8 @@ ROUTES: tuple[Route, ...] = (
     Route("pages/review.py", "Review suggestions", "review", "Peer leaders", ":material/rule:", "curator"),
     Route("pages/bulk.py", "Bulk edit", "bulk", "Peer leaders", ":material/table_edit:", "curator"),
     Route("pages/stale.py", "Entries to check", "stale", "Peer leaders", ":material/history:", "curator"),
+    Route("pages/transfer.py", "Import and export", "import-export", "Peer leaders", ":material/swap_vert:",
+          "curator"),
     Route("pages/gaps.py", "Gaps", "gaps", "Organizers", ":material/travel_explore:"),
     Route("pages/accounts.py", "Accounts", "accounts", "Peer leaders", ":material/group:", "admin"),
 )

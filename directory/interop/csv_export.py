@@ -19,9 +19,25 @@ def neutralise_cell(value: str) -> str:
     return value
 
 
+def restore_cell(value: str) -> str:
+    """Undo neutralise_cell, so a CSV this app exported imports back exactly as it was stored."""
+    if value.startswith("'") and value[1:].startswith(_FORMULA_START) and not _NUMBER.match(value[1:]):
+        return value[1:]
+    return value
+
+
+def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of the frame with every cell neutralised; the stored data is never altered."""
+    return frame.astype(str).map(neutralise_cell)
+
+
+def safe_csv_bytes(frame: pd.DataFrame) -> bytes:
+    """The frame as spreadsheet-safe UTF-8 CSV bytes, for a download."""
+    return safe_frame(frame).to_csv(index=False, lineterminator="\n").encode("utf-8")
+
+
 def export_csv(frame: pd.DataFrame, out: Path) -> int:
     """Write every row and column to a spreadsheet-safe CSV; returns the number of rows written."""
-    safe = frame.astype(str).map(neutralise_cell)
     out.parent.mkdir(parents=True, exist_ok=True)
-    safe.to_csv(out, index=False, lineterminator="\n", encoding="utf-8")
-    return len(safe)
+    out.write_bytes(safe_csv_bytes(frame))
+    return len(frame)

@@ -93,6 +93,10 @@ def plan_import(existing: pd.DataFrame, rows: Iterable[SourceRow], *,
         at = by_id.get(values.get("id", "")) if values.get("id") else None
         if at is None and values.get("external_id"):
             at = by_external.get(values["external_id"])
+            # Feeds we exported carry our id as their identifier (a Meeting Guide slug, for one).
+            if at is None and values["external_id"] in by_id and not current_rows[by_id[values["external_id"]]][
+                    "external_id"]:
+                at = by_id[values.pop("external_id")]
         if at is None and not values.get("id") and not values.get("external_id"):
             at = by_place.get(_place_key(values))
         current = current_rows[at] if at is not None else None

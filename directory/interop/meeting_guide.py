@@ -1,0 +1,223 @@
+"""Meeting Guide JSON feeds (the code4recovery format): meetings in as weekly sober events, and back out.
+
+A meeting becomes a support-group entry with a weekly RFC 5545 rule. Its first sitting is dated from a fixed
+anchor week (the week of Sunday 7 January 2024), so importing the same feed twice gives the same values.
+Attendance follows the meeting-list tools: a conference link or phone with the TC (location temporarily
+closed) type is online; a link or phone with an address is hybrid; neither is in person; TC with no link
+means the meeting is not meeting, so it comes in retired (inactive).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import pandas as pd
+
+from directory import taxonomy as tx
+from directory.geo import geocode_offline
+from directory.interop import meeting_guide_types as types
+from directory.interop.records import SourceRow, UnusableInput
+from directory.schema import join_list, split_list
+
+CATEGORY = "support_group"
+ANCHOR_SUNDAY = date(2024, 1, 7)
+WEEKDAYS = ("SU", "MO", "TU", "WE", "TH", "FR", "SA")  # Meeting Guide counts days from Sunday = 0
+_TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::\d{2})?$")
+_US_TAIL = re.compile(r"^(?P<state>[A-Z]{2})\s+(?P<zip>\d{5}(?:-\d{4})?)$")
+
+
+def looks_like_meeting_guide(data: bytes) -> bool:
+    """Whether bytes are a JSON list of objects that look like meetings (a name and a day or time)."""
+    try:
+        feed = json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError):
+        return False
+    sample = feed[:20] if isinstance(feed, list) else []
+    return bool(sample) and all(isinstance(m, dict) for m in sample) and any(
+        "day" in m or "time" in m or "slug" in m for m in sample)
+
+
+def read_meeting_guide(data: bytes) -> list[SourceRow]:
+    """One source row per meeting; a meeting with an unusable field still comes out, with its problems."""
+    try:
+        feed = json.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise UnusableInput("the feed is not UTF-8 text") from None
+    except ValueError as error:
+        raise UnusableInput(f"the feed is not valid JSON ({error})") from None
+    if not isinstance(feed, list) or not all(isinstance(m, dict) for m in feed):
+        raise UnusableInput("a Meeting Guide feed is a JSON list of meetings")
+    return [_meeting_row(n, meeting) for n, meeting in enumerate(feed, start=1)]
+
+
+def _meeting_row(line: int, meeting: dict[str, Any]) -> SourceRow:
+    raw = {k: v if isinstance(v, str) else json.dumps(v, ensure_ascii=False) for k, v in meeting.items()}
+    problems: dict[str, str] = {}
+    text = {k: _text(v) for k, v in meeting.items()}
+    days, start, end = _days(meeting.get("day"), problems), _clock(text.get("time", ""), "time", problems), None
+    if text.get("end_time"):
+        end = _clock(text["end_time"], "end_time", problems)
+    codes = _codes(meeting.get("types"))
+    values: dict[str, str] = {
+        "name": text.get("name", ""),
+        "external_id": text.get("slug") or _stable_id(text),
+        "category": CATEGORY,
+        "support_types": join_list(tx.default_support_types(CATEGORY)),
+        "organization": text.get("group", ""),
+        "description": text.get("notes", ""),
+        "location_name": text.get("location", ""),
+        "website": text.get("url", ""),
+        "conference_url": text.get("conference_url", ""),
+        "conference_phone": text.get("conference_phone", ""),
+        "event_timezone": text.get("timezone", ""),
+        "last_verified": text.get("updated", "")[:10],
+    }
+    if not values["name"]:
+        problems["name"] = "the meeting has no name"
+    values.update(_place(text))
+    values.update(_classify(codes))
+    values["attendance"], values["status"] = _attendance(values, codes)
+    if days and start is not None:
+        first = ANCHOR_SUNDAY + timedelta(days=days[0])
+        begins = datetime.combine(first, start)
+        values["event_start"] = begins.strftime("%Y-%m-%dT%H:%M")
+        if end is not None:
+            ends = datetime.combine(first, end)
+            values["event_end"] = (ends if ends > begins else ends + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
+        values["recurrence_rule"] = "FREQ=WEEKLY;BYDAY=" + ",".join(WEEKDAYS[d] for d in days)
+    return SourceRow(line, {k: v for k, v in values.items() if v}, raw, problems)
+
+
+def _text(value: Any) -> str:
+    if value is None or isinstance(value, (list, dict)):
+        return ""
+    return str(value).strip()
+
+
+def _stable_id(text: dict[str, str]) -> str:
+    # No slug: the same meeting (name, day, time, place) gets the same id on every import.
+    key = "|".join(text.get(k, "") for k in ("name", "day", "time", "location", "address", "formatted_address"))
+    return "mg-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]
+
+
+def _days(day: Any, problems: dict[str, str]) -> list[int]:
+    given = day if isinstance(day, list) else [day]
+    days: list[int] = []
+    for item in given:
+        try:
+            number = int(str(item).strip())
+        except ValueError:
+            number = -1
+        if not 0 <= number <= 6:
+            problems["day"] = f"'{item}' is not a day from 0 (Sunday) to 6 (Saturday)"
+            return []
+        days.append(number)
+    if not days:
+        problems["day"] = "the meeting has no day"
+    return sorted(set(days))
+
+
+def _clock(value: str, what: str, problems: dict[str, str]):
+    found = _TIME.match(value)
+    if found and int(found[1]) < 24 and int(found[2]) < 60:
+        return datetime.strptime(f"{int(found[1]):02d}:{found[2]}", "%H:%M").time()
+    problems[what] = f"'{value}' is not a time like 19:30" if value else "the meeting has no time"
+    return None
+
+
+def _codes(given: Any) -> list[str]:
+    items = given if isinstance(given, list) else str(given or "").split(",")
+    return [str(code).strip() for code in items if str(code).strip()]
+
+
+def _place(text: dict[str, str]) -> dict[str, str]:
+    place = {"address": text.get("address", ""), "city": text.get("city", ""), "state": text.get("state", ""),
+             "zip": text.get("postal_code", "")}
+    if not place["address"] and text.get("formatted_address"):
+        place.update(_split_formatted(text["formatted_address"]))
+    if text.get("latitude") and text.get("longitude"):
+        place.update(latitude=text["latitude"], longitude=text["longitude"], geocode_quality="exact")
+    elif any(place.values()):
+        found = geocode_offline(place["address"], place["city"], place["state"], place["zip"])
+        if found is not None:
+            place.update(latitude=f"{found.lat:.6f}", longitude=f"{found.lon:.6f}", geocode_quality=found.quality)
+    return place
+
+
+def _split_formatted(formatted: str) -> dict[str, str]:
+    """'12 Oak St, Media, PA 19063, USA' -> address, city, state and ZIP."""
+    parts = [p.strip() for p in formatted.split(",") if p.strip()]
+    if parts and parts[-1].upper() in ("USA", "US", "UNITED STATES"):
+        parts = parts[:-1]
+    tail = _US_TAIL.match(parts[-1]) if parts else None
+    if not tail or len(parts) < 2:
+        return {"address": formatted.strip()}
+    return {"address": ", ".join(parts[:-2]), "city": parts[-2], "state": tail["state"], "zip": tail["zip"]}
+
+
+def _classify(codes: list[str]) -> dict[str, str]:
+    populations = [types.TYPE_POPULATIONS[c] for c in codes if c in types.TYPE_POPULATIONS]
+    languages = [types.TYPE_LANGUAGES[c] for c in codes if c in types.TYPE_LANGUAGES]
+    access = [types.TYPE_ACCESSIBILITY[c] for c in codes if c in types.TYPE_ACCESSIBILITY]
+    controlled = {*types.TYPE_POPULATIONS, *types.TYPE_LANGUAGES, *types.TYPE_ACCESSIBILITY, types.ONLINE,
+                  types.TEMPORARILY_CLOSED}
+    tags = [types.tag_for(c) for c in codes if c not in controlled]
+    return {"populations": join_list(_unique(populations)), "languages": join_list(_unique(languages)),
+            "accessibility": join_list(_unique(access)), "tags": join_list(_unique(tags))}
+
+
+def _attendance(values: dict[str, str], codes: list[str]) -> tuple[str, str]:
+    online = bool(values.get("conference_url") or values.get("conference_phone"))
+    closed = types.TEMPORARILY_CLOSED in codes
+    if online:
+        return ("online" if closed or not values.get("address") else "hybrid"), "active"
+    return "in_person", "inactive" if closed else "active"
+
+
+def _unique(items: list[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+def meeting_guide_feed(frame: pd.DataFrame) -> bytes:
+    """The active weekly meetings and events as a Meeting Guide JSON feed (UTF-8)."""
+    weekly = frame[(frame["status"] == "active") & frame["recurrence_rule"].str.contains("FREQ=WEEKLY", na=False)
+                   & (frame["event_start"] != "")]
+    return json.dumps([_meeting(row) for row in weekly.to_dict("records") if _byday(row)], ensure_ascii=False,
+                      indent=1).encode("utf-8")
+
+
+def _byday(row: dict[str, str]) -> list[int]:
+    for part in row["recurrence_rule"].split(";"):
+        if part.upper().startswith("BYDAY="):
+            return sorted({WEEKDAYS.index(d.strip()[-2:]) for d in part[6:].split(",") if d.strip()[-2:] in WEEKDAYS})
+    # A weekly rule without BYDAY repeats on the first sitting's weekday.
+    return [(datetime.fromisoformat(row["event_start"]).weekday() + 1) % 7]
+
+
+def _meeting(row: dict[str, str]) -> dict[str, Any]:
+    days = _byday(row)
+    codes = [code for tag in split_list(row["tags"]) if (code := types.code_for(tag))]
+    for mapping, column in ((types.TYPE_POPULATIONS, "populations"), (types.TYPE_LANGUAGES, "languages"),
+                            (types.TYPE_ACCESSIBILITY, "accessibility")):
+        inverse = {value: code for code, value in mapping.items()}
+        codes += [inverse[v] for v in split_list(row[column]) if v in inverse]
+    if row["attendance"] in ("online", "hybrid"):
+        codes.append(types.ONLINE)
+    if row["attendance"] == "online" and row["address"]:
+        codes.append(types.TEMPORARILY_CLOSED)
+    meeting: dict[str, Any] = {
+        "name": row["name"], "slug": row["external_id"] or row["id"], "day": days[0] if len(days) == 1 else days,
+        "time": row["event_start"][11:16], "end_time": row["event_end"][11:16], "timezone": row["event_timezone"],
+        "types": _unique(codes), "address": row["address"], "city": row["city"], "state": row["state"],
+        "postal_code": row["zip"], "country": "US" if row["state"] else "",
+        "conference_url": row["conference_url"], "conference_phone": row["conference_phone"],
+        "notes": row["description"], "location": row["location_name"], "group": row["organization"],
+        "updated": f"{row['last_verified'] or row['updated_at'][:10]} 00:00:00".strip(), "url": row["website"],
+    }
+    if row["latitude"] and row["longitude"]:
+        meeting.update(latitude=float(row["latitude"]), longitude=float(row["longitude"]))
+    return {k: v for k, v in meeting.items() if v not in ("", [], None) and v != "00:00:00"}

@@ -1,0 +1,63 @@
+"""Meeting Guide type codes and what they mean in the directory: tags, populations, languages, access."""
+
+from __future__ import annotations
+
+# Codes that become one of our controlled values; the rest become tags in words (TYPE_TAGS).
+TYPE_POPULATIONS: dict[str, str] = {"W": "women", "M": "men", "Y": "young_adults", "SEN": "older_adults",
+                                    "LGBTQ": "lgbtq"}
+TYPE_LANGUAGES: dict[str, str] = {"EN": "English", "S": "Spanish", "FR": "French", "RUS": "Russian",
+                                  "POL": "Polish", "POR": "Portuguese", "ITA": "Italian", "KOR": "Korean"}
+TYPE_ACCESSIBILITY: dict[str, str] = {"X": "wheelchair", "ASL": "asl"}
+# Attendance is derived from these, never stored as tags.
+ONLINE, TEMPORARILY_CLOSED = "ONL", "TC"
+
+TYPE_TAGS: dict[str, str] = {
+    "O": "open meeting",
+    "C": "closed meeting",
+    "D": "discussion",
+    "SP": "speaker",
+    "B": "big book",
+    "ST": "step study",
+    "TR": "tradition study",
+    "BE": "newcomer",
+    "BA": "babysitting available",
+    "CF": "child-friendly",
+    "MED": "meditation",
+    "11": "11th step meditation",
+    "12x12": "12 steps and 12 traditions",
+    "LIT": "literature",
+    "DR": "daily reflections",
+    "GR": "grapevine",
+    "LS": "living sober",
+    "H": "birthday",
+    "A": "secular",
+    "G": "gay",
+    "L": "lesbian",
+    "T": "transgender",
+    "NB": "non-binary",
+    "POC": "people of color",
+    "NDG": "indigenous",
+    "P": "professionals",
+    "XT": "cross talk permitted",
+    "SM": "smoking permitted",
+    "NS": "non-smoking",
+    "AL-AN": "concurrent with al-anon",
+    "AL": "concurrent with alateen",
+    "FF": "fragrance free",
+    "OUT": "outdoor meeting",
+}
+# A code we have no words for keeps its code behind this prefix, so it goes back out unchanged.
+OTHER_TYPE_PREFIX = "meeting type "
+TAG_TYPES: dict[str, str] = {words: code for code, words in TYPE_TAGS.items()}
+
+
+def tag_for(code: str) -> str:
+    """The tag that carries a type code with no controlled meaning."""
+    return TYPE_TAGS.get(code, OTHER_TYPE_PREFIX + code)
+
+
+def code_for(tag: str) -> str | None:
+    """The type code a tag stands for, or None for an ordinary tag."""
+    if tag in TAG_TYPES:
+        return TAG_TYPES[tag]
+    return tag[len(OTHER_TYPE_PREFIX):] if tag.startswith(OTHER_TYPE_PREFIX) else None

@@ -1,0 +1,84 @@
+"""The Import and export page's pieces: the upload check, the column mapping editor, the plan and the import."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import pandas as pd
+import streamlit as st
+
+from directory import config
+from directory.interop.column_mapping import load_mapping_text
+from directory.interop.csv_import import open_csv
+from directory.interop.formats import read_upload
+from directory.interop.importer import ImportPlan, apply_plan, plan_import
+from directory.interop.records import UnusableInput
+from directory.schema import COLUMNS
+from directory.store import Store
+from directory.text import escape_markdown as md
+from directory.ui.session import current_curator
+
+NOT_IMPORTED = ""
+
+
+def upload_limit_bytes() -> int:
+    """The largest upload accepted, from the server's own setting (server.maxUploadSize, in MB)."""
+    return int(st.get_option("server.maxUploadSize")) * 1024 * 1024
+
+
+def column_mapping_editor(data: bytes, mapping_file: bytes | None) -> dict[str, str]:
+    """Show the CSV's headers with the guessed (or mapping-file) column for each; return the edited mapping."""
+    given = load_mapping_text(mapping_file.decode("utf-8-sig")) if mapping_file else None
+    source = open_csv(data, given)
+    table = pd.DataFrame({"column in your file": source.headers,
+                          "imported as": [source.mapping.get(h, NOT_IMPORTED) for h in source.headers]})
+    st.caption(f"Read as {source.encoding}, columns separated by {source.delimiter!r}. Guessed columns are filled "
+               "in; change any of them, or leave one empty to skip that column.")
+    edited = st.data_editor(table, key=f"x_mapping_{_digest(data)}", hide_index=True, disabled=["column in your file"],
+                            column_config={"imported as": st.column_config.SelectboxColumn(
+                                options=[NOT_IMPORTED, *COLUMNS], required=False)})
+    return {str(row["column in your file"]): str(row["imported as"] or NOT_IMPORTED)
+            for row in edited.to_dict("records")}
+
+
+def current_plan(store: Store, data: bytes, name: str, fmt: str, mapping: dict[str, str] | None) -> ImportPlan:
+    """Plan the upload against the directory as it is now; kept for the session until the inputs change."""
+    key = (_digest(data), fmt, json.dumps(mapping, sort_keys=True), store.signature())
+    cached = st.session_state.get("x_plan")
+    if cached and cached[0] == key:
+        return cached[1]
+    plan = plan_import(store.read_raw(), read_upload(data, name, fmt, mapping))
+    st.session_state["x_plan"] = (key, plan)
+    return plan
+
+
+def run_import(all_or_nothing: bool) -> None:
+    """The Import button's callback: carry out the planned import, checked again on the server."""
+    cached = st.session_state.get("x_plan")
+    curator = current_curator()
+    if not cached or curator is None:
+        st.session_state["x_message"] = ("error", "Sign in and choose a file first.")
+        return
+    try:
+        done = apply_plan(Store(config.data_dir()), cached[1], by=curator, all_or_nothing=all_or_nothing)
+    except (ValueError, PermissionError) as error:
+        st.session_state["x_message"] = ("error", f"Nothing was imported: {md(str(error))}")
+        return
+    st.session_state.pop("x_plan", None)
+    if all_or_nothing and cached[1].rejected:
+        st.session_state["x_message"] = ("warning", "Some rows were rejected, so nothing was imported "
+                                                    "(all or nothing).")
+    else:
+        st.session_state["x_message"] = ("success", md(done.summary().capitalize()) + ".")
+    st.session_state["x_done"] = done
+
+
+def read_error(error: Exception) -> str:
+    """A clear message for a file that cannot be used at all."""
+    reason = str(error) if isinstance(error, UnusableInput | ValueError) else "it could not be read"
+    return f"This file cannot be imported: {md(reason)}. Nothing was changed."
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:16]

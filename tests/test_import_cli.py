@@ -1,0 +1,154 @@
+"""`python -m directory import` and `export`: round trips for every format, exit codes, nothing lost."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from icalendar import Calendar
+
+from directory.cli import main
+from directory.store import Store
+
+MANAGED = ["row_version", "created_at", "created_by", "updated_at", "updated_by"]
+
+
+def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def _held(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.drop(columns=MANAGED).sort_values("id").reset_index(drop=True)
+
+
+@pytest.mark.parametrize(("fmt", "name"), [("csv", "export.csv"), ("hsds", "package.zip"), ("hsds", "package")])
+def test_export_then_import_into_an_empty_folder_gives_back_every_field(
+        sample_dir: Path, tmp_path: Path, capsys, fmt: str, name: str) -> None:
+    """The whole sample goes out and comes back into a new folder with every field we hold unchanged."""
+    out = tmp_path / name
+    assert _run(capsys, "export", "--format", fmt, "--out", str(out), "--data-dir", str(sample_dir))[0] == 0
+    fresh = tmp_path / "fresh"
+    code, summary, _ = _run(capsys, "import", str(out), "--data-dir", str(fresh), "--by", "dana")
+    original = Store(sample_dir).read_raw()
+    assert (code, summary.strip()) == (0, f"imported: {len(original)} added, 0 updated, 0 unchanged, 0 rejected")
+    pd.testing.assert_frame_equal(_held(Store(fresh).read_raw()), _held(original))
+    again = _run(capsys, "import", str(out), "--data-dir", str(fresh))
+    assert again[:2] == (0, f"imported: 0 added, 0 updated, {len(original)} unchanged, 0 rejected\n")
+
+
+def test_meeting_guide_feed_round_trips_the_weekly_meetings(sample_dir: Path, tmp_path: Path, capsys) -> None:
+    """Every active weekly meeting is in the feed, and importing the feed elsewhere gives the same meetings."""
+    feed = tmp_path / "meetings.json"
+    code = _run(capsys, "export", "--format", "meeting-guide", "--out", str(feed), "--data-dir", str(sample_dir))[0]
+    assert code == 0
+    meetings = json.loads(feed.read_text(encoding="utf-8"))
+    original = Store(sample_dir).read_raw()
+    weekly = original[(original["status"] == "active") & original["recurrence_rule"].str.contains("FREQ=WEEKLY")]
+    assert len(meetings) == len(weekly) > 0
+    fresh = tmp_path / "fresh"
+    code, summary, _ = _run(capsys, "import", str(feed), "--data-dir", str(fresh))
+    assert (code, summary) == (0, f"imported: {len(weekly)} added, 0 updated, 0 unchanged, 0 rejected\n")
+    back = Store(fresh).read_raw().set_index("external_id")
+    for _, meeting in weekly.iterrows():
+        twin = back.loc[meeting["external_id"] or meeting["id"]]
+        for column in ("name", "recurrence_rule", "event_timezone", "address", "zip", "conference_url"):
+            assert twin[column] == meeting[column], column
+        assert twin["event_start"][11:] == meeting["event_start"][11:]
+
+
+def test_ics_export_holds_one_event_per_active_event(sample_dir: Path, tmp_path: Path, capsys) -> None:
+    """The calendar has a VEVENT for every active entry with an event start, with its rule."""
+    out = tmp_path / "events.ics"
+    assert _run(capsys, "export", "--format", "ics", "--out", str(out), "--data-dir", str(sample_dir))[0] == 0
+    events = Calendar.from_ical(out.read_bytes()).walk("VEVENT")
+    frame = Store(sample_dir).read_raw()
+    expected = frame[(frame["status"] == "active") & (frame["event_start"] != "")]
+    assert len(events) == len(expected) > 0
+    assert any(event.get("rrule") for event in events)
+
+
+def test_some_rows_rejected_exits_1_and_writes_the_rejects_report(empty_dir: Path, tmp_path: Path, capsys) -> None:
+    """A malicious file: good rows come in, bad rows are reported with reasons, nothing crashes."""
+    source = tmp_path / "mixed.csv"
+    rows = [
+        ["Name", "Category", "Phone", "Website", "Latitude", "Longitude", "Description"],
+        ["Harbor House", "recovery_housing", "215-555-0101", "https://example.org/harbor", "", "", "Beds for 6"],
+        ["=HYPERLINK(\"http://x\",\"click\")", "sober_social", "", "", "", "", "formula name"],
+        ["<script>alert(1)</script> Night", "sober_social", "", "", "", "", "kept as text"],
+        ["Bad Link", "sober_social", "", "javascript:alert(1)", "", "", ""],
+        ["Far Away", "sober_social", "", "", "123", "-75", ""],
+        ["", "sober_social", "", "", "", "", "no name"],
+        ["Huge", "sober_social", "", "", "", "", "x" * 1_000_000],
+    ]
+    with source.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows(rows)
+    rejects = tmp_path / "rejects.csv"
+    code, summary, err = _run(capsys, "import", str(source), "--rejects", str(rejects), "--by", "dana",
+                              "--data-dir", str(empty_dir))
+    assert (code, summary) == (1, "imported: 3 added, 0 updated, 0 unchanged, 4 rejected\n")
+    report = list(csv.DictReader(rejects.open(encoding="utf-8")))
+    assert [r["source_row"] for r in report] == ["4", "5", "6", "7"]
+    assert "website" in report[0]["reasons"] and "latitude" in report[1]["reasons"]
+    assert "name" in report[2]["reasons"] and "description" in report[3]["reasons"]
+    stored = Store(empty_dir).read_raw()
+    assert "<script>alert(1)</script> Night" in set(stored["name"])
+    assert str(rejects) in err
+
+
+def test_all_or_nothing_and_dry_run_leave_the_store_unchanged(sample_dir: Path, tmp_path: Path, capsys) -> None:
+    """With a rejected row, --all-or-nothing writes nothing; --dry-run never writes."""
+    source = tmp_path / "two.csv"
+    source.write_text("name,category,zip\nNew Circle,support_group,19104\n,sober_social,19104\n", encoding="utf-8")
+    before = (sample_dir / "resources.csv").read_bytes()
+    code, summary, err = _run(capsys, "import", str(source), "--all-or-nothing", "--rejects",
+                              str(tmp_path / "r.csv"), "--data-dir", str(sample_dir))
+    assert (code, summary) == (1, "imported: 0 added, 0 updated, 0 unchanged, 1 rejected\n")
+    assert "nothing was written" in err
+    code, summary, err = _run(capsys, "import", str(source), "--dry-run", "--rejects", str(tmp_path / "r.csv"),
+                              "--data-dir", str(sample_dir))
+    assert (code, summary) == (1, "imported: 1 added, 0 updated, 0 unchanged, 1 rejected\n")
+    assert "would add: New Circle" in err
+    assert (sample_dir / "resources.csv").read_bytes() == before
+
+
+@pytest.mark.parametrize("content", [b"\x00\x01\x02\xff" * 200, b"", b"PK\x03\x04 not really a zip"])
+def test_unusable_input_exits_2_with_a_message_and_the_store_unchanged(
+        sample_dir: Path, tmp_path: Path, capsys, content: bytes) -> None:
+    """Binary junk, an empty file and a broken zip are refused with exit code 2."""
+    source = tmp_path / "junk.csv"
+    source.write_bytes(content)
+    before = (sample_dir / "resources.csv").read_bytes()
+    code, out, err = _run(capsys, "import", str(source), "--data-dir", str(sample_dir))
+    assert (code, out) == (2, "")
+    assert err.startswith("error: ") and "nothing was imported" in err
+    assert (sample_dir / "resources.csv").read_bytes() == before
+
+
+def test_a_mapping_file_overrides_the_guesses(empty_dir: Path, tmp_path: Path, capsys) -> None:
+    """A column the guesses would miss is imported through the mapping file; a bad mapping exits 2."""
+    source = tmp_path / "odd.csv"
+    source.write_text("Program Title,Kind,Where\nSunday Sober Hike,sober_social,19063\n", encoding="utf-8")
+    mapping = tmp_path / "mapping.json"
+    mapping.write_text(json.dumps({"columns": {"Program Title": "name", "Kind": "category", "Where": "zip"}}))
+    code, summary, _ = _run(capsys, "import", str(source), "--mapping", str(mapping), "--data-dir", str(empty_dir))
+    assert (code, summary) == (0, "imported: 1 added, 0 updated, 0 unchanged, 0 rejected\n")
+    row = Store(empty_dir).read_raw().iloc[0]
+    assert (row["name"], row["zip"], row["geocode_quality"]) == ("Sunday Sober Hike", "19063", "zip_centroid")
+    mapping.write_text(json.dumps({"columns": {"Program Title": "no_such_column"}}))
+    assert _run(capsys, "import", str(source), "--mapping", str(mapping), "--data-dir", str(empty_dir))[0] == 2
+
+
+def test_inferred_classification_is_marked_in_the_cli_report(empty_dir: Path, tmp_path: Path, capsys) -> None:
+    """A row without a category gets one from its words, and the CLI says so."""
+    source = tmp_path / "plain.csv"
+    source.write_text("Agency Name,Description,Zip\nMain Line Sober Living,A recovery house for men,19003\n",
+                      encoding="utf-8")
+    code, summary, err = _run(capsys, "import", str(source), "--data-dir", str(empty_dir))
+    assert code == 0 and "1 added" in summary
+    assert "row 1: inferred category" in err
+    assert Store(empty_dir).read_raw().iloc[0]["category"] == "recovery_housing"
