@@ -49,7 +49,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "recurrence_rule": ("rrule", "recurrence", "repeats"),
     "conference_url": ("meetinglink", "zoomlink", "joinurl", "onlinelink", "videolink"),
     "conference_phone": ("dialin", "dialinnumber"),
-    "last_verified": ("verified", "lastverifieddate", "dateverified", "verifiedon"),
+    "last_verified": ("verified", "lastverifieddate", "lastverifiedon", "dateverified", "verifiedon"),
 }
 # Headers that mean different things in different exports: each takes the first of its columns still free.
 # "Agency Name" is the name in a plain list, but the organization when the file also has a program name.

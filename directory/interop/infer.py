@@ -24,7 +24,7 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
                    "insurance enrollment", "child welfare", "court"),
     "peer_coaching": ("recovery coach", "recovery coaching", "peer coach", "peer mentor", "peer mentoring",
                       "mentoring", "peer specialist", "certified recovery specialist"),
-    "family_support": ("family support", "families", "al-anon", "alateen", "nar-anon", "loved ones"),
+    "family_support": ("family support", "family members", "al-anon", "alateen", "nar-anon", "loved ones"),
     "recovery_center": ("recovery community center", "recovery center", "recovery centre", "drop-in center",
                         "recovery community organization"),
     "sober_social": ("sober social", "alcohol-free", "drug-free", "sober dance", "volleyball", "softball",
