@@ -50,6 +50,8 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("DIRECTORY_STALE_DAYS", "180", "Entries not verified within this many days are listed as stale."),
     Setting("DIRECTORY_SNAPSHOTS_KEPT", "20", "How many earlier versions of resources.csv the store keeps."),
+    Setting("DIRECTORY_PUBLIC_URL", "", "The app's public address, e.g. https://help.example.org, for packet links and "
+            "QR codes; when empty, the address the browser used."),
     Setting("DIRECTORY_SAMPLE_DATA", "auto", "'auto' labels the shipped sample as sample data; 'no' hides the label."),
 )
 

@@ -25,6 +25,7 @@ ROUTES: tuple[Route, ...] = (
     Route("pages/map.py", "Map", "map", "Find support", ":material/map:"),
     Route("pages/events.py", "Events", "events", "Find support", ":material/event:"),
     Route("pages/suggest.py", "Suggest a change", "suggest", "Find support", ":material/add_comment:"),
+    Route("pages/packet.py", "Packet", "packet", "Peer leaders", ":material/inventory_2:"),
     Route("pages/curate.py", "Curate", "curate", "Peer leaders", ":material/edit_note:"),
     Route("pages/review.py", "Review suggestions", "review", "Peer leaders", ":material/rule:", "curator"),
     Route("pages/bulk.py", "Bulk edit", "bulk", "Peer leaders", ":material/table_edit:", "curator"),
@@ -39,6 +40,11 @@ ROUTES: tuple[Route, ...] = (
 def detail_link(resource_id: str) -> str:
     """The shareable relative link to one resource's detail view."""
     return "/?" + urlencode({"id": resource_id})
+
+
+def url_of(script: str) -> str:
+    """The URL path of a page, from its script (e.g. 'pages/packet.py' -> '/packet')."""
+    return "/" + next(route.url_path for route in ROUTES if route.script == script)
 
 
 def visible_routes(role: str | None) -> tuple[Route, ...]:

@@ -51,7 +51,7 @@ entry_form(errors)
 with st.expander("Preview", expanded=False):
     preview = {**form_values(), "id": "preview"}
     if preview["name"] and preview["category"]:
-        result_card(preview, None, lambda _: None)
+        result_card(preview, None, lambda _: None, packet_button=False)
     else:
         st.caption("Add a name and a category to see the card.")
 

@@ -4,13 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+from directory.crisis import CRISIS_LINES
 from directory.text import escape_markdown as md
 from directory.ui.loaders import LoadedDirectory
-
-CRISIS_LINES: tuple[tuple[str, str, str], ...] = (
-    ("988 Suicide & Crisis Lifeline", "call or text 988", "tel:988"),
-    ("SAMHSA National Helpline", "1-800-662-4357, free and confidential, 24/7", "tel:+18006624357"),
-)
 
 
 def crisis_markdown() -> str:

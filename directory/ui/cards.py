@@ -22,6 +22,7 @@ from directory.present import (
 from directory.schedule import Occurrence, clock, next_occurrence, now, open_status
 from directory.schema import phone_link, split_list
 from directory.text import escape_markdown as md
+from directory.ui.packet import add_button
 
 
 def _link(text: str, url: str) -> str:
@@ -64,7 +65,8 @@ def _contact_lines(row: Mapping[str, str]) -> list[str]:
     return lines
 
 
-def result_card(row: Mapping[str, str], distance: float | None, on_open: Callable[[str], None]) -> None:
+def result_card(row: Mapping[str, str], distance: float | None, on_open: Callable[[str], None], *,
+                packet_button: bool = True) -> None:
     """A compact card for one search result, with a button to open its detail view."""
     with st.container(border=True):
         st.markdown(f"**{md(row['name'])}**  \n{md(category_label(row['category']))}")
@@ -73,7 +75,11 @@ def result_card(row: Mapping[str, str], distance: float | None, on_open: Callabl
         lines = ([f"**{away}** away"] if away else []) + _contact_lines(row)
         st.markdown("  \n".join(lines))
         st.caption(_verified_text(row))
-        st.button("Details", key=f"open-{row['id']}", on_click=on_open, args=(row["id"],))
+        details, keep = st.columns(2)
+        details.button("Details", key=f"open-{row['id']}", on_click=on_open, args=(row["id"],))
+        if packet_button:
+            with keep:
+                add_button(row["id"], key=f"pack-{row['id']}")
 
 
 def _next_sitting(row: Mapping[str, str]) -> str:
@@ -140,6 +146,8 @@ def detail_view(row: Mapping[str, str], distance: float | None) -> None:
     if row.get("verified_by") and row.get("last_verified"):
         verified += f" by {md(row['verified_by'])}"
     st.caption(verified)
+    if row.get("status") == "active":
+        add_button(row["id"], key=f"pack-detail-{row['id']}")
     st.caption("Peers share lived experience; they do not diagnose or give clinical advice.")
 
 
@@ -155,7 +163,9 @@ def event_card(sitting: Occurrence, row: Mapping[str, str], distance: float | No
         if distance_label(distance):
             where.append(f"{distance_label(distance)} away")
         st.markdown(" · ".join(where) + "  \n" + "  \n".join(_contact_lines(row)))
-        details, calendar = st.columns(2)
+        details, calendar, keep = st.columns(3)
         details.button("Details", key=key, on_click=on_open, args=(row["id"],))
         calendar.download_button("Add to calendar", event_calendar([row]), file_name=f"{row['id']}.ics",
                                  mime="text/calendar", key=f"{key}_ics", on_click="ignore")
+        with keep:
+            add_button(row["id"], key=f"{key}_pack")

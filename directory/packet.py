@@ -1,0 +1,105 @@
+"""Resource packets: a short list of entries a peer leader hands to someone, carried only by resource ids.
+
+A packet is never stored. Its share link holds the ids and nothing else; the note for the person exists only
+in the session and in the download made from it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import pandas as pd
+
+from directory.crisis import crisis_text
+from directory.present import category_label, full_address, support_types_of
+from directory.routes import url_of
+from directory.schedule import clock, next_occurrence, now
+
+MAX_ENTRIES = 20
+NOTE_MAX_CHARS = 300
+NO_LONGER_LISTED = "no longer listed"
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+
+
+@dataclass(frozen=True)
+class PacketEntry:
+    """One id of a packet and, while it is listed, its directory row."""
+
+    resource_id: str
+    row: Mapping[str, str] | None
+
+    @property
+    def listed(self) -> bool:
+        return self.row is not None
+
+
+def parse_ids(text: str) -> list[str]:
+    """The ids of a share link's `ids` value: well-formed ones only, first occurrence kept, at most MAX_ENTRIES."""
+    ids = [part.strip() for part in text.split(",")]
+    return list(dict.fromkeys(i for i in ids if _ID.match(i)))[:MAX_ENTRIES]
+
+
+def share_link(ids: Iterable[str], base_url: str = "") -> str:
+    """The link that rebuilds a packet: `<base>/packet?ids=ID1,ID2` (relative when no base is known)."""
+    return f"{base_url.rstrip('/')}{url_of('pages/packet.py')}?ids={','.join(ids)}"
+
+
+def base_url_of(page_url: str) -> str:
+    """The scheme and host of a page address, e.g. 'https://help.example.org'; '' when there is none."""
+    parts = urlsplit(page_url or "")
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") and parts.netloc else ""
+
+
+def build_packet(frame: pd.DataFrame, ids: Iterable[str]) -> list[PacketEntry]:
+    """The packet's entries in order; an id that is gone or no longer active has no row."""
+    active = frame[frame["status"] == "active"].set_index("id", drop=False)
+    return [PacketEntry(i, active.loc[i].to_dict() if i in active.index else None) for i in ids]
+
+
+def offers(row: Mapping[str, str]) -> str:
+    """What an entry offers, in plain words: its category and kinds of support."""
+    kinds = ", ".join(t.label.lower() for t in support_types_of(row))
+    return f"{category_label(row.get('category', ''))}" + (f" ({kinds} support)" if kinds else "")
+
+
+def when_text(row: Mapping[str, str]) -> str:
+    """Opening hours, or the next time an event meets, with the time zone."""
+    if row.get("event_start"):
+        sitting = next_occurrence(row, now())
+        if sitting is None:
+            return ""
+        return f"Next: {sitting.start.strftime('%A %d %B')}, {clock(sitting.start)} ({sitting.start.tzinfo.key})"
+    if row.get("hours"):
+        return f"Hours: {row['hours']} ({now().tzinfo.key})"
+    return f"Hours: {row['hours_text']}" if row.get("hours_text") else ""
+
+
+def entry_lines(row: Mapping[str, str]) -> list[str]:
+    """The lines a packet shows for one entry after its name."""
+    verified = f"Last checked by a peer leader: {row['last_verified']}" if row.get("last_verified") else (
+        "Not yet checked by a peer leader")
+    lines = [offers(row), full_address(row), f"Phone: {row['phone']}" if row.get("phone") else "",
+             f"Join online: {row['conference_url']}" if row.get("conference_url") else "", when_text(row),
+             verified]
+    return [line for line in lines if line]
+
+
+def packet_text(entries: list[PacketEntry], note: str = "", link: str = "") -> str:
+    """A plain-text packet for a text message or an e-mail: name, phone and place for each, then the crisis lines."""
+    lines = ["Places that could help:"]
+    for n, entry in enumerate(entries, start=1):
+        if not entry.listed:
+            lines.append(f"{n}. ({NO_LONGER_LISTED})")
+            continue
+        row = entry.row
+        details = [row.get("phone", ""), full_address(row) or row.get("conference_url", ""), when_text(row)]
+        lines.append(f"{n}. {row['name']}" + "".join(f"\n   {d}" for d in details if d))
+    if note.strip():
+        lines.append(f"Note: {note.strip()[:NOTE_MAX_CHARS]}")
+    if link:
+        lines.append(f"Open the list: {link}")
+    lines += ["In crisis? " + "; ".join(crisis_text())]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,47 @@
+"""Packet: a short list of places to give someone, to print, download, text or share as a link."""
+
+import streamlit as st
+
+from directory.packet import NOTE_MAX_CHARS, build_packet, packet_text, share_link
+from directory.packet_pdf import packet_pdf
+from directory.ui import packet
+from directory.ui.shell import start_directory_page
+
+loaded = start_directory_page("Packet")
+st.caption("Nothing about the person is asked for, stored or logged: the packet and the note live only in this "
+           "browser session, and the link below carries only the ids of the places.")
+packet.load_shared_link()
+ids = packet.packet_ids()
+if not ids:
+    st.info("The packet is empty. Use **Add to packet** on Find support, Map or Events to gather a few places "
+            "that could help, then come back here to print, download or share them.")
+    st.stop()
+
+entries = build_packet(loaded.index.frame, ids)
+printing = st.toggle("Print view (large type, no menus; then use your browser's Print)", key="pk_print")
+note = st.session_state.get(packet.NOTE_KEY, "")
+if printing:
+    packet.print_view(entries, note)
+    st.stop()
+
+for n, entry in enumerate(entries, start=1):
+    packet.entry_block(n, entry, len(entries))
+missing = sum(not entry.listed for entry in entries)
+if missing:
+    st.warning(f"{missing} of these places are no longer listed: they were retired or removed from the directory. "
+               "Remove them, or look for another place.")
+
+st.text_area("A short note for the person (optional), for example “ask for Dana”", key=packet.NOTE_KEY,
+             max_chars=NOTE_MAX_CHARS, help="Printed on the PDF and in the text; never saved.")
+note = st.session_state.get(packet.NOTE_KEY, "")
+link = share_link(ids, packet.base_url())
+st.markdown("**Share link** (only the ids of the places):")
+st.code(link, language=None)
+text = packet_text(entries, note, link)
+pdf_column, text_column = st.columns(2)
+pdf_column.download_button("Download PDF", packet_pdf(entries, note, link), "packet.pdf", "application/pdf",
+                           key="pk_pdf", on_click="ignore", type="primary")
+text_column.download_button("Download text for a message", text, "packet.txt", "text/plain", key="pk_txt",
+                            on_click="ignore")
+with st.expander("Text for a message or e-mail"):
+    st.code(text, language=None)

@@ -1,0 +1,43 @@
+"""A packet in a real browser: add two places from Find, open Packet, download the PDF, open the share link."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import LOCAL_HOSTS, wait_for_app
+
+
+def test_build_download_and_share_a_packet(page, app_url, requests_seen) -> None:
+    """The packet survives moving to its page, the PDF downloads, and the link rebuilds it in a new session."""
+    page.goto(app_url + "/?q=volleyball")
+    wait_for_app(page)
+    main = page.locator('[data-testid="stMain"]')
+    names = main.locator('[data-testid="stVerticalBlockBorderWrapper"] strong').all_inner_texts()[:2]
+    for _ in range(2):
+        main.get_by_role("button", name="Add to packet").first.click()
+        wait_for_app(page)
+    expect(main.get_by_role("button", name="In packet ✓")).to_have_count(2)
+
+    page.get_by_role("link", name="Packet").click()
+    wait_for_app(page)
+    for n, name in enumerate(names, start=1):
+        expect(main.get_by_text(f"{n}. {name}")).to_be_visible()
+    expect(main.get_by_text("Nothing about the person is asked for, stored or logged")).to_be_visible()
+
+    with page.expect_download() as download:
+        main.get_by_role("button", name="Download PDF").click()
+    assert Path(download.value.path()).read_bytes().startswith(b"%PDF")
+
+    link = main.locator('[data-testid="stCode"] code').first.inner_text().strip()
+    assert link.startswith(app_url + "/packet?ids=")
+    shared = page.context.browser.new_page()
+    try:
+        shared.goto(link)
+        wait_for_app(shared)
+        for n, name in enumerate(names, start=1):
+            expect(shared.get_by_text(f"{n}. {name}")).to_be_visible()
+    finally:
+        shared.close()
+    assert requests_seen.hosts <= LOCAL_HOSTS, requests_seen.hosts
