@@ -71,7 +71,6 @@ def run_import(all_or_nothing: bool) -> None:
                                                     "(all or nothing).")
     else:
         st.session_state["x_message"] = ("success", md(done.summary().capitalize()) + ".")
-    st.session_state["x_done"] = done
 
 
 def read_error(error: Exception) -> str:
