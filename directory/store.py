@@ -196,17 +196,9 @@ class Store:
             now = self._clock()
             added: list[dict[str, str]] = []
             for record in records:
-                draft = {**{c: "" for c in COLUMNS}, **{k: str(v) for k, v in record.items() if v is not None}}
-                draft["id"] = draft["id"].strip() or _new_id(existing)
-                if draft["id"] in existing:
-                    raise ValidationError({"id": f"id '{draft['id']}' is already used"})
-                draft["status"] = draft["status"] or "active"
-                draft.update(row_version="1", created_at=now, created_by=by, updated_at=now, updated_by=by)
-                result = validate_record(draft)
-                if not result.ok:
-                    raise ValidationError(result.errors)
-                existing.add(result.values["id"])
-                added.append(result.values)
+                row = _new_row(record, existing, now, by)
+                existing.add(row["id"])
+                added.append(row)
             new_rows = pd.DataFrame(added, columns=frame.columns).fillna("")
             frame = pd.concat([frame, new_rows], ignore_index=True) if len(frame) else new_rows
             self._commit(frame, [
@@ -271,19 +263,11 @@ class Store:
                 entries.append(_audit_entry(now, by, "import", resource_id, checked.values["row_version"], current,
                                             rows[at]))
             for record in adds:
-                draft = {**{c: "" for c in COLUMNS}, **{k: str(v) for k, v in record.items() if v is not None}}
-                draft["id"] = draft["id"].strip() or _new_id(position)
-                if draft["id"] in position:
-                    raise ValidationError({"id": f"id '{draft['id']}' is already used"})
-                draft["status"] = draft["status"] or "active"
-                draft.update(row_version="1", created_at=now, created_by=by, updated_at=now, updated_by=by)
-                checked = validate_record(draft)
-                if not checked.ok:
-                    raise ValidationError(checked.errors)
-                position[checked.values["id"]] = len(rows)
-                rows.append(checked.values)
-                result.added.append(checked.values)
-                entries.append(_audit_entry(now, by, "import", checked.values["id"], "1", {}, checked.values))
+                row = _new_row(record, position, now, by)
+                position[row["id"]] = len(rows)
+                rows.append(row)
+                result.added.append(row)
+                entries.append(_audit_entry(now, by, "import", row["id"], "1", {}, row))
             if entries:
                 self._commit(pd.DataFrame(rows, columns=frame.columns).fillna(""), entries)
             return result
@@ -402,6 +386,19 @@ def _position(frame: pd.DataFrame, resource_id: str) -> int:
     if not len(matches):
         raise NotFoundError(resource_id)
     return int(matches[0])
+
+
+def _new_row(record: Mapping[str, str], existing: Container[str], now: str, by: str) -> dict[str, str]:
+    draft = {**{c: "" for c in COLUMNS}, **{k: str(v) for k, v in record.items() if v is not None}}
+    draft["id"] = draft["id"].strip() or _new_id(existing)
+    if draft["id"] in existing:
+        raise ValidationError({"id": f"id '{draft['id']}' is already used"})
+    draft["status"] = draft["status"] or "active"
+    draft.update(row_version="1", created_at=now, created_by=by, updated_at=now, updated_by=by)
+    result = validate_record(draft)
+    if not result.ok:
+        raise ValidationError(result.errors)
+    return result.values
 
 
 def _new_id(existing: Container[str]) -> str:
