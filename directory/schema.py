@@ -14,12 +14,12 @@ from datetime import UTC, date, datetime, timedelta
 from urllib.parse import urlsplit
 from zoneinfo import available_timezones
 
-import phonenumbers
 from dateutil.rrule import rrulestr
 from email_validator import EmailNotValidError, validate_email
 
 from directory import taxonomy as tx
 from directory.hours import HoursError, format_hours, parse_hours
+from directory.phones import PhoneError, normalise_labelled, normalise_phone, phone_link  # noqa: F401 (re-exported)
 from directory.text import clean_text
 
 LIST_SEPARATOR = ";"
@@ -42,7 +42,7 @@ FIELDS: tuple[Field, ...] = (
     Field("external_id", "text", "Identifier in another system (a 211 export, a meeting feed).", max_length=200),
     Field("name", "text", "Name of the resource.", True),
     Field("organization", "text", "Organization that runs it."),
-    Field("description", "multiline", "What it offers, in plain words.", max_length=2000),
+    Field("description", "multiline", "What it offers, in plain words.", max_length=10000),
     Field("category", "choice", "One category key.", True, terms=tx.CATEGORIES),
     Field("support_types", "choices", "One or more support-type keys.", True, terms=tx.SUPPORT_TYPES),
     Field("dimensions", "choices", "Recovery dimensions served.", terms=tx.RECOVERY_DIMENSIONS),
@@ -54,6 +54,7 @@ FIELDS: tuple[Field, ...] = (
     Field("accessibility", "choices", "Accessibility features.", terms=tx.ACCESSIBILITY),
     Field("moud_welcome", "yesno", "'yes' when people taking medication for OUD are welcome.", terms=tx.YES_NO),
     Field("peer_run", "yesno", "'yes' when designed and delivered by peers.", terms=tx.YES_NO),
+    Field("eligibility", "multiline", "Who can use it, in the source's own words.", max_length=2000),
     Field("tags", "list", "Free keywords for search, e.g. 'volleyball;sober fun'.", max_length=500),
     Field("location_name", "text", "Name of the venue or building."),
     Field("address", "text", "Street address."),
@@ -63,11 +64,17 @@ FIELDS: tuple[Field, ...] = (
     Field("latitude", "latitude", "Latitude in decimal degrees.", max_length=20),
     Field("longitude", "longitude", "Longitude in decimal degrees.", max_length=20),
     Field("geocode_quality", "choice", "How the location was found.", terms=tx.GEOCODE_QUALITIES),
+    Field("location_confidential", "yesno", "'yes' to show only the city and ZIP: never the street, a pin, "
+                                            "directions or a distance finer than the ZIP.", terms=tx.YES_NO),
     Field("phone", "phone", "Phone number; stored normalised.", max_length=40),
+    Field("other_phones", "labelled_phones", "More numbers with their labels, e.g. 'Intake: (215) 555-0100;"
+                                             "Fax: (215) 555-0199'. A fax is never offered as a number to call.",
+          max_length=500),
     Field("website", "url", "http(s) web address.", max_length=500),
     Field("email", "email", "E-mail address.", max_length=254),
     Field("hours", "hours", "Weekly hours, e.g. 'Mon-Fri 09:00-17:00; Sat closed'.", max_length=500),
-    Field("hours_text", "text", "Hours as written by a source, when they cannot be structured.", max_length=500),
+    Field("hours_text", "multiline", "Hours as written by a source, when they cannot be structured.",
+          max_length=2000),
     Field("event_start", "datetime", "Event start, local time 'YYYY-MM-DDTHH:MM'.", max_length=32),
     Field("event_end", "datetime", "Event end, local time 'YYYY-MM-DDTHH:MM'.", max_length=32),
     Field("event_timezone", "timezone", "IANA time zone of the event times, e.g. America/New_York.", max_length=64),
@@ -75,6 +82,10 @@ FIELDS: tuple[Field, ...] = (
     Field("conference_url", "url", "Link to join online.", max_length=500),
     Field("conference_phone", "phone", "Phone number to join by phone.", max_length=40),
     Field("status", "choice", "active, inactive (retired) or pending (awaiting review).", True, terms=tx.STATUSES),
+    Field("review_reasons", "choices", "Why the entry waits for a peer leader's review (set by an import).",
+          terms=tx.REVIEW_REASONS),
+    Field("review_notes", "multiline", "What an import found and kept for review, with its evidence.",
+          max_length=20000),
     Field("last_verified", "date", "Date a peer leader last checked it (YYYY-MM-DD).", max_length=10),
     Field("verified_by", "text", "Who last checked it.", max_length=100),
     Field("created_at", "timestamp", "When it was created (UTC, ISO 8601).", max_length=32),
@@ -180,30 +191,18 @@ def _check_state(value: str, f: Field) -> str:
     return value.upper()
 
 
-def normalise_phone(value: str) -> str:
-    """A phone number in national format for US numbers, international otherwise."""
-    try:
-        parsed = phonenumbers.parse(value, "US")
-    except phonenumbers.NumberParseException:
-        raise FieldError(f"'{value}' is not a phone number") from None
-    if not phonenumbers.is_possible_number(parsed):
-        raise FieldError(f"'{value}' is not a complete phone number")
-    style = (
-        phonenumbers.PhoneNumberFormat.NATIONAL
-        if parsed.country_code == 1
-        else phonenumbers.PhoneNumberFormat.INTERNATIONAL
-    )
-    return phonenumbers.format_number(parsed, style)
-
-
-def phone_link(value: str) -> str:
-    """A tel: link for a stored phone number."""
-    parsed = phonenumbers.parse(value, "US")
-    return "tel:" + phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
-
-
 def _check_phone(value: str, f: Field) -> str:
-    return normalise_phone(value)
+    try:
+        return normalise_phone(value)
+    except PhoneError as error:
+        raise FieldError(str(error)) from None
+
+
+def _check_labelled_phones(value: str, f: Field) -> str:
+    try:
+        return normalise_labelled(value)
+    except PhoneError as error:
+        raise FieldError(str(error)) from None
 
 
 def _check_url(value: str, f: Field) -> str:
@@ -313,6 +312,7 @@ _CHECKS = {
     "zip": _check_zip,
     "state": _check_state,
     "phone": _check_phone,
+    "labelled_phones": _check_labelled_phones,
     "url": _check_url,
     "email": _check_email,
     "date": _check_date,
@@ -339,7 +339,15 @@ def validate_field(name: str, raw: str) -> str:
     return check(value, f) if check else value
 
 
+# A pending entry waits for a peer leader to classify it, so these may still be empty.
+_OPTIONAL_WHILE_PENDING = ("category", "support_types")
+
+
 def _cross_checks(values: dict[str, str], errors: dict[str, str]) -> None:
+    if values.get("status") == "pending":
+        for name in _OPTIONAL_WHILE_PENDING:
+            if errors.get(name) == "is required":
+                del errors[name]
     has_lat, has_lon = bool(values.get("latitude")), bool(values.get("longitude"))
     if has_lat != has_lon and "latitude" not in errors and "longitude" not in errors:
         errors["longitude" if has_lat else "latitude"] = "give both latitude and longitude, or neither"

@@ -203,6 +203,24 @@ GEOCODE_QUALITIES: tuple[Term, ...] = (
     Term("zip_centroid", "ZIP centre", "Placed at the centre of its ZIP code."),
     Term("city_centroid", "City centre", "Placed at the centre of its city."),
     Term("manual", "Placed by hand", "A peer leader placed it on the map."),
+    Term("source", "From the source", "Coordinates given by the file it was imported from."),
+)
+
+# Why an entry waits in the triage queue; an import records these, and a peer leader clears them.
+REVIEW_REASONS: tuple[Term, ...] = (
+    Term("no_category", "No category", "Nothing in the entry says which category it belongs to."),
+    Term("inferred_category", "Inferred category", "The category was guessed from the entry's words or codes."),
+    Term("bad_phone", "Phone number not readable", "A phone number could not be read; it is kept in the notes."),
+    Term("unparsed_hours", "Hours kept as text", "The opening hours could not be read exactly; they are shown as "
+                                                 "written."),
+    Term("bad_location", "Location not readable", "The coordinates could not be used; the entry was placed from "
+                                                  "its address, if at all."),
+    Term("private_address", "Private address", "The source marks the street address private; it is kept "
+                                               "confidential."),
+    Term("excluded_by_source", "Hidden by the source", "The source keeps this entry off its public website or "
+                                                       "directory."),
+    Term("unreadable_value", "Value kept as text", "A value could not be read into its field; it is kept in the "
+                                                   "notes."),
 )
 
 YES_NO: tuple[Term, ...] = (Term("yes", "Yes"), Term("no", "No"))

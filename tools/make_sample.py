@@ -272,6 +272,11 @@ def _row(n: int, category: str, county: str, zip_entry: dict, rng: random.Random
     if row["created_at"] > row["updated_at"]:
         row["updated_at"] = row["created_at"]
     row.update(_event_fields(category, rng))
+    # Recovery residences often keep their street private; decided by number so the random draws stay as they were.
+    if category == "recovery_housing" and row["address"] and n % 2:
+        row["location_confidential"] = "yes"
+    if category in ("recovery_center", "navigation") and row["phone"] and n % 3 == 0:
+        row["other_phones"] = f"Intake: {row['phone'][:-2]}{(int(row['phone'][-2:]) + 1) % 100:02d}"
     return row
 
 

@@ -35,7 +35,8 @@ TERM_FIELDS = ("category", "support_types", "dimensions", "stages", "attendance"
 VALUE_FIELDS = ("id", "external_id", "organization", "location_name", "address", "city", "state", "zip",
                 "languages", "moud_welcome", "peer_run", "tags", "geocode_quality", "phone", "hours", "hours_text",
                 "event_start", "event_end", "event_timezone", "recurrence_rule", "conference_url",
-                "conference_phone", "status", "last_verified", "verified_by", "latitude", "longitude")
+                "conference_phone", "status", "last_verified", "verified_by", "latitude", "longitude", "eligibility",
+                "location_confidential", "other_phones", "review_reasons", "review_notes")
 _MAX_UNZIPPED = 200 * 2**20
 _V11_TABLES = ("services_at_location", "physical_addresses", "regular_schedules", "services_taxonomy", "taxonomy",
                "eligibility", "payments_accepted")

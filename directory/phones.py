@@ -1,0 +1,71 @@
+"""Phone numbers: normalising, tel: links, short service numbers (211, 988) and labelled extra numbers."""
+
+from __future__ import annotations
+
+import re
+
+import phonenumbers
+
+# N11 service numbers people really dial, and the 988 crisis line: complete numbers as they are.
+SHORT_NUMBERS = frozenset({"211", "311", "411", "511", "611", "711", "811", "911", "988"})
+# Labels that name a number nobody can call or join by.
+_NOT_CALLABLE = re.compile(r"\bfax\b|\bfacsimile\b", re.IGNORECASE)
+_LABELLED = re.compile(r"^\s*(?P<label>[^:0-9+()]{1,40}?)\s*:\s*(?P<number>.+?)\s*$")
+
+
+class PhoneError(ValueError):
+    """A phone number cannot be read; the message says why."""
+
+
+def normalise_phone(value: str) -> str:
+    """A phone number in national format for US numbers (with any extension), international otherwise."""
+    text = value.strip()
+    if re.sub(r"\D", "", text) in SHORT_NUMBERS and len(re.sub(r"[\d\s().-]", "", text)) == 0:
+        return re.sub(r"\D", "", text)
+    try:
+        parsed = phonenumbers.parse(text, "US")
+    except phonenumbers.NumberParseException:
+        raise PhoneError(f"'{value}' is not a phone number") from None
+    if not phonenumbers.is_possible_number(parsed):
+        raise PhoneError(f"'{value}' is not a complete phone number")
+    style = (
+        phonenumbers.PhoneNumberFormat.NATIONAL
+        if parsed.country_code == 1
+        else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    )
+    return phonenumbers.format_number(parsed, style)
+
+
+def phone_link(value: str) -> str:
+    """A tel: link for a stored phone number (extension included, as ';ext=')."""
+    if value in SHORT_NUMBERS:
+        return "tel:" + value
+    parsed = phonenumbers.parse(value, "US")
+    link = "tel:" + phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+    return link + (f";ext={parsed.extension}" if parsed.extension else "")
+
+
+def is_callable_label(label: str) -> bool:
+    """Whether a number with this label can be called (a fax cannot)."""
+    return not _NOT_CALLABLE.search(label)
+
+
+def split_labelled(value: str) -> list[tuple[str, str]]:
+    """'Intake: (215) 555-0100;Fax: ...' as (label, number) pairs; an item without a label is labelled 'Phone'."""
+    pairs = []
+    for item in (part.strip() for part in value.split(";")):
+        if not item:
+            continue
+        found = _LABELLED.match(item)
+        pairs.append((found["label"].strip(), found["number"]) if found else ("Phone", item))
+    return pairs
+
+
+def join_labelled(pairs: list[tuple[str, str]]) -> str:
+    """The stored cell for (label, number) pairs."""
+    return ";".join(f"{label}: {number}" for label, number in pairs)
+
+
+def normalise_labelled(value: str) -> str:
+    """Check and normalise every labelled number; raises PhoneError naming the first bad one."""
+    return join_labelled([(label, normalise_phone(number)) for label, number in split_labelled(value)])
