@@ -141,3 +141,28 @@ def parse_textual_hours(text: str) -> str | None:
                 return None
             week[day] = ranges
     return format_hours(week) if week else None
+
+
+_CLOCK = re.compile(r"^(\d{1,2})(?:[:.]?(\d{1,2}))?(?::\d{2})?\s*(a\.?m\.?|p\.?m\.?|a|p)?$")
+
+
+def parse_clock(text: str) -> int | None:
+    """Minutes after midnight for one time of day ('9:00am', '830am', '17:00:00', 'noon'), or None if unclear."""
+    value = text.strip().lower()
+    if value in ("noon", "12 noon", "midday"):
+        return 12 * 60
+    if value in ("midnight", "12 midnight"):
+        return 0
+    found = _CLOCK.match(value)
+    if not found:
+        return None
+    hour, minute, meridiem = int(found[1]), int(found[2] or 0), found[3]
+    if found[2] is None and len(found[1]) > 2:
+        return None
+    if meridiem:
+        if not 1 <= hour <= 12 or minute > 59:
+            return None
+        return (hour % 12 + (12 if meridiem.startswith("p") else 0)) * 60 + minute
+    if hour > 24 or minute > 59 or (hour == 24 and minute):
+        return None
+    return hour * 60 + minute

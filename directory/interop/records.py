@@ -22,8 +22,13 @@ class SourceRow:
     `values` holds only the columns the source provides, in our column names, as raw strings
     (lists joined by ";"), so an update never blanks a column the source does not carry.
     `raw` is the record as the source gave it, written to the rejects CSV unchanged.
-    `problems` are reasons the reader already found (column -> message); the row is rejected with them.
+    `problems` are what the reader saw (column -> message); the importer salvages the row and lists them.
     `inferred` names the columns a reader filled by inference, shown for review.
+    `codes` are the source's own classification codes or terms (AIRS/211 taxonomy codes, HSDS taxonomy
+    terms), for the importer's category inference.
+    `flags` are review-reason keys (taxonomy.REVIEW_REASONS) the source itself asks for, such as
+    "private_address" or "excluded_by_source".
+    `repairs` say, in words, what the reader repaired (mojibake, undecodable bytes), for the import report.
     """
 
     line: int
@@ -31,3 +36,6 @@ class SourceRow:
     raw: dict[str, str] = field(default_factory=dict)
     problems: dict[str, str] = field(default_factory=dict)
     inferred: tuple[str, ...] = ()
+    codes: tuple[str, ...] = ()
+    flags: tuple[str, ...] = ()
+    repairs: tuple[str, ...] = ()
