@@ -1,4 +1,7 @@
-"""Reading any CSV: encodings, line endings, delimiters, streaming, column guesses, mapping files, inference."""
+"""Reading any CSV: encodings, line endings, delimiters, streaming, column guesses and mapping files.
+
+The reader hands on raw values; inference, hours parsing and list normalisation are the importer's (tested there).
+"""
 
 from __future__ import annotations
 
@@ -9,9 +12,15 @@ from pathlib import Path
 
 import pytest
 
-from directory.interop.column_mapping import guess_mapping, load_mapping, mapping_json, save_mapping
+from directory.interop.column_mapping import (
+    ColumnMapping,
+    guess_mapping,
+    load_mapping,
+    load_mapping_text,
+    mapping_json,
+    save_mapping,
+)
 from directory.interop.csv_import import open_csv
-from directory.interop.infer import infer_classification
 from directory.interop.records import UnusableInput
 
 FIXTURES = Path(__file__).parent / "fixtures" / "csv"
@@ -42,34 +51,35 @@ def test_the_delimiter_is_sniffed(delimiter: str) -> None:
     assert next(row.values for row in source.rows())["description"] == "Coffee, talk; support"
 
 
-def test_a_211_export_maps_its_headers_and_shapes_its_values() -> None:
-    """AgencyName becomes the organization when PublicName is the name; lists, hours and ids are shaped."""
+def test_a_211_export_maps_its_headers_and_keeps_raw_values() -> None:
+    """AgencyName is the organization beside PublicName; values come as written, for the importer to read."""
     source = open_csv(FIXTURES / "211_export.csv")
     assert source.mapping == {
         "ResourceAgencyNum": "external_id", "AgencyName": "organization", "PublicName": "name",
         "AgencyDescription": "description", "PhysicalAddress1": "address", "PhysicalCity": "city",
         "PhysicalStateProvince": "state", "PhysicalPostalCode": "zip", "Latitude": "latitude",
-        "Longitude": "longitude", "Phone1Number": "phone", "Phone2Number": "conference_phone",
+        "Longitude": "longitude", "Phone1Number": "phone", "Phone2Number": "other_phones",
         "WebsiteAddress": "website", "EmailAddressMain": "email", "HoursOfOperation": "hours",
-        "LanguagesOffered": "languages", "TaxonomyTerms": "tags", "Eligibility": "populations",
-        "LastVerifiedOn": "last_verified"}
+        "LanguagesOffered": "languages", "Eligibility": "eligibility", "LastVerifiedOn": "last_verified"}
+    assert source.also_read == {"TaxonomyTerms": "the source's taxonomy terms"}
     coaching, softball, rides = source.rows()
-    assert coaching.values["hours"] == "Mon-Fri 09:30-17:00; Sat closed"
-    assert coaching.values["languages"] == "English;Spanish" and "\n" in coaching.values["description"]
-    assert (coaching.values["category"], coaching.inferred) == ("peer_coaching", ("category", "support_types"))
-    assert softball.values["hours_text"] == "Sundays in summer" and "hours" not in softball.values
-    assert softball.values["category"] == "sober_social"
-    assert rides.values["languages"] == "English;Spanish;Haitian Creole"
-    assert rides.values["category"] == "transportation"
+    assert coaching.values["hours"] == "Monday through Friday 9:30 a.m. to 5 p.m.; Saturday closed"
+    assert coaching.values["languages"] == "English, Spanish" and "\n" in coaching.values["description"]
+    assert "category" not in coaching.values and coaching.inferred == ()
+    assert coaching.codes == ("Peer Support Services", "Recovery Coaching")
+    assert softball.values["hours"] == "Sundays in summer" and softball.codes == ("Recreational Activities",)
+    assert rides.values["languages"] == "English|Spanish|Haitian Creole"
+    assert (rides.values["phone"], rides.values["other_phones"]) == ("610-555-0142", "Phone: 610-555-0143")
 
 
 def test_a_cr_only_cp1252_file_with_semicolons() -> None:
-    """The classic old-spreadsheet export: CR line endings, cp1252, ';' — and a smart quote."""
+    """The classic old-spreadsheet export: CR line endings, cp1252, ';' — and a smart quote and a dash."""
     source = open_csv(FIXTURES / "cr_only_cp1252.csv")
     assert (source.encoding, source.delimiter) == ("cp1252", ";")
     cafe, house = source.rows()
     assert cafe.values["name"] == "Café Sobriété" and "\u2019" in cafe.values["description"]
-    assert house.values["category"] == "recovery_housing" and house.inferred == ("category", "support_types")
+    assert house.values["description"] == "Recovery house \u2014 sober living" and "category" not in house.values
+    assert cafe.repairs == () and house.repairs == ()
 
 
 def test_a_mapping_file_overrides_guesses_and_round_trips(tmp_path: Path) -> None:
@@ -84,6 +94,67 @@ def test_a_mapping_file_overrides_guesses_and_round_trips(tmp_path: Path) -> Non
     assert '"columns"' in mapping_json(source.mapping)
     with pytest.raises(ValueError, match="unknown columns: nonsense"):
         open_csv(data, {"Program Title": "nonsense"})
+
+
+def test_a_mapping_file_gives_fixed_values_to_rows_that_leave_them_empty(tmp_path: Path) -> None:
+    """"values" fill a column in every row that has nothing there, and never override what a row gives."""
+    text = '{"columns": {"Center Name": "name"}, "values": {"state": "NY", "category": "navigation"}}'
+    mapping = load_mapping_text(text)
+    assert isinstance(mapping, ColumnMapping) and mapping == {"Center Name": "name"}
+    assert mapping.fixed == {"state": "NY", "category": "navigation"}
+    rows = list(open_csv(b"Center Name,State\nMainchance,\nJersey Place,NJ\n", mapping).rows())
+    assert [(r.values["state"], r.values["category"]) for r in rows] == [("NY", "navigation"), ("NJ", "navigation")]
+    assert [r.raw for r in rows] == [{"Center Name": "Mainchance", "State": ""},
+                                    {"Center Name": "Jersey Place", "State": "NJ"}]
+    path = tmp_path / "mapping.json"
+    save_mapping(mapping, path)
+    again = load_mapping(path)
+    assert (again, again.fixed) == (mapping, mapping.fixed)
+    assert '"values"' not in mapping_json({"Center Name": "name"})
+    explicit = open_csv(b"Center Name\nMainchance\n", {"Center Name": "name"}, fixed={"city": "New York"})
+    assert next(explicit.rows()).values["city"] == "New York"
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ('{"columns": {"A": "name"}, "values": {"nonsense": "x"}}', "unknown columns: nonsense"),
+    ('{"columns": {"A": "name"}, "values": ["NY"]}', '"values" must look like'),
+    ('{"columns": {"A": "name"}, "values": {"state": 5}}', '"values" must look like'),
+    ("[" * 10_000 + "]" * 10_000, "must look like|not valid JSON"),
+])
+def test_a_bad_mapping_file_is_refused_with_a_reason(text: str, message: str) -> None:
+    """Unknown columns, a values list, a number for a value, and a deeply nested document."""
+    with pytest.raises(ValueError, match=message):
+        load_mapping_text(text)
+
+
+@pytest.mark.parametrize(("headers", "expected"), [
+    (["ID", "Name"], {"ID": "external_id", "Name": "name"}),
+    (["id", "external_id", "name", "row_version"], {"id": "id", "external_id": "external_id", "name": "name",
+                                                    "row_version": "row_version"}),
+    (["Agency Name"], {"Agency Name": "name"}),
+    (["PublicName", "AgencyName"], {"PublicName": "name", "AgencyName": "organization"}),
+    (["Name", "Eligibility"], {"Name": "name", "Eligibility": "eligibility"}),
+    (["Name", "Target Population"], {"Name": "name", "Target Population": "eligibility"}),
+    (["Name", "populations"], {"Name": "name", "populations": "populations"}),
+    (["Name", "Phone", "Fax", "TTY"], {"Name": "name", "Phone": "phone", "Fax": "other_phones",
+                                       "TTY": "other_phones"}),
+    (["Name", "Phone2Number"], {"Name": "name", "Phone2Number": "other_phones"}),
+    (["Name", "Dial-in number"], {"Name": "name", "Dial-in number": "conference_phone"}),
+    (["Name", "PHONENUMBE", "DIVISIONNA"], {"Name": "name", "PHONENUMBE": "phone", "DIVISIONNA": "organization"}),
+    (["Name", "UpdatedOn", "LastVerifiedOn"], {"Name": "name", "LastVerifiedOn": "last_verified"}),
+    (["Name", "UpdatedOn"], {"Name": "name", "UpdatedOn": "last_verified"}),
+    (["Name", "AgencyStatus", "PhysicalAddressIsPrivate"], {"Name": "name", "AgencyStatus": "status",
+                                                            "PhysicalAddressIsPrivate": "location_confidential"}),
+    (["Name", "Hide address"], {"Name": "name", "Hide address": "location_confidential"}),
+    (["Name", "PhysicalAddress1", "PhysicalAddress2"], {"Name": "name", "PhysicalAddress1": "address",
+                                                        "PhysicalAddress2": "address"}),
+    (["Center Name", "Borough", "Comments"], {"Center Name": "name", "Borough": "city", "Comments": "description"}),
+    (["Name", "Contact", "Phone"], {"Name": "name", "Phone": "phone"}),
+    (["Name", "TaxonomyCodes", "Categories"], {"Name": "name"}),
+])
+def test_headers_are_guessed_by_their_real_spellings(headers: list[str], expected: dict[str, str]) -> None:
+    """Headers seen in real exports go to the right column, and an ambiguous one only to a free column."""
+    assert guess_mapping(headers) == expected
 
 
 def test_rows_with_too_many_or_too_few_cells_are_kept_with_a_problem() -> None:
@@ -139,25 +210,9 @@ def test_a_100k_row_file_streams(tmp_path: Path) -> None:
     assert peak < size / 4
 
 
-@pytest.mark.parametrize(("values", "category"), [
-    ({"name": "Oxford House Elm"}, "recovery_housing"),
-    ({"name": "Friday Night Volleyball", "description": "alcohol-free fun"}, "sober_social"),
-    ({"name": "Tuesday NA", "description": "Open meeting"}, "support_group"),
-    ({"name": "Job club", "description": "Resume help for people in recovery"}, "employment"),
-    ({"name": "Methadone clinic"}, "clinical_treatment"),
-    ({"name": "Little Steps Daycare"}, "child_care"),
-])
-def test_a_category_is_inferred_from_words(values: dict[str, str], category: str) -> None:
-    """Keywords pick the category, and its kinds of support follow."""
-    filled, inferred = infer_classification(values)
-    assert filled["category"] == category and filled["support_types"]
-    assert inferred == ("category", "support_types")
-
-
-def test_inference_never_overwrites_and_leaves_unknowns_empty() -> None:
-    """A given category stays; a label is understood; nothing matching leaves the column empty."""
-    assert infer_classification({"name": "Volleyball", "category": "education"})[0]["category"] == "education"
-    filled, inferred = infer_classification({"name": "X", "category": "Recovery housing"})
-    assert filled["support_types"] == "instrumental;affiliational" and inferred == ("support_types",)
-    assert infer_classification({"name": "Quiet Place"}) == ({"name": "Quiet Place"}, ())
-    assert guess_mapping(["Agency Name"]) == {"Agency Name": "name"}
+def test_a_mapping_files_phone_choice_keeps_the_guessed_phone_as_another_number() -> None:
+    """Mapping "Main line" to phone moves the guessed "Phone" to other_phones rather than dropping it."""
+    source = open_csv(b"Name,Phone,Main line\nA,215-555-0100,215-555-0199\n", {"Main line": "phone"})
+    assert source.mapping == {"Name": "name", "Phone": "other_phones", "Main line": "phone"}
+    values = next(source.rows()).values
+    assert (values["phone"], values["other_phones"]) == ("215-555-0199", "Phone: 215-555-0100")

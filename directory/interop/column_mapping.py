@@ -1,10 +1,16 @@
-"""Which column of a source file goes into which column of ours: guesses by name, and reusable mapping files."""
+"""Which column of a source file goes into which column of ours: guesses by name, and reusable mapping files.
+
+Besides the plain header -> column mapping, some headers play a part of their own, found by name here and read
+by the CSV reader: phone label and extension columns (iCarol `Phone2Name` beside `Phone2Number`), the source's
+taxonomy codes and terms, and its "keep this off the public website" flags.
+"""
 
 from __future__ import annotations
 
 import json
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from directory.schema import COLUMNS
@@ -15,8 +21,10 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "id": ("resourceid",),
     "external_id": ("externalid", "resourceagencynum", "agencyid", "sourceid", "recordid", "resourcenum",
                     "programid", "serviceid", "slug", "uniqueid"),
-    "name": ("publicname", "programname", "servicename", "resourcename", "title", "meetingname"),
-    "organization": ("organizationname", "org", "parentagency", "agency", "provider", "providername", "group"),
+    "name": ("publicname", "programname", "servicename", "resourcename", "title", "meetingname", "centername",
+             "facilityname"),
+    "organization": ("organizationname", "organisation", "organisationname", "org", "parentagency", "agency",
+                     "provider", "providername", "group", "divisionname", "divisionna"),
     "description": ("agencydescription", "servicedescription", "programdescription", "about", "details",
                     "summary"),
     "category": ("categoryname", "servicecategory", "resourcetype"),
@@ -24,13 +32,17 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "dimensions": ("recoverydimensions", "dimension"),
     "stages": ("stage", "treatmentstage"),
     "attendance": ("meetingformat", "format", "attendancemode"),
-    "populations": ("population", "targetpopulation", "whoserved", "populationsserved", "eligibility"),
+    # Only our own column name: other "population" headers hold free text, which goes to eligibility.
+    "populations": (),
+    "eligibility": ("eligibilitytext", "whoiseligible", "eligibilityrequirements", "eligibilitycriteria",
+                    "population", "targetpopulation", "populationsserved", "populationserved", "whoserved",
+                    "whoisitfor"),
     "languages": ("language", "languagesoffered", "languagesspoken"),
     "cost": ("fees", "fee", "costs", "paymentaccepted", "paymentsaccepted"),
     "accessibility": ("ada", "disabilityaccess", "accessibilityfeatures"),
     "moud_welcome": ("moud", "matfriendly", "mouwelcome", "medicationwelcome"),
     "peer_run": ("peerled", "peerdelivered"),
-    "tags": ("keywords", "taxonomyterms", "taxonomy", "services", "types"),
+    "tags": ("keywords", "services", "types"),
     "location_name": ("locationname", "location", "site", "sitename", "venue", "building"),
     "address": ("address1", "streetaddress", "street", "physicaladdress1", "physicaladdress", "addressline1",
                 "address_1"),
@@ -39,7 +51,13 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "zip": ("zipcode", "postalcode", "postcode", "physicalpostalcode", "zip5"),
     "latitude": ("lat", "y"),
     "longitude": ("lon", "lng", "long", "x"),
-    "phone": ("phonenumber", "phone1number", "telephone", "tel", "mainphone", "phone1", "hotline"),
+    "location_confidential": ("physicaladdressisprivate", "addressisprivate", "privateaddress", "addressprivate",
+                              "confidential", "confidentialaddress", "confidentiallocation", "addressconfidential",
+                              "hideaddress"),
+    "phone": ("phonenumber", "phonenumbe", "phonenum", "phoneno", "telephone", "telephonenumber", "tel",
+              "mainphone", "mainphonenumber", "phone1number", "phone1", "contactphone", "officephone",
+              "businessphone"),
+    "other_phones": ("otherphone", "otherphonenumbers", "additionalphones"),
     "website": ("url", "web", "websiteaddress", "homepage", "webpage", "link"),
     "email": ("emailaddress", "emailaddressmain", "mail", "contactemail"),
     "hours": ("hoursofoperation", "openinghours", "hoursopen", "schedule"),
@@ -48,17 +66,77 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "event_timezone": ("timezone", "tz"),
     "recurrence_rule": ("rrule", "recurrence", "repeats"),
     "conference_url": ("meetinglink", "zoomlink", "joinurl", "onlinelink", "videolink"),
-    "conference_phone": ("dialin", "dialinnumber"),
-    "last_verified": ("verified", "lastverifieddate", "lastverifiedon", "dateverified", "verifiedon"),
+    # Only headers that say "dial in to the meeting": a numbered or labelled phone is never taken for one.
+    "conference_phone": ("dialin", "dialinnumber", "callin", "callinnumber", "conferencenumber", "joinbyphone",
+                         "zoomphone"),
+    "status": ("agencystatus", "programstatus", "servicestatus", "recordstatus", "sitestatus"),
+    "last_verified": ("verified", "lastverifieddate", "lastverifiedon", "dateverified", "verifiedon",
+                      "lastreviewed", "reviewedon"),
 }
 # Headers that mean different things in different exports: each takes the first of its columns still free.
 # "Agency Name" is the name in a plain list, but the organization when the file also has a program name.
 AMBIGUOUS: dict[str, tuple[str, ...]] = {
     "agencyname": ("name", "organization"),
     "notes": ("description", "hours_text"),
-    "phone2number": ("phone", "conference_phone"),
+    "comments": ("description", "hours_text"),
+    "comment": ("description", "hours_text"),
+    "remarks": ("description", "hours_text"),
+    "servicesoffered": ("description",),
+    "servicesof": ("description",),
     "mailingaddress1": ("address",),
+    "mailingcity": ("city",),
+    "mailingstateprovince": ("state",),
+    "mailingpostalcode": ("zip",),
+    "borough": ("city",),
+    "contact": ("phone",),
+    # A file's update date stands in for its verification date only when there is no verification date.
+    "updatedon": ("last_verified",),
+    "updated": ("last_verified",),
+    "lastupdated": ("last_verified",),
+    "dateupdated": ("last_verified",),
+    "lastmodified": ("last_verified",),
 }
+# The second address line goes into the address too, after the first line it belongs with.
+ADDRESS_LINE_TWO: dict[str, str] = {
+    "physicaladdress1": "physicaladdress2", "address1": "address2", "addressline1": "addressline2",
+    "address_1": "address2", "mailingaddress1": "mailingaddress2", "streetaddress": "streetaddress2",
+    "street": "street2",
+}
+# Single-purpose phone columns: the header says what the number is for. They go into other_phones with this
+# label (the reader still picks the one number to call from all of them).
+PHONE_LABELS: dict[str, str] = {
+    **dict.fromkeys(("phonefax", "fax", "faxnumber", "faxphone", "phonenumberfax"), "Fax"),
+    **dict.fromkeys(("phonetty", "tty", "ttynumber", "ttytdd", "tdd", "phonetdd", "phonenumbertty"), "TTY"),
+    **dict.fromkeys(("phonetollfree", "tollfree", "tollfreenumber", "tollfreephone", "phonenumbertollfree"),
+                    "Toll free"),
+    **dict.fromkeys(("phonenumberhotline", "phonehotline", "hotline", "hotlinenumber", "hotlinephone",
+                     "crisisline", "crisisphone"), "Hotline"),
+    **dict.fromkeys(("phonenumberbusinessline", "phonebusinessline", "businessline"), "Business line"),
+    **dict.fromkeys(("phonenumberoutofarea", "phoneoutofarea", "outofarea", "outofareaphone"), "Out of area"),
+    **dict.fromkeys(("phonenumberafterhours", "phoneafterhours", "afterhours", "afterhoursphone",
+                     "afterhoursnumber"), "After hours"),
+    **dict.fromkeys(("intakephone", "intakenumber", "phoneintake", "phonenumberintake"), "Intake"),
+    **dict.fromkeys(("cellphone", "cell", "mobile", "mobilephone"), "Mobile"),
+    **dict.fromkeys(("textline", "textnumber"), "Text"),
+}
+# Numbered phones with columns of their own for the label and the extension (iCarol: Phone2Number, Phone2Name).
+_NUMBERED_PHONE = re.compile(r"^phone(\d{1,2})(?:number|num|no)?$")
+_PHONE_LABEL_PARTS = ("name", "description", "label", "type")
+_PHONE_EXTENSION_PARTS = ("extension", "ext")
+# The source's own classification: AIRS/211 codes, and taxonomy term names (read as words).
+CODE_HEADERS = frozenset({"taxonomycodes", "taxonomycode", "airscodes", "airscode", "airstaxonomycodes"})
+TERM_HEADERS = frozenset({"taxonomyterms", "taxonomyterm", "taxonomy", "taxonomytermnames", "airsterms",
+                          "categories", "servicecategories"})
+# The source keeps the record off its public website or directory. The value True means the header says the
+# opposite ("available for directory: No" excludes).
+EXCLUSION_HEADERS: dict[str, bool] = {
+    **dict.fromkeys(("excludefromwebsite", "excludefromdirectory", "excludefrompublic", "hidefromwebsite",
+                     "hidefrompublic", "hidefromdirectory", "donotpublish", "donotlist", "notpublic"), False),
+    **dict.fromkeys(("availablefordirectory", "availableforwebsite", "showonwebsite", "publishonwebsite"), True),
+}
+# Our own export carries these: only then is a header "id" our id rather than the source's.
+_OWN_EXPORT_MARKERS = frozenset({"externalid", "rowversion", "updatedat"})
+_MANY_HEADERS_ALLOWED = frozenset({"other_phones"})
 _NOT_WORD = re.compile(r"[\W_]+")
 
 
@@ -71,27 +149,107 @@ _PRIMARY: dict[str, str] = {normalise_header(column): column for column in COLUM
     normalise_header(spelling): column for column, spellings in SYNONYMS.items() for spelling in spellings}
 
 
+@dataclass(frozen=True)
+class PhoneParts:
+    """The columns that describe one phone number: its label columns, extension column, or a fixed label."""
+
+    number: str
+    labels: tuple[str, ...] = ()
+    extension: str = ""
+    fixed_label: str = ""
+
+
+class ColumnMapping(dict[str, str]):
+    """A mapping file's header -> column choices, with the fixed values it gives every row in `fixed`.
+
+    It is a plain dict of the column choices, so every caller that takes a mapping takes this too.
+    """
+
+    def __init__(self, columns: Mapping[str, str] | None = None, fixed: Mapping[str, str] | None = None) -> None:
+        super().__init__(columns or {})
+        self.fixed: dict[str, str] = dict(fixed or {})
+
+
 def guess_mapping(headers: Sequence[str]) -> dict[str, str]:
-    """Source header -> our column for the headers recognised; a column is given to the first header claiming it."""
+    """Source header -> our column for the headers recognised; a column is given to the first header claiming it.
+
+    Phone columns are the exception: the first plain phone header is `phone`, and every further one (numbered,
+    fax, TTY, hotline ...) is `other_phones`; the reader then picks the number to call by its label.
+    """
     mapping: dict[str, str] = {}
     taken: set[str] = set()
-    for header in headers:
-        column = _PRIMARY.get(normalise_header(header))
-        if column and column not in taken and header not in mapping:
+
+    def claim(header: str, column: str) -> None:
+        if column == "phone" and "phone" in taken:
+            column = "other_phones"
+        if header not in mapping and (column not in taken or column in _MANY_HEADERS_ALLOWED):
             mapping[header] = column
             taken.add(column)
-    for header in headers:
-        for column in AMBIGUOUS.get(normalise_header(header), ()):
+
+    normalised = [normalise_header(header) for header in headers]
+    for header, name in zip(headers, normalised, strict=True):
+        if name == "id" and not _OWN_EXPORT_MARKERS & set(normalised):
+            continue  # a source's own "ID" is its id, not ours: it becomes the external id below
+        if column := _PRIMARY.get(name):
+            claim(header, column)
+        elif name in PHONE_LABELS:
+            claim(header, "other_phones")
+        elif numbered := _NUMBERED_PHONE.match(name):
+            claim(header, "phone" if numbered[1] == "1" else "other_phones")
+    for header, name in zip(headers, normalised, strict=True):
+        for column in AMBIGUOUS.get(name, ()) + (("external_id",) if name == "id" else ()):
             if header not in mapping and column not in taken:
                 mapping[header] = column
                 taken.add(column)
+    by_name = dict(zip(normalised, headers, strict=True))
+    for header in [h for h, column in mapping.items() if column == "address"]:
+        second = by_name.get(ADDRESS_LINE_TWO.get(normalise_header(header), ""))
+        if second and second not in mapping:
+            mapping[second] = "address"
     return mapping
 
 
+def phone_parts(headers: Sequence[str]) -> dict[str, PhoneParts]:
+    """For each header that can hold a phone number, the columns holding its label and extension."""
+    by_name = {normalise_header(header): header for header in headers}
+    parts: dict[str, PhoneParts] = {}
+    for header in headers:
+        name = normalise_header(header)
+        if numbered := _NUMBERED_PHONE.match(name):
+            stem = f"phone{numbered[1]}"
+            labels = tuple(by_name[stem + part] for part in _PHONE_LABEL_PARTS if stem + part in by_name)
+            extension = next((by_name[stem + p] for p in _PHONE_EXTENSION_PARTS if stem + p in by_name), "")
+            parts[header] = PhoneParts(header, labels, extension)
+        elif name in PHONE_LABELS:
+            parts[header] = PhoneParts(header, fixed_label=PHONE_LABELS[name])
+    return parts
+
+
+def code_headers(headers: Sequence[str]) -> dict[str, str]:
+    """Headers holding the source's own classification: header -> "code" (AIRS codes) or "term" (term names)."""
+    found = {}
+    for header in headers:
+        name = normalise_header(header)
+        if name in CODE_HEADERS or name in TERM_HEADERS:
+            found[header] = "code" if name in CODE_HEADERS else "term"
+    return found
+
+
+def exclusion_headers(headers: Sequence[str]) -> dict[str, bool]:
+    """Headers by which the source keeps a record off its public listing: header -> whether "No" excludes."""
+    return {header: EXCLUSION_HEADERS[name] for header in headers
+            if (name := normalise_header(header)) in EXCLUSION_HEADERS}
+
+
 def apply_overrides(guessed: Mapping[str, str], overrides: Mapping[str, str], headers: Sequence[str]) -> dict[str, str]:
-    """The guesses with a mapping file's choices on top; an empty target skips that header."""
+    """The guesses with a mapping file's choices on top; an empty target skips that header.
+
+    A guessed phone whose column the mapping file gives to another header stays, as one of the other phones.
+    """
     check_targets(overrides)
-    mapping = {h: c for h, c in guessed.items() if h not in overrides and c not in overrides.values()}
+    chosen = {c for c in overrides.values() if c and c not in _MANY_HEADERS_ALLOWED}
+    mapping = {h: "other_phones" if c == "phone" and c in chosen else c for h, c in guessed.items()
+               if h not in overrides and (c not in chosen or c == "phone")}
     mapping.update({h: c for h, c in overrides.items() if c and h in headers})
     return mapping
 
@@ -104,30 +262,43 @@ def check_targets(mapping: Mapping[str, str]) -> None:
                          "(see `python -m directory columns`)")
 
 
-def load_mapping_text(text: str) -> dict[str, str]:
-    """Read a mapping file's text: {"columns": {"Source header": "our column", "Skipped": ""}}."""
+def load_mapping_text(text: str) -> ColumnMapping:
+    """Read a mapping file's text: {"columns": {"Source header": "our column", "Skipped": ""}}.
+
+    An optional "values": {"state": "NY", "category": "navigation"} gives every row those values in the
+    columns the row leaves empty (it never overrides what a row gives).
+    """
     try:
         document = json.loads(text)
-    except ValueError as error:
+    except (ValueError, RecursionError) as error:
         raise ValueError(f"the mapping file is not valid JSON ({error})") from None
     columns = document.get("columns") if isinstance(document, dict) else None
     if not isinstance(columns, dict) or not all(isinstance(v, str) for v in columns.values()):
         raise ValueError('the mapping file must look like {"columns": {"Source header": "our column"}}')
+    fixed = document.get("values", {})
+    if not isinstance(fixed, dict) or not all(isinstance(v, str) for v in fixed.values()):
+        raise ValueError('the mapping file\'s "values" must look like {"our column": "the value for every row"}')
     check_targets(columns)
-    return {str(k): v for k, v in columns.items()}
+    check_targets({column: column for column in fixed})
+    return ColumnMapping({str(k): v for k, v in columns.items()}, {str(k): v for k, v in fixed.items()})
 
 
-def load_mapping(path: Path) -> dict[str, str]:
+def load_mapping(path: Path) -> ColumnMapping:
     """Read a mapping file from disk."""
     return load_mapping_text(path.read_text(encoding="utf-8-sig"))
 
 
-def mapping_json(mapping: Mapping[str, str]) -> str:
-    """A mapping as the JSON text of a mapping file, for saving and reuse."""
+def mapping_json(mapping: Mapping[str, str], fixed: Mapping[str, str] | None = None) -> str:
+    """A mapping (and any fixed values, by default the mapping's own) as the JSON text of a mapping file."""
     check_targets(mapping)
-    return json.dumps({"columns": dict(mapping)}, indent=2, ensure_ascii=False) + "\n"
+    fixed = getattr(mapping, "fixed", {}) if fixed is None else fixed
+    check_targets({column: column for column in fixed})
+    document: dict[str, dict[str, str]] = {"columns": dict(mapping)}
+    if fixed:
+        document["values"] = dict(fixed)
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
-def save_mapping(mapping: Mapping[str, str], path: Path) -> None:
+def save_mapping(mapping: Mapping[str, str], path: Path, fixed: Mapping[str, str] | None = None) -> None:
     """Write a mapping file."""
-    path.write_text(mapping_json(mapping), encoding="utf-8")
+    path.write_text(mapping_json(mapping, fixed), encoding="utf-8")
