@@ -1,29 +1,41 @@
 """Open Referral HSDS tabular data packages: export (HSDS 3.0), import (3.0 and 1.1) and validation.
 
-Each entry is one service with its organization, location, address, phone, schedules, languages, access and
+Each entry is one service with its organization, location, address, phones, schedules, languages, access and
 cost options in the HSDS tables. Everything the directory holds that HSDS has no exact home for (support
 types, category, dimensions, stages, flags, tags, event rules, our id ...) goes out as attributes linked to the
 service, under our own taxonomy ("peer-recovery-directory"), so an export reads back without loss.
+
+An export is public: it is built from the public view, so a confidential location shows its city, state and
+ZIP only, and the review fields stay home. Reading forgives: each table is indexed by its keys once, a cell
+that cannot be read stays with its own service as text and a problem, and only a package that cannot be read
+at all raises `UnusableInput`.
 """
 
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
+import re
 import tempfile
 import uuid
 import zipfile
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from dataclasses import field as default
 from pathlib import Path, PurePosixPath
 
+import ftfy
 import pandas as pd
 
 from directory import taxonomy as tx
-from directory.hours import format_hours, parse_hours
+from directory.hours import HoursError, WeeklyHours, format_hours, parse_clock, parse_hours, parse_textual_hours
 from directory.interop.hsds_schema import TABLES, columns, datapackage
 from directory.interop.records import SourceRow, UnusableInput
+from directory.phones import is_callable_label, split_labelled
+from directory.privacy import CONFIDENTIAL_LOCATION, is_confidential, public_view
 from directory.schema import FIELD_BY_NAME, join_list, split_list
 
 TAXONOMY_ID = "peer-recovery-directory"
@@ -31,17 +43,16 @@ _NAMESPACE = uuid.UUID("5b0c1f9e-6f1e-4d7a-9a43-7f5e2a1c9d10")
 # Controlled lists: one attribute per key, linked to a term for that key.
 TERM_FIELDS = ("category", "support_types", "dimensions", "stages", "attendance", "populations", "cost",
                "accessibility")
-# Held verbatim in an attribute's value, linked to one term per field.
+# Held verbatim in an attribute's value, linked to one term per field. The review fields (review_reasons,
+# review_notes) are the peer leaders' own work and never leave in a public export.
 VALUE_FIELDS = ("id", "external_id", "organization", "location_name", "address", "city", "state", "zip",
                 "languages", "moud_welcome", "peer_run", "tags", "geocode_quality", "phone", "hours", "hours_text",
                 "event_start", "event_end", "event_timezone", "recurrence_rule", "conference_url",
                 "conference_phone", "status", "last_verified", "verified_by", "latitude", "longitude", "eligibility",
-                "location_confidential", "other_phones", "review_reasons", "review_notes")
+                "location_confidential", "other_phones")
+CONFIDENTIAL_DESCRIPTION = "The address is confidential; contact the service."
 _MAX_UNZIPPED = 200 * 2**20
-_V11_TABLES = ("services_at_location", "physical_addresses", "regular_schedules", "services_taxonomy", "taxonomy",
-               "eligibility", "payments_accepted")
 _DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
-_DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
 def _uid(*parts: str) -> str:
@@ -53,7 +64,8 @@ def _terms(field: str) -> tuple[tx.Term, ...]:
 
 
 def export_tables(frame: pd.DataFrame) -> dict[str, list[dict[str, str]]]:
-    """Our rows as HSDS 3.0 tables (table name -> rows of strings)."""
+    """Our rows as HSDS 3.0 tables (table name -> rows of strings), as the public may see them."""
+    frame = public_view(frame)
     tables: dict[str, list[dict[str, str]]] = {name: [] for name in TABLES}
     tables["taxonomies"].append({"id": TAXONOMY_ID, "name": "Peer recovery support directory",
                                  "description": "Support types, categories and other fields of the peer recovery "
@@ -85,17 +97,17 @@ def _export_row(row: dict[str, str], tables: dict[str, list[dict[str, str]]], or
         "assured_date": row["last_verified"], "last_modified": row["updated_at"],
     })
     location = _uid("location", row["id"])
-    tables["locations"].append({"id": location, "location_type": "physical" if row["address"] or row["latitude"]
-                                else "virtual", "url": row["conference_url"], "name": row["location_name"],
-                                "latitude": row["latitude"], "longitude": row["longitude"]})
+    tables["locations"].append({"id": location, "url": row["conference_url"], **_location_fields(row)})
     tables["service_at_location"].append({"id": _uid("sal", row["id"]), "service_id": service,
                                           "location_id": location})
-    if row["address"] and row["city"] and row["state"] and row["zip"]:
+    if row["address"] and row["city"] and row["state"] and row["zip"] and not is_confidential(row):
         tables["addresses"].append({"id": _uid("address", row["id"]), "location_id": location,
                                     "address_1": row["address"], "city": row["city"], "state_province": row["state"],
                                     "postal_code": row["zip"], "country": "US", "address_type": "physical"})
-    if row["phone"]:
-        tables["phones"].append({"id": _uid("phone", row["id"]), "service_id": service, "number": row["phone"]})
+    numbers = ([("", row["phone"])] if row["phone"] else []) + split_labelled(row["other_phones"])
+    for n, (label, number) in enumerate(numbers):
+        tables["phones"].append({"id": _uid("phone", row["id"], *([str(n)] if n else [])), "service_id": service,
+                                 "number": number, "type": _phone_type(label), "description": label})
     for n, language in enumerate(split_list(row["languages"])):
         tables["languages"].append({"id": _uid("language", row["id"], str(n)), "service_id": service,
                                     "name": language})
@@ -116,6 +128,27 @@ def _export_row(row: dict[str, str], tables: dict[str, list[dict[str, str]]], or
             tables["attributes"].append({"id": _uid("attr", row["id"], field), "link_id": service,
                                          "taxonomy_term_id": _uid("term", field), "link_type": field,
                                          "link_entity": "service", "value": row[field]})
+
+
+def _location_fields(row: dict[str, str]) -> dict[str, str]:
+    """A location as the public may see it: a confidential one says so, with no street, venue or pin."""
+    if not is_confidential(row):
+        return {"location_type": "physical" if row["address"] or row["latitude"] else "virtual",
+                "name": row["location_name"], "latitude": row["latitude"], "longitude": row["longitude"]}
+    # HSDS 3.0 requires a street in an address row, so the town goes in the description instead; the
+    # ZIP-centre coordinates of the public view stay out too, or other systems would show them as a pin.
+    place = " ".join(part for part in (", ".join(p for p in (row["city"], row["state"]) if p), row["zip"]) if part)
+    return {"location_type": "physical", "name": CONFIDENTIAL_LOCATION,
+            "description": f"{CONFIDENTIAL_DESCRIPTION} {place}".strip(), "latitude": "", "longitude": ""}
+
+
+def _phone_type(label: str) -> str:
+    """The HSDS phone type for one of our labels ('Fax', 'TTY', 'Text', 'Intake' ...)."""
+    if not is_callable_label(label):
+        return "fax"
+    if re.search(r"\b(?:tty|tdd|textphone)\b", label, re.IGNORECASE):
+        return "textphone"
+    return "text" if label.casefold() in ("text", "sms") else "voice"
 
 
 def _schedules(row: dict[str, str], service: str) -> list[dict[str, str]]:
@@ -179,11 +212,52 @@ def export_hsds(frame: pd.DataFrame, out: Path) -> Path:
 
 # Reading --------------------------------------------------------------------------------------------------
 
+# A cell longer than this is not a directory's data (it is csv's own default limit, in characters).
+MAX_CELL = 131_072
+_BOM = b"\xef\xbb\xbf"
+# Bytes that are not UTF-8 are read as Windows-1252, the usual culprit, rather than lost as U+FFFD; the five
+# bytes Windows-1252 leaves undefined keep their Latin-1 reading.
+_ESCAPED_BYTES = {0xDC00 + b: bytes([b]).decode("cp1252", errors="ignore") or chr(b) for b in range(0x80, 0x100)}
+# ftfy, limited to undoing wrong decodings: it must not touch quotes, widths or line breaks a source chose.
+_MOJIBAKE_ONLY = ftfy.TextFixerConfig(unescape_html=False, decode_inconsistent_utf8=False, fix_latin_ligatures=False,
+                                      fix_character_width=False, uncurl_quotes=False, fix_line_breaks=False,
+                                      remove_control_chars=False, normalization=None, explain=False)
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+# HSDS phone types that are not a line to call; the label says what each is for.
+_PHONE_TYPE_LABELS = {"voice": "Phone", "cell": "Cell", "fax": "Fax", "text": "Text", "sms": "Text",
+                      "textphone": "TTY", "tty": "TTY", "tdd": "TTY", "video": "Video", "pager": "Pager"}
+_NOT_FOR_CALLING = frozenset({"fax", "text", "sms", "textphone", "tty", "tdd", "video", "pager"})
+_NOT_IN_LABEL = re.compile(r"[:;0-9+()]")
+_MERIDIEM = re.compile(r"[ap]\.?\s*m\.?$")
+_TEXT_SEGMENT = re.compile(r"^(?P<times>.*?\d.*?(?:[ap]\.?\s*m\.?|\d))\s*,\s*(?P<days>[a-z][a-z.,\s-]*)$")
+_ESCAPED_BREAK = re.compile(r"\\r\\n|\\n")
+# "’" (bytes E2 80 99) read as code page 437 is "ΓÇÖ"; some 211 exports then turned the Γ into a G ("ArmyGÇÖs").
+# Only General Punctuation (U+2000-U+203F: quotes, dashes, ellipsis) is put back: the pattern is unmistakable.
+_CP437_HIGH = bytes(range(0x80, 0xC0)).decode("cp437")
+_CP437_PUNCTUATION = re.compile(f"[GΓ]Ç([{re.escape(_CP437_HIGH)}])")
+# A repair is kept only when what it makes is ordinary Latin text and punctuation; ftfy sometimes "repairs"
+# one mojibake into another (cp437's "GÇª" into "GǪ").
+_PLAUSIBLE_TEXT = re.compile(r"^[\x00-\u017f\u2000-\u206f\u20ac\u2122]*$")
+
+
+class _Record(dict[str, str]):
+    """One row of a package table (lower-case column -> stripped text), knowing where it came from."""
+
+    __slots__ = ("number", "repairs", "table")
+    table: str
+    number: int
+    repairs: list[str]
+
+    def where(self) -> str:
+        """The file and row, for messages a person can follow."""
+        return f"{self.table}.csv row {self.number}"
+
 
 def _package_members(path: Path) -> dict[str, bytes]:
-    """The package's files by base name, from a folder or (safely) from a zip."""
+    """The package's files by lower-case base name, from a folder or (safely) from a zip."""
     if path.is_dir():
-        return {p.name: p.read_bytes() for p in path.iterdir() if p.suffix in (".csv", ".json") and p.is_file()}
+        return {p.name.lower(): p.read_bytes() for p in path.iterdir()
+                if p.suffix.lower() in (".csv", ".json") and p.is_file()}
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as error:
@@ -197,169 +271,604 @@ def _package_members(path: Path) -> dict[str, bytes]:
                 continue
             if name.is_absolute() or ".." in name.parts or "\\" in info.filename:
                 raise UnusableInput(f"the zip holds an unsafe file name: {info.filename!r}")
-            if name.suffix not in (".csv", ".json"):
+            if name.suffix.lower() not in (".csv", ".json"):
                 continue
             total += info.file_size
             if total > _MAX_UNZIPPED:
                 raise UnusableInput("the zip unpacks to more than 200 MB; import it in parts")
-            try:
-                members[name.name] = archive.read(info)
-            except (zipfile.BadZipFile, OSError, EOFError) as error:
-                raise UnusableInput(f"the zip file is damaged ({error})") from None
+            try:  # zipfile reads no more than the size the zip declares, checked against the total above
+                members[name.name.lower()] = archive.read(info)
+            except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError, ValueError) as error:
+                raise UnusableInput(f"the zip file is damaged or encrypted ({error})") from None
     return members
+
+
+def _member_names(path: Path) -> set[str]:
+    if path.is_dir():
+        return {p.name.lower() for p in path.iterdir() if p.is_file()}
+    with zipfile.ZipFile(path) as archive:
+        return {PurePosixPath(name).name.lower() for name in archive.namelist()}
 
 
 def looks_like_hsds(path: Path) -> bool:
     """Whether a folder or zip holds an HSDS package (datapackage.json, or services.csv)."""
     try:
-        names = set(_package_members(path)) if path.is_dir() or zipfile.is_zipfile(path) else set()
-    except UnusableInput:
+        names = _member_names(path) if path.is_dir() or zipfile.is_zipfile(path) else set()
+    except (zipfile.BadZipFile, OSError):
         return False
     return "services.csv" in names or "datapackage.json" in names
 
 
-def _table(members: Mapping[str, bytes], name: str) -> list[dict[str, str]]:
-    data = members.get(f"{name}.csv")
-    if data is None:
-        return []
-    text = data.decode("utf-8-sig", errors="replace")
-    return [{k.strip(): (v or "").strip() for k, v in row.items() if k} for row in csv.DictReader(io.StringIO(text))]
+def _cell(raw: str, latin1: bool) -> tuple[str, list[str]]:
+    """One cell's text and what reading it repaired; `latin1` cells hold the file's bytes one per character."""
+    if raw.isascii():
+        value, repairs = raw, []
+    else:
+        repairs = []
+        value = raw
+        if latin1:
+            data = raw.encode("latin-1")
+            try:
+                value = data.decode("utf-8")
+            except UnicodeDecodeError:
+                value = data.decode("utf-8", errors="surrogateescape").translate(_ESCAPED_BYTES)
+                repairs.append("bytes that are not UTF-8 were read as Windows-1252")
+        fixed = _CP437_PUNCTUATION.sub(_punctuation, value)
+        fixed = ftfy.fix_text(fixed, _MOJIBAKE_ONLY)
+        if fixed != value and _PLAUSIBLE_TEXT.match(fixed):
+            repairs.append(f"mojibake repaired: {_changed_part(value, fixed)}")
+            value = fixed
+    value = value.strip()
+    return (value.replace("\r\n", "\n").replace("\r", "\n") if "\r" in value else value), repairs
+
+
+def _punctuation(found: re.Match[str]) -> str:
+    return bytes([0xE2, 0x80, 0x80 + _CP437_HIGH.index(found[1])]).decode("utf-8")
+
+
+def _changed_part(before: str, after: str) -> str:
+    start = next((i for i, (a, b) in enumerate(zip(before, after, strict=False)) if a != b), 0)
+    head = max(0, start - 12)
+    return f"'{before[head:start + 20]}' → '{after[head:start + 20]}'"
+
+
+def _read_table(table: str, data: bytes) -> list[_Record]:
+    """The rows of one table; a file that cannot be read as CSV at all makes the package unusable."""
+    utf16 = data[:2] in (b"\xff\xfe", b"\xfe\xff")
+    try:
+        text = data.decode("utf-16") if utf16 else data.removeprefix(_BOM).decode("latin-1")
+    except UnicodeDecodeError:
+        raise UnusableInput(f"{table}.csv is not readable text") from None
+    reader = csv.reader(io.StringIO(text, newline=""))
+    records: list[_Record] = []
+    number = 0
+    try:
+        header = [_cell(name, not utf16)[0].lower() for name in next(reader, [])]
+        # An unnamed or repeated column is ignored: the first of a name counts.
+        named = [(i, name) for i, name in enumerate(header) if name and name not in header[:i]]
+        names = [name for _, name in named]
+        for number, cells in enumerate(reader, start=1):
+            picked = [cells[i] if i < len(cells) else "" for i, _ in named]
+            joined = "".join(picked)
+            if joined.isascii() and "\r" not in joined and len(joined) <= MAX_CELL:
+                record = _Record(zip(names, [cell.strip() for cell in picked], strict=True))
+                record.repairs = []
+            else:  # the rare row with a non-ASCII, multi-line or very long cell
+                record = _Record()
+                record.repairs = []
+                for name, raw in zip(names, picked, strict=True):
+                    if len(raw) > MAX_CELL:
+                        raise _TooLarge
+                    record[name], repairs = _cell(raw, not utf16)
+                    record.repairs += [f"{table}.csv row {number}, {name}: {repair}" for repair in repairs]
+            record.table, record.number = table, number
+            if joined.strip():
+                records.append(record)
+    except _TooLarge:
+        raise UnusableInput(_too_large(table, number)) from None
+    except csv.Error as error:
+        if "field limit" in str(error):
+            raise UnusableInput(_too_large(table, number + 1)) from None
+        raise UnusableInput(f"{table}.csv cannot be read as CSV at row {number + 1} ({error})") from None
+    return records
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def _too_large(table: str, number: int) -> str:
+    return (f"{table}.csv row {number} has a cell larger than {MAX_CELL // 1024} KB, which no directory entry "
+            "needs; this package cannot be imported")
 
 
 def _by(rows: Iterable[dict[str, str]], key: str) -> dict[str, list[dict[str, str]]]:
+    """Rows grouped by one column, in file order; rows with that column blank belong to no group."""
     grouped: dict[str, list[dict[str, str]]] = defaultdict(list)
     for row in rows:
-        grouped[row.get(key, "")].append(row)
+        value = row.get(key, "")
+        if value:
+            grouped[value].append(row)
     return grouped
 
 
+def _first_by(rows: Iterable[dict[str, str]], *keys: str) -> dict[str, dict[str, str]]:
+    """Rows by the first of `keys` they fill; the first row with an id wins."""
+    found: dict[str, dict[str, str]] = {}
+    for row in rows:
+        value = next((row[k] for k in keys if row.get(k)), "")
+        if value:
+            found.setdefault(value, row)
+    return found
+
+
 def read_hsds(path: Path) -> list[SourceRow]:
-    """One source row per service of an HSDS 3.0 or 1.1 package (a folder, or a zip with datapackage.json)."""
+    """One source row per service of an HSDS 3.0 or 1.1 package (a folder, or a zip with datapackage.json).
+
+    Raises `UnusableInput` only when the package as a whole cannot be read; a bad cell stays with its service.
+    """
     if not path.exists():
         raise UnusableInput(f"there is no folder or zip at {path}")
     members = _package_members(path)
     if "datapackage.json" not in members and "services.csv" not in members:
         raise UnusableInput("this is not an HSDS package: it has no datapackage.json and no services.csv")
-    services = _table(members, "services")
-    if not services:
+    package = _Package(members)
+    if not package.services:
         raise UnusableInput("the package has no services (services.csv is missing or empty)")
-    version_11 = any(f"{name}.csv" in members for name in _V11_TABLES)
-    t = {name: _table(members, name) for name in (*TABLES, *_V11_TABLES)}
-    return [_service_row(n, service, t, version_11) for n, service in enumerate(services, start=1)]
+    rows = []
+    for record in package.services:
+        try:
+            rows.append(package.service_row(record))
+        except Exception as error:  # the last net: one service's data never sinks the package
+            values = {k: v for k, v in (("external_id", record.get("id", "")), ("name", record.get("name", "")))
+                      if v}
+            rows.append(SourceRow(record.number, values, _raw(record),
+                                  {"row": f"{record.where()} could not be read fully ({type(error).__name__}: "
+                                          f"{error})"}))
+    return rows
 
 
-def _service_row(line: int, service: dict[str, str], t: dict[str, list[dict[str, str]]],
-                 version_11: bool) -> SourceRow:
-    sid = service.get("id", "")
-    orgs = {o["id"]: o for o in t["organizations"]}
-    links = t["services_at_location" if version_11 else "service_at_location"]
-    location_ids = [link["location_id"] for link in links if link.get("service_id") == sid]
-    location_ids += [service["location_id"]] if service.get("location_id") else []
-    location = next((loc for loc in t["locations"] if loc.get("id") in location_ids), {})
-    addresses = t["physical_addresses" if version_11 else "addresses"]
-    address = next((a for a in addresses if a.get("location_id") and a["location_id"] == location.get("id")), {})
-    phone = next((p for p in t["phones"] if p.get("service_id") == sid), None) or next(
-        (p for p in t["phones"] if location and p.get("location_id") == location.get("id")), {})
-    values = {
-        "external_id": sid, "name": service.get("name", ""), "description": service.get("description", ""),
-        "website": service.get("url", ""), "email": service.get("email", ""),
-        "organization": orgs.get(service.get("organization_id", ""), {}).get("name", ""),
-        "location_name": location.get("name", ""), "address": address.get("address_1", ""),
-        "city": address.get("city", ""), "state": address.get("state_province", ""),
-        "zip": address.get("postal_code", ""), "phone": phone.get("number", ""),
-        "status": "active" if service.get("status", "active") in ("active", "") else "inactive",
-        "last_verified": service.get("assured_date", ""),
-        "languages": join_list([x.get("name") or x.get("language", "") for x in t["languages"]
-                                if x.get("service_id") == sid]),
-    }
-    if location.get("latitude") and location.get("longitude"):
-        values.update(latitude=location["latitude"], longitude=location["longitude"], geocode_quality="exact")
-    values["hours"] = _hours(t["regular_schedules"] if version_11 else t["schedules"], sid, version_11)
-    values.update(_foreign_terms(service, t, sid, location, version_11))
-    values.update(_our_attributes(t, sid))
-    values = {k: v for k, v in values.items() if v}
-    raw = {f"service.{k}": v for k, v in service.items()}
-    return SourceRow(line, values, raw)
+def _raw(service: dict[str, str]) -> dict[str, str]:
+    return {f"service.{k}": v for k, v in service.items()}
 
 
-def _hours(schedules: list[dict[str, str]], sid: str, version_11: bool) -> str:
-    week: dict[int, list[tuple[int, int]]] = {}
-    for item in schedules:
-        if item.get("service_id") != sid or not item.get("opens_at") or not item.get("closes_at"):
-            continue
-        if not version_11 and (item.get("dtstart") or item.get("freq", "WEEKLY") != "WEEKLY"):
-            continue  # an event's schedule, not opening hours
-        days = [_weekday(item.get("weekday", ""))] if version_11 else [
-            _DAYS.index(d) for d in item.get("byday", "").split(",") if d in _DAYS]
-        for day in days:
-            if day is not None:
-                week.setdefault(day, []).append((_minutes(item["opens_at"]), _minutes(item["closes_at"])))
-    try:
-        return format_hours({day: sorted(ranges) for day, ranges in week.items()}) if week else ""
-    except ValueError:
-        return ""
+class _Package:
+    """The tables of one package, each indexed once by the keys that link it, so reading stays linear."""
 
+    def __init__(self, members: Mapping[str, bytes]) -> None:
+        def read(*tables: str) -> list[_Record]:
+            return [row for table in tables if f"{table}.csv" in members
+                    for row in _read_table(table, members[f"{table}.csv"])]
 
-def _weekday(given: str) -> int | None:
-    # HSDS 1.1 weekdays are written as names ("Monday") or numbers; numbers are read as ISO (1 = Monday).
-    text = given.strip().lower()
-    for day, name in enumerate(_DAY_NAMES):
-        if text.startswith(name.lower()):
-            return day
-    return int(text) - 1 if text.isdigit() and 1 <= int(text) <= 7 else None
+        self.services = read("services")
+        names = set().union(*(row.keys() for row in self.services)) if self.services else set()
+        if self.services and "name" not in names:
+            raise UnusableInput(f"services.csv has no 'name' column, so no service can be read; its columns are: "
+                                f"{_quoted(', '.join(sorted(names)), 200)}")
+        self.missing_id = bool(self.services) and "id" not in names
+        self.organizations = _first_by(read("organizations"), "id")
+        self.locations = _first_by(read("locations"), "id")
+        self.links = _by(read("services_at_location", "service_at_location"), "service_id")
+        self.addresses = _by(read("physical_addresses", "addresses"), "location_id")
+        phones = read("phones")
+        self.phones = _by(phones, "service_id")
+        unlinked = [p for p in phones if not p.get("service_id")]
+        self.link_phones = _by(unlinked, "service_at_location_id")
+        self.location_phones = _by([p for p in unlinked if not p.get("service_at_location_id")], "location_id")
+        self.organization_phones = _by([p for p in unlinked if not p.get("location_id")], "organization_id")
+        schedules = read("regular_schedules", "schedules")
+        self.schedules = _by(schedules, "service_id")
+        self.link_schedules = _by([s for s in schedules if not s.get("service_id")], "service_at_location_id")
+        # Weekday numbers are read as ISO (1 = Monday ... 7 = Sunday); a 0 means another numbering is in use.
+        self.zero_weekday = any(s.get("weekday", "").strip() == "0" for s in schedules)
+        languages = read("languages")
+        self.languages = _by(languages, "service_id")
+        self.location_languages = _by([x for x in languages if not x.get("service_id")], "location_id")
+        self.access = _by(read("accessibility", "accessibility_for_disabilities"), "location_id")
+        self.costs = _by(read("cost_options", "payments_accepted"), "service_id")
+        self.eligibility = _by(read("eligibility"), "service_id")
+        self.service_terms = _by(read("services_taxonomy"), "service_id")
+        self.attributes = _by(read("attributes"), "link_id")
+        # 3.0 terms are keyed by id; a 1.1 taxonomy table by id, or by taxonomy_id in some exports.
+        self.terms = _first_by(read("taxonomy_terms"), "id") | _first_by(read("taxonomy"), "id", "taxonomy_id")
+        self.ours = {key: term for key, term in self.terms.items()
+                     if TAXONOMY_ID in (term.get("taxonomy_id"), term.get("taxonomy"))}
+        self.by_label = {field: {term.label.casefold(): term.key for term in _terms(field)} | {
+            term.key: term.key for term in _terms(field)} for field in ("cost", "accessibility", "populations")}
 
+    def service_row(self, service: _Record) -> SourceRow:
+        """The source row of one service, from every table that says something about it."""
+        sid = service.get("id", "")
+        links = self.links.get(sid, []) if sid else []
+        location_ids = [link.get("location_id", "") for link in links] + [service.get("location_id", "")]
+        location = next((self.locations[i] for i in location_ids if i in self.locations), {})
+        location_id = location.get("id", "")
+        link_ids = [link["id"] for link in links if link.get("id") and link.get("location_id") in ("", location_id)]
+        address = _address(self.addresses.get(location_id, []) if location_id else [])
+        organization = self.organizations.get(service.get("organization_id", ""), {})
+        used: list[dict[str, str]] = [service, organization, location, address]
+        ours = self._our_attributes(sid)
+        foreign = "id" not in ours
+        values = {
+            "external_id": sid, "name": service.get("name", ""),
+            "description": _text(service.get("description", ""), foreign),
+            "website": service.get("url", ""), "email": service.get("email", ""),
+            "organization": organization.get("name", ""), "location_name": location.get("name", ""),
+            "address": ", ".join(p for p in (address.get("address_1", ""), address.get("address_2", "")) if p),
+            "city": address.get("city", ""), "state": address.get("state_province", ""),
+            "zip": address.get("postal_code", ""),
+            # Passed on as the source says it: the importer decides what "Available" or "defunct" means here.
+            "status": service.get("status", ""), "last_verified": service.get("assured_date", ""),
+            # Coordinates as the file gives them; the importer records that they came from the source.
+            "latitude": location.get("latitude", ""), "longitude": location.get("longitude", ""),
+        }
+        problems: dict[str, str] = {}
+        repairs: list[str] = []
+        if self.missing_id:
+            problems["external_id"] = ("services.csv has no 'id' column, so nothing in the other tables can be "
+                                       "linked to this service")
+        phones = self._phones(sid, link_ids, location_id, organization.get("id", ""))
+        values["phone"], values["other_phones"] = _phone_values(phones)
+        # Our own export's attributes say exactly what its schedules (events among them) only approximate.
+        hours = self._hours(sid, link_ids, location_id, foreign) if foreign else _Hours()
+        values.update(hours.values)
+        if hours.problem:
+            problems["hours"] = hours.problem
+        repairs += hours.repairs
+        spoken = self.languages.get(sid, []) if sid else []
+        spoken = spoken or (self.location_languages.get(location_id, []) if location_id else [])
+        # A language cell may carry a note on its own line ("Spanish\n\nOther languages upon request").
+        values["languages"] = join_list(list(dict.fromkeys(
+            item.strip() for x in spoken for item in _text(x.get("name") or x.get("language", ""), foreign).split(
+                "\n") if item.strip())))
+        values.update(self._classified(service, sid, location_id, foreign))
+        codes = self._codes(sid)
+        values["tags"] = join_list(list(dict.fromkeys(name for _, name in codes if name)))
+        values.update(ours)
+        for record in (*used, *phones):
+            repairs += getattr(record, "repairs", [])
+        if foreign and _ESCAPED_BREAK.search(service.get("description", "")):
+            repairs.append(f"{service.where()}, description: '\\n' written out as text became line breaks")
+        return SourceRow(service.number, {k: v for k, v in values.items() if v}, _raw(service), problems,
+                         codes=tuple(dict.fromkeys(c for pair in codes for c in pair if c)),
+                         repairs=tuple(dict.fromkeys(repairs)))
 
-def _minutes(clock: str) -> int:
-    hours, _, minutes = clock.partition(":")
-    return int(hours) * 60 + int(minutes[:2] or 0)
-
-
-def _foreign_terms(service: dict[str, str], t: dict[str, list[dict[str, str]]], sid: str,
-                   location: dict[str, str], version_11: bool) -> dict[str, str]:
-    """What HSDS's own tables say about cost, access, populations and taxonomy terms (other taxonomies -> tags)."""
-    by_label = {field: {term.label.casefold(): term.key for term in _terms(field)} | {
-        term.key: term.key for term in _terms(field)} for field in ("cost", "accessibility", "populations")}
-    costs = [x.get("option") or x.get("payment", "") for x in t["cost_options"] + t["payments_accepted"]
-             if x.get("service_id") == sid]
-    access = [x.get("description", "") for x in t["accessibility"] if x.get("location_id") == location.get("id")]
-    eligible = [x.get("eligibility", "") for x in t["eligibility"] if x.get("service_id") == sid]
-    terms = {term["id"]: term for term in t["taxonomy_terms"] + t["taxonomy"]}
-    foreign: list[str] = []
-    if version_11:
-        foreign = [terms.get(x.get("taxonomy_id", ""), {}).get("name", "") for x in t["services_taxonomy"]
-                   if x.get("service_id") == sid]
-    else:
-        foreign = [terms.get(x.get("taxonomy_term_id", ""), {}).get("name", "") for x in t["attributes"]
-                   if x.get("link_id") == sid and terms.get(x.get("taxonomy_term_id", ""), {}).get("taxonomy_id")
-                   != TAXONOMY_ID and terms.get(x.get("taxonomy_term_id", ""), {}).get("taxonomy") != TAXONOMY_ID]
-    return {
-        "cost": join_list([by_label["cost"][c.casefold()] for c in costs if c.casefold() in by_label["cost"]]),
-        "accessibility": join_list([by_label["accessibility"][a.casefold()] for a in access
-                                    if a.casefold() in by_label["accessibility"]]),
-        "populations": join_list([by_label["populations"][e.casefold()] for e in eligible
-                                  if e.casefold() in by_label["populations"]]),
-        "tags": join_list([name for name in dict.fromkeys(foreign) if name]),
-    }
-
-
-def _our_attributes(t: dict[str, list[dict[str, str]]], sid: str) -> dict[str, str]:
-    """Our own fields, read back from attributes under our taxonomy: these are exact, so they win."""
-    ours = {term["id"]: term for term in t["taxonomy_terms"]
-            if TAXONOMY_ID in (term.get("taxonomy_id"), term.get("taxonomy"))}
-    values: dict[str, list[str]] = defaultdict(list)
-    for attribute in t["attributes"]:
-        term = ours.get(attribute.get("taxonomy_term_id", ""))
-        if term is None or attribute.get("link_id") != sid:
-            continue
-        field = term.get("code", "").split(":", 1)[0]
-        if field in TERM_FIELDS or field in VALUE_FIELDS:
-            values[field].append(attribute.get("value", ""))
-    found = {field: join_list(items) if field in TERM_FIELDS else items[0] for field, items in values.items()}
-    if "id" not in found:  # another system using some of our terms: take what it says, nothing more
+    def _phones(self, sid: str, link_ids: list[str], location_id: str, organization_id: str) -> list[dict[str, str]]:
+        """The service's own numbers, then its location's, then (with neither) its organization's."""
+        found = list(self.phones.get(sid, [])) if sid else []
+        found += [p for link in link_ids for p in self.link_phones.get(link, [])]
+        found += self.location_phones.get(location_id, []) if location_id else []
+        if not found and organization_id:
+            found = list(self.organization_phones.get(organization_id, []))
         return found
-    # Our own export says everything through its attributes: a field without one is empty, whatever the
-    # HSDS tables imply (an organization named after its service, a service id derived from our id).
-    return {field: found.get(field, "") for field in (*TERM_FIELDS, *VALUE_FIELDS)}
+
+    def _classified(self, service: dict[str, str], sid: str, location_id: str, foreign: bool) -> dict[str, str]:
+        """Cost, access and populations where HSDS's words are exactly ours, and eligibility in its own words."""
+        costs = [x.get("option") or x.get("payment", "") for x in self.costs.get(sid, [])] if sid else []
+        costs += [service.get("fees", ""), service.get("fees_description", "")]
+        access = [x.get("description") or x.get("accessibility", "") for x in self.access.get(location_id, [])
+                  ] if location_id else []
+        eligible = [x.get("eligibility", "") for x in self.eligibility.get(sid, [])] if sid else []
+        eligible.append(service.get("eligibility_description", ""))
+        eligible = [_text(e, foreign) for e in dict.fromkeys(eligible) if e]
+        return {
+            "cost": join_list(self._keys("cost", costs)),
+            "accessibility": join_list(self._keys("accessibility", access)),
+            "populations": join_list(self._keys("populations", eligible)),
+            "eligibility": "\n".join(eligible),
+        }
+
+    def _keys(self, field: str, words: list[str]) -> list[str]:
+        known = self.by_label[field]
+        return list(dict.fromkeys(known[w.casefold()] for w in words if w and w.casefold() in known))
+
+    def _codes(self, sid: str) -> list[tuple[str, str]]:
+        """(code, name) of each term of another taxonomy linked to the service, by services_taxonomy or attribute."""
+        if not sid:
+            return []
+        found = []
+        for link in self.service_terms.get(sid, []):
+            term_id = link.get("taxonomy_id") or link.get("taxonomy_term_id", "")
+            term = self.terms.get(term_id) if term_id else None
+            if term is not None:
+                found.append((term.get("code") or term_id, term.get("name") or term.get("term", "")))
+            elif term_id or link.get("taxonomy_detail"):
+                found.append((term_id, link.get("taxonomy_detail", "")))
+        for attribute in self.attributes.get(sid, []):
+            term_id = attribute.get("taxonomy_term_id", "")
+            term = self.terms.get(term_id) if term_id else None
+            if term is not None and term_id not in self.ours and attribute.get("link_entity", "service") in (
+                    "service", ""):
+                found.append((term.get("code", ""), term.get("name", "")))
+        return found
+
+    def _our_attributes(self, sid: str) -> dict[str, str]:
+        """Our own fields, read back from attributes under our taxonomy: these are exact, so they win."""
+        values: dict[str, list[str]] = defaultdict(list)
+        for attribute in self.attributes.get(sid, []) if sid else []:
+            term = self.ours.get(attribute.get("taxonomy_term_id", ""))
+            if term is None:
+                continue
+            field = term.get("code", "").split(":", 1)[0]
+            if field in TERM_FIELDS or field in VALUE_FIELDS:
+                values[field].append(attribute.get("value", ""))
+        found = {field: join_list(items) if field in TERM_FIELDS else items[0] for field, items in values.items()}
+        if "id" not in found:  # another system using some of our terms: take what it says, nothing more
+            return found
+        # Our own export says everything through its attributes: a field without one is empty, whatever the
+        # HSDS tables imply (an organization named after its service, a service id derived from our id).
+        return {field: found.get(field, "") for field in (*TERM_FIELDS, *VALUE_FIELDS)}
+
+    def _hours(self, sid: str, link_ids: list[str], location_id: str, foreign: bool) -> _Hours:
+        rows = list(self.schedules.get(sid, [])) if sid else []
+        rows += [s for link in link_ids for s in self.link_schedules.get(link, [])]
+        rows = [s for s in rows if s.get("location_id", "") in ("", location_id)]
+        return _read_hours(rows, self.zero_weekday, foreign)
+
+
+def _address(rows: list[dict[str, str]]) -> dict[str, str]:
+    """The location's street address: a physical one before a postal one."""
+    physical = [a for a in rows if a.get("address_type", "physical").lower() in ("physical", "")]
+    return (physical or rows or [{}])[0]
+
+
+def _text(value: str, foreign: bool) -> str:
+    """Free text with line breaks that a source wrote out as '\\n' made real again (never in our own export)."""
+    return _ESCAPED_BREAK.sub("\n", value) if foreign and "\\" in value else value
+
+
+def _phone_values(phones: list[dict[str, str]]) -> tuple[str, str]:
+    """The number to call (never a fax, text or TTY line) and every other number as 'Label: number' items."""
+    phone = ""
+    others: list[str] = []
+    seen: set[str] = set()
+    for record in phones:
+        number = record.get("number", "").replace(";", ",")
+        extension = record.get("extension", "")
+        if number and extension and extension not in number:
+            number = f"{number} ext. {extension}"
+        if not number or number in seen:
+            continue
+        seen.add(number)
+        kind = record.get("type", "").strip().lower()
+        label = _phone_label(kind, record.get("description", ""))
+        if not phone and kind not in _NOT_FOR_CALLING and is_callable_label(label):
+            phone = number
+        else:
+            others.append(f"{label}: {number}")
+    return phone, ";".join(others)
+
+
+def _phone_label(kind: str, description: str) -> str:
+    """A short label from an HSDS phone's type and description ('Fax', 'TTY', 'Intake', 'Intake fax')."""
+    base = _PHONE_TYPE_LABELS.get(kind) or (kind.title() if kind and not _NOT_IN_LABEL.search(kind) else "Phone")
+    words = description.strip().rstrip(".")
+    if not words or len(words) > 40 or _NOT_IN_LABEL.search(words) or "\n" in words:
+        return base
+    if kind in _NOT_FOR_CALLING and base.casefold() not in words.casefold():
+        return f"{words} {base.lower() if base != 'TTY' else base}"  # 'Intake fax': still not a number to call
+    return words
+
+
+# Opening hours ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Hours:
+    """What a service's schedule rows give: hours or hours_text, a problem to review, and repairs."""
+
+    values: dict[str, str] = default(default_factory=dict)
+    problem: str = ""
+    repairs: list[str] = default(default_factory=list)
+
+
+def _read_hours(rows: list[_Record], zero_weekday: bool, foreign: bool) -> _Hours:
+    """Weekly hours from HSDS schedule rows, checked against their own text; when unsure, the text instead.
+
+    A row whose day or time cannot be read, overlapping ranges, or rows that their `original_text` (HSDS 1.1 as
+    211 systems write it) cannot confirm, leave `hours` out and keep the schedule's words in `hours_text`.
+    """
+    if not rows:
+        return _Hours()
+    weekly = [row for row in rows if _is_weekly(row)]
+    texts = [_text(t, foreign) for t in dict.fromkeys(row.get("original_text") or row.get("description", "")
+                                                       for row in rows) if t]
+    originals = [_text(t, foreign) for t in dict.fromkeys(row.get("original_text", "") for row in rows) if t]
+    files = "/".join(sorted({f"{row.table}.csv" for row in rows}))
+    where = f"{files} {_span([row.number for row in rows])}"
+    if not weekly:
+        if not texts:
+            return _Hours()
+        return _Hours({"hours_text": "\n".join(texts)},
+                      f"{where}: no weekly opening times, only text; the hours are kept as text")
+    week, errors = _week_of(weekly, zero_weekday)
+    if originals:
+        # 211 exports write original_text and then split it into rows, not always correctly: the text decides.
+        stated = _text_week("\n".join(originals))
+        if stated is not None:
+            repairs = [] if stated == week and not errors else [
+                f"{where}: the hours were read from the schedule's original_text, which its rows "
+                f"{'contradict' if not errors else 'could not all be read against'}"]
+            return _Hours({"hours": format_hours(stated)}, "", repairs)
+        errors = errors or [f"{_span([row.number for row in rows])}: the original_text {_quoted(originals[0])} "
+                            "cannot be read as weekly hours, and the rows alone may be incomplete"]
+    if errors:
+        text = "\n".join(texts) or "; ".join(_rendered(row) for row in weekly)
+        return _Hours({"hours_text": text}, f"{files} {'; '.join(errors)}; the hours are kept as text")
+    return _Hours({"hours": format_hours(week)})
+
+
+def _is_weekly(row: dict[str, str]) -> bool:
+    """Opening hours rather than an event: a 1.1 weekday row, or an open-ended weekly 3.0 rule (not a one-off)."""
+    if "weekday" in row:
+        return True
+    freq = row.get("freq", "").upper()
+    return ((freq == "WEEKLY" or (not freq and not row.get("dtstart"))) and not row.get("count")
+            and not row.get("until") and row.get("interval", "") in ("", "1"))
+
+
+def _week_of(rows: list[_Record], zero_weekday: bool) -> tuple[WeeklyHours, list[str]]:
+    """The week the rows describe, and what is wrong with them (each problem with the rows it is in)."""
+    ranges: dict[int, set[tuple[int, int]]] = defaultdict(set)
+    problems: dict[str, list[int]] = defaultdict(list)
+    for row in rows:
+        days, problem = _days_of(row, zero_weekday)
+        opens, closes = row.get("opens_at", ""), row.get("closes_at", "")
+        start, end = _clock_of(opens) if opens else None, _clock_of(closes) if closes else None
+        if not problem:
+            if not opens or not closes:
+                problem = "no opening or closing time" if not opens and not closes else (
+                    f"no {'opening' if not opens else 'closing'} time")
+            elif start is None or start >= 1440:
+                problem = f"opens_at {_quoted(opens)} is not a time of day"
+            elif end is None:
+                problem = f"closes_at {_quoted(closes)} is not a time of day"
+            elif start == end % 1440:
+                problem = f"opens and closes at the same time ({opens}-{closes})"
+        if problem:
+            problems[problem].append(row.number)
+            continue
+        for day in days:
+            ranges[day].add((start, end))  # type: ignore[arg-type]
+    errors = [f"{_span(numbers)}: {problem}" for problem, numbers in problems.items()]
+    week = {day: sorted(found) for day, found in sorted(ranges.items())}
+    everywhere = _span([row.number for row in rows])
+    overlap = _overlap(week)
+    if overlap:
+        errors.append(f"{everywhere}: {overlap}")
+    if not errors:
+        problem = _read_back(format_hours(week), tuple((day, tuple(found)) for day, found in week.items()))
+        if problem:
+            errors.append(f"{everywhere}: {problem}")
+    return week, errors
+
+
+@functools.lru_cache(maxsize=4096)
+def _read_back(text: str, week: tuple[tuple[int, tuple[tuple[int, int], ...]], ...]) -> str:
+    """Why the stored hours text would not read back as the same week, or '' when it does."""
+    try:
+        read = parse_hours(text)
+    except HoursError as error:
+        return str(error)
+    return "" if {day: tuple(found) for day, found in read.items()} == dict(week) else (
+        f"the hours {text!r} do not read back the same")
+
+
+# A 211 export writes the same few times and texts thousands of times: each is read once.
+_clock_of = functools.lru_cache(maxsize=4096)(parse_clock)
+
+
+def _days_of(row: dict[str, str], zero_weekday: bool) -> tuple[list[int], str]:
+    """The weekdays (Monday = 0) of a 1.1 `weekday` or a 3.0 `byday`, or why they cannot be read."""
+    if "weekday" in row:
+        given = row["weekday"]
+        day = _weekday(given)
+        if day is None or (zero_weekday and given.strip().isdigit()):
+            return [], f"weekday {_quoted(given)} is not a day" + (
+                " (numbered from 0, so the numbering is unclear)" if zero_weekday and given.strip().isdigit() else "")
+        return [day], ""
+    codes = [c.strip().upper() for c in row.get("byday", "").split(",") if c.strip()]
+    if not codes or any(c not in _DAYS for c in codes):
+        return [], f"byday {_quoted(row.get('byday', ''))} is not a list of days such as MO,TU"
+    return [_DAYS.index(c) for c in codes], ""
+
+
+@functools.lru_cache(maxsize=1024)
+def _weekday(given: str) -> int | None:
+    """A day written as a name or its start ('Monday', 'Tues', 'thu') or an ISO number (1 = Monday); Monday = 0."""
+    text = given.strip().rstrip(".").lower()
+    if text.isdigit():
+        return int(text) - 1 if 1 <= int(text) <= 7 else None
+    matches = [day for day, name in enumerate(_WEEKDAYS) if len(text) >= 2 and name.startswith(text)]
+    return matches[0] if len(matches) == 1 else None
+
+
+def _overlap(week: WeeklyHours) -> str:
+    """Why the week's ranges overlap (they may run past midnight), or '' when they do not."""
+    spans = sorted((day * 1440 + start, day * 1440 + (end if end > start else end + 1440), day)
+                   for day, found in week.items() for start, end in found)
+    for (start, end, day), (next_start, _, next_day) in zip(spans, spans[1:] + spans[:1], strict=True):
+        wrapped = next_start + (10080 if next_start <= start else 0)
+        if len(spans) > 1 and wrapped < end:
+            return (f"the ranges for {_WEEKDAYS[day].title()} and {_WEEKDAYS[next_day].title()} overlap"
+                    if day != next_day else f"the ranges for {_WEEKDAYS[day].title()} overlap")
+    return ""
+
+
+@functools.lru_cache(maxsize=4096)
+def _text_week(text: str) -> WeeklyHours | None:
+    """Weekly hours from a schedule's own words ('9:00am-5:00pm, Mon-Fri' or 'Mon-Fri 9am-5pm'); None if unsure."""
+    canonical = parse_textual_hours(text)
+    if canonical is not None:
+        return parse_hours(canonical)
+    ranges: dict[int, set[tuple[int, int]]] = defaultdict(set)
+    for segment in (s.strip() for s in re.split(r"[;\n]", text.lower())):
+        if not segment:
+            continue
+        found = _TEXT_SEGMENT.match(segment)
+        days = _day_list(found["days"]) if found else None
+        times = _time_ranges(found["times"]) if found else None
+        if not days or not times:
+            return None
+        for day in days:
+            ranges[day].update(times)
+    week = {day: sorted(found) for day, found in sorted(ranges.items())}
+    return week if week and not _overlap(week) else None
+
+
+def _day_list(text: str) -> list[int] | None:
+    days: list[int] = []
+    for part in (p.strip() for p in text.split(",")):
+        ends = [_weekday(e) for e in part.split("-")] if part else [None]
+        if None in ends or len(ends) > 2:
+            return None
+        first, last = ends[0], ends[-1]
+        days += [(first + i) % 7 for i in range((last - first) % 7 + 1)]  # type: ignore[operator]
+    return days
+
+
+def _time_ranges(text: str) -> list[tuple[int, int]] | None:
+    """'9:00am-11:30am & 1:00pm-3:30pm' as minute ranges; each time must say am/pm or be a 24-hour HH:MM."""
+    found = []
+    for part in re.split(r"\s*(?:&|\band\b|,)\s*", text):
+        ends = [e.strip() for e in re.split(r"\s*(?:-|–|\bto\b)\s*", part)]
+        if len(ends) != 2:
+            return None
+        start, end = (_stated_clock(e) for e in ends)
+        if start is None or end is None or start == end:
+            return None
+        found.append((start, end))
+    return found
+
+
+def _stated_clock(text: str) -> int | None:
+    # A bare '9' could be morning or evening: only times that say which are read here.
+    if text in ("noon", "midnight") or _MERIDIEM.search(text) or re.fullmatch(r"\d{2}:\d{2}(?::\d{2})?", text):
+        return parse_clock(text)
+    return None
+
+
+def _span(numbers: list[int]) -> str:
+    """'row 4', 'rows 4-7' or 'rows 4, 9' for data row numbers."""
+    found = sorted(set(numbers))
+    if len(found) == 1:
+        return f"row {found[0]}"
+    if found[-1] - found[0] == len(found) - 1:
+        return f"rows {found[0]}-{found[-1]}"
+    return "rows " + ", ".join(map(str, found))
+
+
+def _rendered(row: dict[str, str]) -> str:
+    """A schedule row in the source's own words, for hours_text when it has no text of its own."""
+    days = row.get("weekday") if "weekday" in row else ", ".join(
+        _WEEKDAYS[_DAYS.index(c)].title() if c in _DAYS else c
+        for c in (x.strip().upper() for x in row.get("byday", "").split(",")) if c)
+    return f"{days} {row.get('opens_at', '')}-{row.get('closes_at', '')}".strip()
+
+
+def _quoted(value: str, limit: int = 80) -> str:
+    flat = " / ".join(line.strip() for line in value.splitlines() if line.strip())
+    return "'" + (flat if len(flat) <= limit else flat[:limit] + "…") + "'"
 
 
 # Validating -----------------------------------------------------------------------------------------------
