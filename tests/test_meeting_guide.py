@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from directory.interop.importer import plan_import
 from directory.interop.meeting_guide import looks_like_meeting_guide, meeting_guide_feed, read_meeting_guide
 from directory.interop.records import UnusableInput
 from directory.schema import COLUMNS, validate_record
@@ -54,14 +55,22 @@ def test_attendance_follows_the_conference_link_and_the_tc_type(name: str, atten
     assert (row["attendance"], row["status"]) == (attendance, status)
 
 
+def _imported() -> dict[str, dict[str, str]]:
+    plan = plan_import(pd.DataFrame({c: pd.Series(dtype=str) for c in COLUMNS}), read_meeting_guide(FEED.read_bytes()))
+    return {change.name: change.values for change in plan.added}
+
+
 def test_a_meeting_without_coordinates_is_placed_offline_and_gets_a_stable_id() -> None:
-    """No latitude: the ZIP centre is used and marked; no slug: the same id on every read."""
+    """No latitude: the importer uses the ZIP centre and marks it; no slug: the same id on every read."""
     young = _rows()["Young People's Night"]
-    assert young["geocode_quality"] == "zip_centroid" and young["latitude"]
+    assert "latitude" not in young  # the reader only reads; placing is the importer's job
     assert young["external_id"].startswith("mg-") and young["external_id"] == _rows()["Young People's Night"][
         "external_id"]
     assert young["tags"] == "open meeting;meeting type ZZZ" and young["populations"] == "young_adults"
-    assert _rows()["Serenity at Sunrise"]["geocode_quality"] == "exact"
+    imported = _imported()
+    assert imported["Young People's Night"]["geocode_quality"] == "zip_centroid"
+    assert imported["Young People's Night"]["latitude"]
+    assert imported["Serenity at Sunrise"]["geocode_quality"] == "source"
 
 
 def test_every_good_meeting_validates_and_a_bad_one_carries_its_problems() -> None:
@@ -72,7 +81,8 @@ def test_every_good_meeting_validates_and_a_bad_one_carries_its_problems() -> No
     assert set(bad[0].problems) == {"day", "time"}
     for row in rows:
         if not row.problems:
-            result = validate_record({**row.values, "status": row.values.get("status", "active")}, require_id=False)
+            values = {k: v for k, v in row.values.items() if k not in ("latitude", "longitude")}
+            result = validate_record({**values, "status": values.get("status", "active")}, require_id=False)
             assert result.ok, (row.values["name"], result.errors)
 
 
@@ -129,3 +139,124 @@ def test_rows_to_feed_to_rows_gives_the_same_values() -> None:
             assert float(after.values["latitude"]) == pytest.approx(float(before.values["latitude"]))
         else:
             assert "latitude" not in after.values
+
+
+REAL = Path(__file__).parent / "fixtures" / "real" / "meeting_guide"
+
+
+def _real(name: str) -> tuple[list[dict], list]:
+    data = (REAL / name).read_bytes()
+    return json.loads(data), read_meeting_guide(data)
+
+
+@pytest.mark.parametrize(("name", "count", "with_problems"), [
+    ("aasepia.json", 60, 0), ("oc_aa.json", 60, 1), ("edmonton.json", 60, 0), ("alpena_tsml_ui_sample.json", 46, 0),
+])
+def test_every_meeting_of_a_real_feed_comes_out(name: str, count: int, with_problems: int) -> None:
+    """Real feeds: every meeting is a row, and only a meeting with no day and no time carries problems."""
+    feed, rows = _real(name)
+    assert len(rows) == len(feed) == count
+    assert sum(bool(row.problems) for row in rows) == with_problems
+    assert all(row.values["name"] for row in rows)
+
+
+def test_a_meeting_with_null_day_and_types_keeps_its_problems_but_is_not_lost() -> None:
+    """oc-aa.org: no `day` and `time`, or no `types`, still give a row with everything else."""
+    feed, rows = _real("oc_aa.json")
+    women = rows[29]
+    assert "day" not in feed[29] and women.values["name"] == "Women'"
+    assert women.problems == {"day": "the meeting has no day", "time": "the meeting has no time"}
+    assert women.values["address"] == "16865 E Pacific Coast Hwy" and "event_start" not in women.values
+    untyped = rows[20]
+    assert "types" not in feed[20] and untyped.values["recurrence_rule"] == "FREQ=WEEKLY;BYDAY=SU"
+    assert "tags" not in untyped.values and not untyped.problems
+
+
+def test_a_tsml_attendance_option_is_honoured() -> None:
+    """attendance_option "inactive" retires the meeting; "online" and "in_person" are taken as stated."""
+    feed, rows = _real("oc_aa.json")
+    stated = {row.line: (feed[row.line - 1]["attendance_option"], row.values["attendance"], row.values["status"])
+              for row in rows}
+    assert {key for key, (option, _, status) in stated.items() if option == "inactive"} == {16, 43}
+    assert all(status == "inactive" for option, _, status in stated.values() if option == "inactive")
+    assert all(attendance == option for option, attendance, _ in stated.values() if option != "inactive")
+
+
+def test_edmonton_day_arrays_12_hour_times_and_us_dates_are_read() -> None:
+    """`day: [6]`, `time: "11:00 AM"` and `updated: "8/25/2022 11:17:07 AM"` become our values."""
+    _, rows = _real("edmonton.json")
+    shifters = rows[0].values
+    assert (shifters["event_start"], shifters["recurrence_rule"]) == ("2024-01-13T11:00", "FREQ=WEEKLY;BYDAY=SA")
+    assert rows[1].values["event_start"] == "2024-01-09T19:30"  # "7:30 PM"
+    assert shifters["last_verified"] == "8/25/2022"  # the date as written; the importer reads US dates
+    assert shifters["address"] == "8318 104 St, Edmonton, Alberta, T6E 4E8, Canada"
+
+
+def test_comma_separated_types_and_string_coordinates_are_read() -> None:
+    """Alpena's "C,M" types string and SEPIA's string latitude come through."""
+    _, rows = _real("alpena_tsml_ui_sample.json")
+    men = next(row.values for row in rows if row.values["name"] == "Men's Group")
+    assert (men["tags"], men["populations"]) == ("closed meeting", "men")
+    _, sepia = _real("aasepia.json")
+    assert (sepia[0].values["latitude"], sepia[0].values["longitude"]) == ("39.8712402", "-75.3543743")
+
+
+def test_an_online_meeting_placed_only_by_its_city_has_no_street_address() -> None:
+    """'Philadelphia, PA, USA' is a city, not a street: the meeting is online, not hybrid."""
+    feed, rows = _real("aasepia.json")
+    city_only = [row for row, meeting in zip(rows, feed, strict=True)
+                 if meeting["formatted_address"] == "Philadelphia, PA, USA"]
+    assert city_only and all(row.values["attendance"] == "online" and "address" not in row.values
+                             and row.values["city"] == "Philadelphia" for row in city_only)
+
+
+@pytest.mark.parametrize(("meeting", "expected"), [
+    ({"day": "Monday", "time": "7:30 p.m."}, {"event_start": "2024-01-08T19:30"}),
+    ({"day": "6", "time": "12:00 PM"}, {"event_start": "2024-01-13T12:00"}),
+    ({"day": 1.0, "time": "19:00:00"}, {"event_start": "2024-01-08T19:00"}),
+    ({"day": [], "time": "19:00"}, {"problems": {"day"}}),
+    ({"day": 7, "time": "19:00"}, {"problems": {"day"}}),
+    ({"day": 1, "time": "7"}, {"problems": {"time"}}),
+    ({"day": 1, "time": "25:00"}, {"problems": {"time"}}),
+    ({"day": 1, "time": "19:00", "address": "100 Main St, Tupelo, MS"},
+     {"address": "100 Main St", "city": "Tupelo", "state": "MS"}),
+    ({"day": 1, "time": "19:00", "updated": "2020-10-27T16:17:24"}, {"last_verified": "2020-10-27"}),
+    ({"day": 1, "time": "19:00", "types": None, "day_note": None}, {"tags": None}),
+    ({"day": None, "time": None, "types": "O, D"}, {"problems": {"day", "time"}, "tags": "open meeting;discussion"}),
+])
+def test_odd_meeting_fields_are_read_or_reported(meeting: dict, expected: dict) -> None:
+    """Day names and numbers as text, 12-hour times, a whole address in `address`; a bare hour is not guessed."""
+    (row,) = read_meeting_guide(json.dumps([{"name": "Odd", **meeting}]).encode())
+    problems = expected.pop("problems", set())
+    assert set(row.problems) == problems
+    assert {key: row.values.get(key) for key in expected} == expected
+
+
+def test_a_feed_nested_10000_deep_is_refused_with_a_clear_message() -> None:
+    """A RecursionError in the JSON parser becomes UnusableInput; format detection says no."""
+    data = b"[" * 10_000 + b"]" * 10_000
+    with pytest.raises(UnusableInput, match="nested too deeply"):
+        read_meeting_guide(data)
+    assert not looks_like_meeting_guide(data)
+    deep_in_a_meeting = b'[{"name": "A", "day": 1, "time": "19:00", "notes": ' + b"[" * 10_000 + b"]" * 10_000 + b"}]"
+    with pytest.raises(UnusableInput, match="nested too deeply"):
+        read_meeting_guide(deep_in_a_meeting)
+
+
+@pytest.mark.parametrize("data", [b"42", b'"meetings"', b"null", b"[1, 2, 3]", b'[["a"], "b"]', b"true"])
+def test_garbage_that_is_not_a_list_of_meetings_is_refused(data: bytes) -> None:
+    """Scalars, and lists with no meeting object at all."""
+    with pytest.raises(UnusableInput, match="a JSON list of meetings"):
+        read_meeting_guide(data)
+
+
+def test_items_that_are_not_meetings_come_out_with_a_problem_beside_the_good_ones() -> None:
+    """A number or a string among meetings is not dropped silently; the meetings read as usual."""
+    rows = read_meeting_guide(b'[{"name": "Real", "day": 1, "time": "19:00"}, 5, "text", null]')
+    assert [row.line for row in rows] == [1, 2, 3, 4]
+    assert rows[0].values["name"] == "Real" and not rows[0].problems
+    assert [row.problems["row"] for row in rows[1:]] == [
+        "item 2 of the feed is not a meeting (a JSON object) but int",
+        "item 3 of the feed is not a meeting (a JSON object) but str",
+        "item 4 of the feed is not a meeting (a JSON object) but NoneType"]
+    assert rows[2].raw == {"item": "text"} and rows[1].values == {}

@@ -4,7 +4,8 @@ A meeting becomes a support-group entry with a weekly RFC 5545 rule. Its first s
 anchor week (the week of Sunday 7 January 2024), so importing the same feed twice gives the same values.
 Attendance follows the meeting-list tools: a conference link or phone with the TC (location temporarily
 closed) type is online; a link or phone with an address is hybrid; neither is in person; TC with no link
-means the meeting is not meeting, so it comes in retired (inactive).
+means the meeting is not meeting, so it comes in retired (inactive). A TSML feed's own `attendance_option`
+wins, and "inactive" there retires the meeting too.
 """
 
 from __future__ import annotations
@@ -12,29 +13,35 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import pandas as pd
 
 from directory import taxonomy as tx
-from directory.geo import geocode_offline
+from directory.hours import parse_clock
 from directory.interop import meeting_guide_types as types
 from directory.interop.records import SourceRow, UnusableInput
+from directory.privacy import CONFIDENTIAL_LOCATION, CONFIDENTIAL_NOTE, is_confidential
 from directory.schema import join_list, split_list
 
 CATEGORY = "support_group"
 ANCHOR_SUNDAY = date(2024, 1, 7)
 WEEKDAYS = ("SU", "MO", "TU", "WE", "TH", "FR", "SA")  # Meeting Guide counts days from Sunday = 0
 _TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::\d{2})?$")
-_US_TAIL = re.compile(r"^(?P<state>[A-Z]{2})\s+(?P<zip>\d{5}(?:-\d{4})?)$")
+_US_TAIL = re.compile(r"^(?P<state>[A-Z]{2})(?:\s+(?P<zip>\d{5}(?:-\d{4})?))?$")
+_DAY_NAMES = {name: number for number, names in enumerate(
+    ("sunday sun su", "monday mon mo", "tuesday tue tues tu", "wednesday wed we", "thursday thu thur thurs th",
+     "friday fri fr", "saturday sat sa")) for name in names.split()}
+# The attendance a TSML feed states outright; "inactive" means the meeting is not meeting.
+_ATTENDANCE_OPTIONS = {"in_person": "in_person", "online": "online", "hybrid": "hybrid"}
 
 
 def looks_like_meeting_guide(data: bytes) -> bool:
     """Whether bytes are a JSON list of objects that look like meetings (a name and a day or time)."""
     try:
         feed = json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):
         return False
     sample = feed[:20] if isinstance(feed, list) else []
     return bool(sample) and all(isinstance(m, dict) for m in sample) and any(
@@ -42,29 +49,49 @@ def looks_like_meeting_guide(data: bytes) -> bool:
 
 
 def read_meeting_guide(data: bytes) -> list[SourceRow]:
-    """One source row per meeting; a meeting with an unusable field still comes out, with its problems."""
+    """One source row per meeting; a meeting with an unusable field still comes out, with its problems.
+
+    An item of the list that is not a meeting (not a JSON object) comes out too, empty, with its problem.
+    """
     try:
         feed = json.loads(data.decode("utf-8-sig"))
     except UnicodeDecodeError:
         raise UnusableInput("the feed is not UTF-8 text") from None
+    except RecursionError:
+        raise UnusableInput("the feed is nested too deeply to be a Meeting Guide feed (a list of meetings)") from None
     except ValueError as error:
         raise UnusableInput(f"the feed is not valid JSON ({error})") from None
-    if not isinstance(feed, list) or not all(isinstance(m, dict) for m in feed):
+    if not isinstance(feed, list) or (feed and not any(isinstance(m, dict) for m in feed)):
         raise UnusableInput("a Meeting Guide feed is a JSON list of meetings")
-    return [_meeting_row(n, meeting) for n, meeting in enumerate(feed, start=1)]
+    return [_meeting_row(n, item) if isinstance(item, dict) else _not_a_meeting(n, item)
+            for n, item in enumerate(feed, start=1)]
+
+
+def _not_a_meeting(line: int, item: Any) -> SourceRow:
+    return SourceRow(line, {}, {"item": _as_text(item)},
+                     {"row": f"item {line} of the feed is not a meeting (a JSON object) but {type(item).__name__}"})
+
+
+def _as_text(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    try:
+        return json.dumps(value, ensure_ascii=False)
+    except (RecursionError, ValueError):
+        return "(a value nested too deeply to show)"
 
 
 def _meeting_row(line: int, meeting: dict[str, Any]) -> SourceRow:
-    raw = {k: v if isinstance(v, str) else json.dumps(v, ensure_ascii=False) for k, v in meeting.items()}
+    raw = {str(k): _as_text(v) for k, v in meeting.items()}
     problems: dict[str, str] = {}
-    text = {k: _text(v) for k, v in meeting.items()}
+    text = {str(k): _text(v) for k, v in meeting.items()}
     days, start, end = _days(meeting.get("day"), problems), _clock(text.get("time", ""), "time", problems), None
     if text.get("end_time"):
         end = _clock(text["end_time"], "end_time", problems)
     codes = _codes(meeting.get("types"))
     values: dict[str, str] = {
         "name": text.get("name", ""),
-        "external_id": text.get("slug") or _stable_id(text),
+        "external_id": text.get("slug") or _stable_id(text, meeting.get("day")),
         "category": CATEGORY,
         "support_types": join_list(tx.default_support_types(CATEGORY)),
         "organization": text.get("group", ""),
@@ -74,13 +101,14 @@ def _meeting_row(line: int, meeting: dict[str, Any]) -> SourceRow:
         "conference_url": text.get("conference_url", ""),
         "conference_phone": text.get("conference_phone", ""),
         "event_timezone": text.get("timezone", ""),
-        "last_verified": text.get("updated", "")[:10],
+        # The date part as written ("2020-10-27 16:17:24", "8/25/2022 11:17:07 AM"); the importer reads it.
+        "last_verified": re.split(r"[\sT]", text.get("updated", ""), maxsplit=1)[0],
     }
     if not values["name"]:
         problems["name"] = "the meeting has no name"
     values.update(_place(text))
     values.update(_classify(codes))
-    values["attendance"], values["status"] = _attendance(values, codes)
+    values["attendance"], values["status"] = _attendance(values, codes, text.get("attendance_option", ""))
     if days and start is not None:
         first = ANCHOR_SUNDAY + timedelta(days=days[0])
         begins = datetime.combine(first, start)
@@ -98,20 +126,20 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
-def _stable_id(text: dict[str, str]) -> str:
+def _stable_id(text: dict[str, str], day: Any) -> str:
     # No slug: the same meeting (name, day, time, place) gets the same id on every import.
+    text = {**text, "day": text.get("day") or ("" if day is None else _as_text(day))}
     key = "|".join(text.get(k, "") for k in ("name", "day", "time", "location", "address", "formatted_address"))
     return "mg-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]
 
 
 def _days(day: Any, problems: dict[str, str]) -> list[int]:
-    given = day if isinstance(day, list) else [day]
+    """Days from 0 (Sunday): a number, a list of them ([6]), a digit string or a day's name."""
+    given = day if isinstance(day, list) else [] if day is None or day == "" else [day]
     days: list[int] = []
     for item in given:
-        try:
-            number = int(str(item).strip())
-        except ValueError:
-            number = -1
+        word = str(item).strip().casefold()
+        number = _DAY_NAMES.get(word, int(float(word)) if re.fullmatch(r"\d(?:\.0+)?", word) else -1)
         if not 0 <= number <= 6:
             problems["day"] = f"'{item}' is not a day from 0 (Sunday) to 6 (Saturday)"
             return []
@@ -121,15 +149,20 @@ def _days(day: Any, problems: dict[str, str]) -> list[int]:
     return sorted(set(days))
 
 
-def _clock(value: str, what: str, problems: dict[str, str]):
+def _clock(value: str, what: str, problems: dict[str, str]) -> time | None:
+    """'19:30', '19:30:00', or with am/pm ('8:00 PM', '7:30 p.m.'); a bare hour ('7') is not guessed."""
     found = _TIME.match(value)
     if found and int(found[1]) < 24 and int(found[2]) < 60:
-        return datetime.strptime(f"{int(found[1]):02d}:{found[2]}", "%H:%M").time()
-    problems[what] = f"'{value}' is not a time like 19:30" if value else "the meeting has no time"
+        return time(int(found[1]), int(found[2]))
+    minutes = None if re.fullmatch(r"\d{1,4}", value) else parse_clock(value)
+    if minutes is not None and minutes < 24 * 60:
+        return time(minutes // 60, minutes % 60)
+    problems[what] = f"'{value}' is not a time like 19:30 or 7:30 PM" if value else "the meeting has no time"
     return None
 
 
 def _codes(given: Any) -> list[str]:
+    """Type codes from a list (["O", "D"]) or a comma-separated string ("C,M"); null gives none."""
     items = given if isinstance(given, list) else str(given or "").split(",")
     return [str(code).strip() for code in items if str(code).strip()]
 
@@ -139,12 +172,11 @@ def _place(text: dict[str, str]) -> dict[str, str]:
              "zip": text.get("postal_code", "")}
     if not place["address"] and text.get("formatted_address"):
         place.update(_split_formatted(text["formatted_address"]))
+    elif "," in place["address"] and not (place["city"] or place["zip"]):
+        place.update(_split_formatted(place["address"]))  # the whole address in `address`
     if text.get("latitude") and text.get("longitude"):
-        place.update(latitude=text["latitude"], longitude=text["longitude"], geocode_quality="exact")
-    elif any(place.values()):
-        found = geocode_offline(place["address"], place["city"], place["state"], place["zip"])
-        if found is not None:
-            place.update(latitude=f"{found.lat:.6f}", longitude=f"{found.lon:.6f}", geocode_quality=found.quality)
+        # Passed on as given: the importer checks them against the ZIP and marks them as the source's own.
+        place.update(latitude=text["latitude"], longitude=text["longitude"])
     return place
 
 
@@ -156,7 +188,7 @@ def _split_formatted(formatted: str) -> dict[str, str]:
     tail = _US_TAIL.match(parts[-1]) if parts else None
     if not tail or len(parts) < 2:
         return {"address": formatted.strip()}
-    return {"address": ", ".join(parts[:-2]), "city": parts[-2], "state": tail["state"], "zip": tail["zip"]}
+    return {"address": ", ".join(parts[:-2]), "city": parts[-2], "state": tail["state"], "zip": tail["zip"] or ""}
 
 
 def _classify(codes: list[str]) -> dict[str, str]:
@@ -170,12 +202,18 @@ def _classify(codes: list[str]) -> dict[str, str]:
             "accessibility": join_list(_unique(access)), "tags": join_list(_unique(tags))}
 
 
-def _attendance(values: dict[str, str], codes: list[str]) -> tuple[str, str]:
+def _attendance(values: dict[str, str], codes: list[str], option: str = "") -> tuple[str, str]:
+    """Attendance and status: as a TSML feed's attendance_option states, else from the links and TC."""
     online = bool(values.get("conference_url") or values.get("conference_phone"))
     closed = types.TEMPORARILY_CLOSED in codes
     if online:
-        return ("online" if closed or not values.get("address") else "hybrid"), "active"
-    return "in_person", "inactive" if closed else "active"
+        attendance, status = ("online" if closed or not values.get("address") else "hybrid"), "active"
+    else:
+        attendance, status = "in_person", "inactive" if closed else "active"
+    option = option.strip().casefold()
+    if option == "inactive":
+        return attendance, "inactive"
+    return _ATTENDANCE_OPTIONS.get(option, attendance), status
 
 
 def _unique(items: list[str]) -> list[str]:
@@ -183,7 +221,7 @@ def _unique(items: list[str]) -> list[str]:
 
 
 def meeting_guide_feed(frame: pd.DataFrame) -> bytes:
-    """The active weekly meetings and events as a Meeting Guide JSON feed (UTF-8)."""
+    """The active weekly meetings and events as a Meeting Guide JSON feed (UTF-8); no confidential street or pin."""
     weekly = frame[(frame["status"] == "active") & frame["recurrence_rule"].str.contains("FREQ=WEEKLY", na=False)
                    & (frame["event_start"] != "")]
     return json.dumps([_meeting(row) for row in weekly.to_dict("records") if _byday(row)], ensure_ascii=False,
@@ -218,6 +256,9 @@ def _meeting(row: dict[str, str]) -> dict[str, Any]:
         "notes": row["description"], "location": row["location_name"], "group": row["organization"],
         "updated": f"{row['last_verified'] or row['updated_at'][:10]} 00:00:00".strip(), "url": row["website"],
     }
-    if row["latitude"] and row["longitude"]:
+    if is_confidential(row):
+        # The feed is public: it says the place is confidential and keeps only the city, state and ZIP.
+        meeting.update(address="", location=CONFIDENTIAL_LOCATION, location_notes=CONFIDENTIAL_NOTE)
+    elif row["latitude"] and row["longitude"]:
         meeting.update(latitude=float(row["latitude"]), longitude=float(row["longitude"]))
     return {k: v for k, v in meeting.items() if v not in ("", [], None) and v != "00:00:00"}
