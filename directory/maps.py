@@ -22,6 +22,7 @@ from folium.template import Template
 
 from directory import taxonomy as tx
 from directory.config import setting
+from directory.privacy import confidential_mask
 from directory.routes import detail_link
 from directory.schema import split_list
 
@@ -163,14 +164,19 @@ def _script_json(value: object) -> str:
 COORDINATE_SCALE = 100_000  # five decimals, about a metre
 
 
+def on_map(frame: pd.DataFrame) -> pd.Series:
+    """True for the rows drawn as markers: placed, and not confidential (those never get a pin)."""
+    return (frame["latitude"] != "") & (frame["longitude"] != "") & ~confidential_mask(frame)
+
+
 def marker_columns(frame: pd.DataFrame) -> dict[str, list]:
-    """The per-marker arrays the browser needs, for rows that have coordinates; text already escaped.
+    """The per-marker arrays the browser needs, for the rows on_map() keeps; text already escaped.
 
     Coordinates travel as whole-number offsets from the south-west corner (five decimals kept), and
     category and support types share one number (category * 16 + support-type bits), which keeps the page
     for 50,000 resources under 3 MB.
     """
-    placed = frame[(frame["latitude"] != "") & (frame["longitude"] != "")]
+    placed = frame[on_map(frame)]
     type_keys = tx.keys(tx.SUPPORT_TYPES)
     category_index = {key: i for i, key in enumerate(tx.keys(tx.CATEGORIES))}
     kinds = []
@@ -217,7 +223,7 @@ class Legend(MacroElement):
 
 
 def _bounds(frame: pd.DataFrame) -> list[list[float]] | None:
-    placed = frame[(frame["latitude"] != "") & (frame["longitude"] != "")]
+    placed = frame[on_map(frame)]
     if placed.empty:
         return None
     lats, lons = placed["latitude"].astype(float), placed["longitude"].astype(float)
@@ -226,7 +232,10 @@ def _bounds(frame: pd.DataFrame) -> list[list[float]] | None:
 
 def results_map(frame: pd.DataFrame, *, near: tuple[float, float] | None = None,
                 radius_miles: float | None = None, detail_base: str = detail_link("")) -> folium.Map:
-    """A map of search results: clustered markers, a legend, the search radius, fitted to what is shown."""
+    """A map of search results: clustered markers, a legend, the search radius, fitted to what is shown.
+
+    Confidential entries are left out entirely, so neither a pin nor the map's extent can hint at them.
+    """
     fmap = base_map(near or REGION_CENTRE)
     ResourceLayer(frame, detail_base).add_to(fmap)
     Legend().add_to(fmap)

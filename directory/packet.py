@@ -14,7 +14,8 @@ from urllib.parse import urlsplit
 import pandas as pd
 
 from directory.crisis import crisis_text
-from directory.present import category_label, full_address, support_types_of
+from directory.present import category_label, other_phones, place_text, support_types_of
+from directory.privacy import public_record
 from directory.routes import url_of
 from directory.schedule import clock, next_occurrence, now
 
@@ -54,9 +55,10 @@ def base_url_of(page_url: str) -> str:
 
 
 def build_packet(frame: pd.DataFrame, ids: Iterable[str]) -> list[PacketEntry]:
-    """The packet's entries in order; an id that is gone or no longer active has no row."""
+    """The packet's entries in order, as a visitor may see them; an id that is gone or no longer active has no row."""
     active = frame[frame["status"] == "active"].set_index("id", drop=False)
-    return [PacketEntry(i, active.loc[i].to_dict() if i in active.index else None) for i in ids]
+    # A packet is handed out, so even a frame read straight from the store gives only the public record.
+    return [PacketEntry(i, public_record(active.loc[i].to_dict()) if i in active.index else None) for i in ids]
 
 
 def offers(row: Mapping[str, str]) -> str:
@@ -81,7 +83,8 @@ def entry_lines(row: Mapping[str, str]) -> list[str]:
     """The lines a packet shows for one entry after its name."""
     verified = f"Last checked by a peer leader: {row['last_verified']}" if row.get("last_verified") else (
         "Not yet checked by a peer leader")
-    lines = [offers(row), full_address(row), f"Phone: {row['phone']}" if row.get("phone") else "",
+    lines = [offers(row), place_text(row), f"Phone: {row['phone']}" if row.get("phone") else "",
+             *(extra.text for extra in other_phones(row)),
              f"Join online: {row['conference_url']}" if row.get("conference_url") else "", when_text(row),
              verified]
     return [line for line in lines if line]
@@ -95,7 +98,8 @@ def packet_text(entries: list[PacketEntry], note: str = "", link: str = "") -> s
             lines.append(f"{n}. ({NO_LONGER_LISTED})")
             continue
         row = entry.row
-        details = [row.get("phone", ""), full_address(row) or row.get("conference_url", ""), when_text(row)]
+        details = [row.get("phone", ""), *(extra.text for extra in other_phones(row)),
+                   place_text(row) or row.get("conference_url", ""), when_text(row)]
         lines.append(f"{n}. {row['name']}" + "".join(f"\n   {d}" for d in details if d))
     if note.strip():
         lines.append(f"Note: {note.strip()[:NOTE_MAX_CHARS]}")

@@ -4,36 +4,86 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date, datetime
 from urllib.parse import quote
 
+import phonenumbers
+
 from directory import taxonomy as tx
 from directory.config import setting
+from directory.phones import is_callable_label, phone_link, split_labelled
+from directory.privacy import CONFIDENTIAL_LOCATION, is_confidential
 from directory.schema import split_list
 
 STALE_AFTER_DAYS = 365
 
 
 def full_address(row: Mapping[str, str]) -> str:
-    """Street, city, state and ZIP joined the way an envelope shows them."""
+    """Street, city, state and ZIP joined the way an envelope shows them; never a confidential entry's street."""
     place = " ".join(part for part in (row.get("state", ""), row.get("zip", "")) if part)
     city_line = ", ".join(part for part in (row.get("city", ""), place) if part)
-    return ", ".join(part for part in (row.get("address", ""), city_line) if part)
+    # Checked here as well as in the public view, so a row read straight from the store cannot leak either.
+    street = "" if is_confidential(row) else row.get("address", "")
+    return ", ".join(part for part in (street, city_line) if part)
+
+
+def place_text(row: Mapping[str, str], separator: str = " · ") -> str:
+    """Where an entry is, as a visitor may see it: its address, or 'Confidential location · City, ST ZIP'."""
+    if not is_confidential(row):
+        return full_address(row)
+    return separator.join(part for part in (CONFIDENTIAL_LOCATION, full_address(row)) if part)
 
 
 def directions_url(row: Mapping[str, str]) -> str:
-    """An OpenStreetMap directions link to the resource, or '' when it has no location."""
+    """An OpenStreetMap directions link to the resource; '' when it has no location or it is confidential."""
     lat, lon = row.get("latitude", ""), row.get("longitude", "")
-    if lat and lon:
+    if lat and lon and not is_confidential(row):
         return f"https://www.openstreetmap.org/directions?route=%3B{quote(lat)}%2C{quote(lon)}"
     return ""
 
 
-def distance_label(miles: float | None) -> str:
-    """'0.4 mi' or '12 mi'; empty when unknown."""
+def distance_label(miles: float | None, *, zip_area: bool = False) -> str:
+    """'0.4 mi' or '12 mi'; 'about 3 mi (ZIP area)' for a distance to a ZIP's centre; empty when unknown."""
     if miles is None or (isinstance(miles, float) and math.isnan(miles)):
         return ""
+    if zip_area:
+        # Whole miles only: the distance is to the centre of the ZIP, not to the place.
+        return f"about {max(1, round(miles))} mi (ZIP area)"
     return f"{miles:.1f} mi" if miles < 10 else f"{miles:.0f} mi"
+
+
+def distance_text(row: Mapping[str, str], miles: float | None) -> str:
+    """The distance to show for an entry: never finer than the ZIP when its location is confidential."""
+    return distance_label(miles, zip_area=is_confidential(row))
+
+
+@dataclass(frozen=True)
+class LabelledPhone:
+    """One of an entry's extra numbers: its label, the number, and a tel: link ('' when it cannot be called)."""
+
+    label: str
+    number: str
+    link: str
+
+    @property
+    def text(self) -> str:
+        """'Label: number', as printed in packets (never a link)."""
+        return f"{self.label}: {self.number}"
+
+
+def other_phones(row: Mapping[str, str]) -> list[LabelledPhone]:
+    """The entry's extra numbers with their labels; a fax, or a number that cannot be read, gets no link."""
+    phones = []
+    for label, number in split_labelled(row.get("other_phones", "") or ""):
+        link = ""
+        if is_callable_label(label):
+            try:
+                link = phone_link(number)
+            except phonenumbers.NumberParseException:
+                link = ""  # kept as text a person can read, never guessed into a number
+        phones.append(LabelledPhone(label, number, link))
+    return phones
 
 
 def category_label(key: str) -> str:

@@ -13,9 +13,12 @@ from collections.abc import Mapping
 import pandas as pd
 
 from directory.geo import city_centroid, zip_centroid
+from directory.schema import validate_field
 
 # Columns that can place an entry more finely than its ZIP.
 HIDDEN_COLUMNS = ("address", "location_name")
+# What pages and feeds say in place of the street: the words a visitor reads, kept in one place.
+CONFIDENTIAL_LOCATION = "Confidential location"
 CONFIDENTIAL_NOTE = "Confidential location: call or write for the address."
 
 
@@ -24,30 +27,46 @@ def is_confidential(row: Mapping[str, object]) -> bool:
     return str(row.get("location_confidential", "") or "").strip().lower() == "yes"
 
 
+def _public_place(zip_code: str, city: str, state: str) -> dict[str, str]:
+    # The only place a visitor may learn: no street or venue, and the ZIP's centre (else the city's, else none).
+    place = dict.fromkeys(HIDDEN_COLUMNS, "")
+    centre = zip_centroid(zip_code)
+    quality = "zip_centroid"
+    if centre is None:
+        centre, quality = city_centroid(city, state), "city_centroid"
+    if centre is None:
+        return {**place, "latitude": "", "longitude": "", "geocode_quality": ""}
+    # Written as the store writes coordinates, so a public export reads back exactly as the public view.
+    return {**place, "latitude": validate_field("latitude", f"{centre[0]:.6f}"),
+            "longitude": validate_field("longitude", f"{centre[1]:.6f}"), "geocode_quality": quality}
+
+
 def public_record(row: Mapping[str, str]) -> dict[str, str]:
     """One entry as a visitor may see it: a confidential one without street, venue or precise coordinates."""
     record = dict(row)
-    if not is_confidential(record):
-        return record
-    for column in HIDDEN_COLUMNS:
-        record[column] = ""
-    centre = zip_centroid(record.get("zip", "")) or city_centroid(record.get("city", ""), record.get("state", ""))
-    if centre is None:
-        record.update(latitude="", longitude="", geocode_quality="")
-    else:
-        quality = "zip_centroid" if zip_centroid(record.get("zip", "")) else "city_centroid"
-        record.update(latitude=f"{centre[0]:.6f}", longitude=f"{centre[1]:.6f}", geocode_quality=quality)
+    if is_confidential(record):
+        record.update(_public_place(*(str(record.get(key, "") or "") for key in ("zip", "city", "state"))))
     return record
+
+
+def confidential_mask(frame: pd.DataFrame) -> pd.Series:
+    """True for each row whose location is confidential; all False when the frame has no such column."""
+    if "location_confidential" not in frame.columns:
+        return pd.Series(False, index=frame.index)
+    return frame["location_confidential"].astype(str).str.strip().str.lower() == "yes"
 
 
 def public_view(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy of the frame that is safe for visitors and public exports (see the module docstring)."""
-    if "location_confidential" not in frame.columns or frame.empty:
-        return frame.copy()
-    mask = frame["location_confidential"].astype(str).str.strip().str.lower() == "yes"
+    mask = confidential_mask(frame)
     if not mask.any():
         return frame.copy()
     public = frame.copy()
-    replaced = [public_record(row) for row in public.loc[mask].to_dict("records")]
-    public.loc[mask, list(replaced[0])] = pd.DataFrame(replaced, index=public.index[mask]).to_numpy()
+    where = frame.loc[mask].reindex(columns=["zip", "city", "state"], fill_value="").astype(str)
+    # Many confidential entries share a ZIP: look each place up once, and write only the location columns.
+    places = {key: _public_place(*key) for key in set(zip(where["zip"], where["city"], where["state"], strict=True))}
+    replaced = pd.DataFrame([places[key] for key in zip(where["zip"], where["city"], where["state"], strict=True)],
+                            index=where.index)
+    for column in replaced.columns:
+        public.loc[mask, column] = replaced[column]
     return public

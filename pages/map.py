@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from directory.maps import results_map
+from directory.maps import on_map, results_map
+from directory.privacy import confidential_mask
 from directory.ui import filters
 from directory.ui.cards import detail_view
 from directory.ui.map_view import show_results_map
@@ -11,14 +12,19 @@ from directory.ui.shell import start_directory_page
 loaded = start_directory_page("Map of peer recovery support")
 outcome = filters.search_with_filters(loaded.index)
 results = outcome.results
-unplaced = int((results["latitude"] == "").sum())
+mapped, confidential = on_map(results), confidential_mask(results)
+unplaced = int((~mapped & ~confidential).sum())
 where = f" within {outcome.query.radius_miles:g} miles of {outcome.place.label}" if outcome.place else ""
 note = f" ({unplaced} without a location are listed on Find only)" if unplaced else ""
-st.caption(f"{len(results) - unplaced} results on the map{where}{note}. Tap a marker to see its details below.")
+st.caption(f"{int(mapped.sum())} results on the map{where}{note}. Tap a marker to see its details below.")
 
 fmap = results_map(results, near=(outcome.place.lat, outcome.place.lon) if outcome.place else None,
                    radius_miles=outcome.query.radius_miles)
-clicked = show_results_map(fmap, results)
+# Only mapped rows can answer a click, so a confidential entry at its ZIP's centre is never picked by a pin.
+clicked = show_results_map(fmap, results[mapped])
+if confidential.any():
+    st.caption(f"{int(confidential.sum())} results have confidential locations: they are listed on Find support "
+               "with their city and ZIP only, and are not mapped.")
 for _, row in clicked.iterrows():
     with st.container(border=True):
         detail_view(row.to_dict(), row["distance_miles"])

@@ -9,12 +9,16 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar, Event, vRecur
 
 from directory.config import setting
-from directory.present import category_label, full_address
+from directory.present import category_label, full_address, place_text
+from directory.privacy import is_confidential
 from directory.schedule import DEFAULT_EVENT_MINUTES
 
 
 def event_calendar(rows: Iterable[Mapping[str, str]], *, base_url: str = "") -> bytes:
-    """An .ics calendar with one VEVENT per entry that has an event start; others are skipped."""
+    """An .ics calendar with one VEVENT per entry that has an event start; others are skipped.
+
+    A confidential entry's LOCATION says so and gives only its city, state and ZIP.
+    """
     calendar = Calendar()
     calendar.add("prodid", "-//Peer Recovery Support Directory//EN")
     calendar.add("version", "2.0")
@@ -33,7 +37,10 @@ def event_calendar(rows: Iterable[Mapping[str, str]], *, base_url: str = "") -> 
         event.add("dtstamp", datetime.now(ZoneInfo("UTC")))
         if row.get("recurrence_rule"):
             event.add("rrule", vRecur.from_ical(row["recurrence_rule"]))
-        place = ", ".join(p for p in (row.get("location_name", ""), full_address(row)) if p)
+        if is_confidential(row):
+            place = place_text(row, ", ")
+        else:
+            place = ", ".join(p for p in (row.get("location_name", ""), full_address(row)) if p)
         if place:
             event.add("location", place)
         link = row.get("conference_url") or (f"{base_url}/?id={row['id']}" if base_url else row.get("website", ""))

@@ -12,13 +12,15 @@ from directory.interop.ical import event_calendar
 from directory.present import (
     category_label,
     directions_url,
-    distance_label,
+    distance_text,
     event_summary,
-    full_address,
     is_stale,
     labels,
+    other_phones,
+    place_text,
     support_types_of,
 )
+from directory.privacy import is_confidential
 from directory.schedule import Occurrence, clock, next_occurrence, now, open_status
 from directory.schema import phone_link, split_list
 from directory.text import escape_markdown as md
@@ -53,7 +55,7 @@ def _verified_text(row: Mapping[str, str]) -> str:
 
 def _contact_lines(row: Mapping[str, str]) -> list[str]:
     lines = []
-    address = full_address(row)
+    address = place_text(row)
     if address:
         directions = directions_url(row)
         line = md(address) + (f" · {_link('Directions', directions)}" if directions else "")
@@ -71,7 +73,7 @@ def result_card(row: Mapping[str, str], distance: float | None, on_open: Callabl
     with st.container(border=True):
         st.markdown(f"**{md(row['name'])}**  \n{md(category_label(row['category']))}")
         st.markdown(support_badges_html(row), unsafe_allow_html=True)
-        away = distance_label(distance)
+        away = distance_text(row, distance)
         lines = ([f"**{away}** away"] if away else []) + _contact_lines(row)
         st.markdown("  \n".join(lines))
         st.caption(_verified_text(row))
@@ -115,7 +117,7 @@ def _facts(row: Mapping[str, str]) -> list[tuple[str, str]]:
         ("Peer-run", {"yes": "Yes", "no": "No"}.get(row.get("peer_run", ""), "")),
         ("Stages", ", ".join(labels(tx.STAGES, row.get("stages", "")))),
         ("Recovery dimensions", ", ".join(labels(tx.RECOVERY_DIMENSIONS, row.get("dimensions", "")))),
-        ("Where", row.get("location_name", "")),
+        ("Where", "" if is_confidential(row) else row.get("location_name", "")),
         ("E-mail", row.get("email", "")),
     ]
     return [(name, value) for name, value in facts if value]
@@ -132,8 +134,12 @@ def detail_view(row: Mapping[str, str], distance: float | None) -> None:
         st.caption(f"{t.label}: {t.explanation}")
     if row.get("description"):
         st.markdown(md(row["description"]))
-    away = distance_label(distance)
+    away = distance_text(row, distance)
     lines = ([f"**{away}** away"] if away else []) + _contact_lines(row)
+    for extra in other_phones(row):
+        # A fax (or a number that cannot be read) stays plain text: nothing to tap and call.
+        number = _link(extra.number, extra.link) if extra.link else md(extra.number)
+        lines.append(f"{md(extra.label)}: {number}")
     if row.get("conference_url"):
         lines.append(_link("Join online", row["conference_url"]))
     if row.get("conference_phone"):
@@ -160,8 +166,8 @@ def event_card(sitting: Occurrence, row: Mapping[str, str], distance: float | No
         where = [md(category_label(row["category"]))]
         if row.get("attendance"):
             where.append(md(tx.label_of(tx.ATTENDANCE, row["attendance"])))
-        if distance_label(distance):
-            where.append(f"{distance_label(distance)} away")
+        if distance_text(row, distance):
+            where.append(f"{distance_text(row, distance)} away")
         st.markdown(" · ".join(where) + "  \n" + "  \n".join(_contact_lines(row)))
         details, calendar, keep = st.columns(3)
         details.button("Details", key=key, on_click=on_open, args=(row["id"],))

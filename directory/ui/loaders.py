@@ -8,13 +8,14 @@ from pathlib import Path
 import streamlit as st
 
 from directory import config
+from directory.privacy import public_view
 from directory.search import SearchIndex, build_index
 from directory.store import RowProblem, Store, StoreReadError
 
 
 @dataclass(frozen=True)
 class LoadedDirectory:
-    """What the pages read: the search index, load problems, and any error reading the file."""
+    """What the pages read: the search index (of the public view), load problems, and any error reading the file."""
 
     index: SearchIndex | None
     problems: list[RowProblem] = field(default_factory=list)
@@ -31,7 +32,10 @@ def _load(folder: str, signature: tuple[int, int, int]) -> LoadedDirectory:
         loaded = store.load()
     except StoreReadError as error:
         return LoadedDirectory(None, error=str(error))
-    return LoadedDirectory(build_index(loaded.frame), loaded.problems, is_sample=config.is_sample_data(store.data_dir))
+    # Every page built on this index shows the public view: a confidential entry has no street, venue or pin
+    # here, only its ZIP's centre, so a near search still finds it by ZIP and no page can leak more.
+    return LoadedDirectory(build_index(public_view(loaded.frame)), loaded.problems,
+                           is_sample=config.is_sample_data(store.data_dir))
 
 
 def load_directory() -> LoadedDirectory:
