@@ -7,6 +7,7 @@ Results go to standard output; messages go to standard error.
 from __future__ import annotations
 
 import argparse
+import csv
 import getpass
 import json
 import math
@@ -24,9 +25,10 @@ from directory.geo import PlaceNotFound, resolve_place
 from directory.interop.column_mapping import load_mapping
 from directory.interop.formats import EXPORT_FORMATS, IMPORT_FORMATS, export_to, read_source
 from directory.interop.hsds import validate_hsds
-from directory.interop.importer import import_rows, rejects_csv
+from directory.interop.importer import ImportPlan, import_rows, rejects_csv
 from directory.interop.records import UnusableInput
-from directory.present import category_label, full_address
+from directory.present import category_label, place_text
+from directory.privacy import is_confidential, public_view
 from directory.schema import FIELDS, split_list
 from directory.search import Query, build_index, search
 from directory.store import Store, StoreReadError, read_resources_csv, validate_frame
@@ -75,8 +77,10 @@ def _json_value(value: float) -> float | None:
 
 
 def _result_record(row: pd.Series) -> dict:
-    lat = float(row["latitude"]) if row["latitude"] else None
-    lon = float(row["longitude"]) if row["longitude"] else None
+    confidential = is_confidential(row)
+    # A confidential entry's coordinates are its ZIP's centre: fine for ranking, but never printed as a pin.
+    lat = float(row["latitude"]) if row["latitude"] and not confidential else None
+    lon = float(row["longitude"]) if row["longitude"] and not confidential else None
     return {
         "id": row["id"],
         "name": row["name"],
@@ -85,7 +89,8 @@ def _result_record(row: pd.Series) -> dict:
         "lat": lat,
         "lon": lon,
         "distance_miles": _json_value(row["distance_miles"]),
-        "address": full_address(row),
+        "address": place_text(row, ", "),
+        "location_confidential": confidential,
         "phone": row["phone"],
         "website": row["website"],
         "last_verified": row["last_verified"],
@@ -124,7 +129,8 @@ def cmd_search(args: argparse.Namespace) -> int:
         raise UsageError(str(error)) from None
     if loaded.problems:
         print(f"note: {len(loaded.problems)} problems in the data are not shown; run 'validate'", file=sys.stderr)
-    results = search(build_index(loaded.frame), query)
+    # Search output is public: it reads the same public view as the pages (no confidential street or pin).
+    results = search(build_index(public_view(loaded.frame)), query)
     records = [_result_record(row) for _, row in results.iterrows()]
     if args.format == "json":
         print(json.dumps(records, ensure_ascii=False, indent=2))
@@ -135,11 +141,20 @@ def cmd_search(args: argparse.Namespace) -> int:
     return 0
 
 
+def _miles_cell(record: dict) -> str:
+    if record["distance_miles"] is None:
+        return ""
+    # To a confidential entry only the distance to its ZIP's centre is known: whole miles, marked as such.
+    if record["location_confidential"]:
+        return f"~{max(1, round(record['distance_miles']))} (ZIP)"
+    return f"{record['distance_miles']:.1f}"
+
+
 def _print_table(records: list[dict]) -> None:
     header = ("miles", "name", "category", "address", "phone")
     lines = [header] + [
         (
-            "" if r["distance_miles"] is None else f"{r['distance_miles']:.1f}",
+            _miles_cell(r),
             r["name"][:40],
             category_label(r["category"])[:30],
             r["address"][:45],
@@ -171,6 +186,26 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _report_review(plan: ImportPlan) -> None:
+    """Tell the importer, on stderr, what waits for review and what was repaired; the details are in the app."""
+    for change in [c for c in plan.inferred if "category" in c.inferred][:_SHOWN]:
+        print(f"row {change.line}: inferred {', '.join(change.inferred)} for '{change.name}' "
+              f"(category {change.values['category'] or 'none'})", file=sys.stderr)
+    reasons: dict[str, int] = {}
+    for change in plan.pending:
+        for reason in split_list(change.values.get("review_reasons", "")):
+            reasons[reason] = reasons.get(reason, 0) + 1
+    for reason, count in reasons.items():
+        print(f"needs review ({tx.label_of(tx.REVIEW_REASONS, reason).lower()}): {count}", file=sys.stderr)
+    for repair in plan.repairs[:_SHOWN]:
+        print(f"repaired {repair}", file=sys.stderr)
+    if len(plan.repairs) > _SHOWN:
+        print(f"... and {len(plan.repairs) - _SHOWN} more repairs", file=sys.stderr)
+
+
+_SHOWN = 20
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     """Import a CSV, an HSDS package or a Meeting Guide feed: add new entries and update matching ones."""
     store = _store(args)
@@ -179,11 +214,10 @@ def cmd_import(args: argparse.Namespace) -> int:
         rows = read_source(Path(args.path), args.format, mapping)
         plan = import_rows(store, rows, by=Curator(args.by, "curator"), dry_run=args.dry_run,
                            all_or_nothing=args.all_or_nothing)
-    except (UnusableInput, StoreReadError, OSError, ValueError) as error:
-        raise UsageError(f"{error}; nothing was imported") from None
-    for change in plan.inferred:
-        print(f"row {change.line}: inferred {', '.join(change.inferred)} for '{change.name}' "
-              f"(category {change.values['category']}; check it)", file=sys.stderr)
+    except (UnusableInput, StoreReadError, OSError, ValueError, csv.Error, RecursionError) as error:
+        # Readers turn what they see into UnusableInput; this is the last net, so no traceback reaches anyone.
+        raise UsageError(f"{args.path}: {error}; nothing was imported") from None
+    _report_review(plan)
     if plan.rejected:
         rejects = Path(args.rejects or f"{Path(args.path).stem}-rejects.csv")
         rejects.write_text(rejects_csv(plan.rejected), encoding="utf-8")
@@ -254,7 +288,7 @@ def cmd_gaps(args: argparse.Namespace) -> int:
     support = _term_keys(tx.SUPPORT_TYPES, [args.support_type] if args.support_type else None, "support type")
     category = _term_keys(tx.CATEGORIES, [args.category] if args.category else None, "category")
     try:
-        frame = _store(args).load().frame
+        frame = public_view(_store(args).load().frame)  # a public report: ZIP-level places only
     except StoreReadError as error:
         raise UsageError(str(error)) from None
     if frame.empty:

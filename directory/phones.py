@@ -10,7 +10,10 @@ import phonenumbers
 SHORT_NUMBERS = frozenset({"211", "311", "411", "511", "611", "711", "811", "911", "988"})
 # Labels that name a number nobody can call or join by.
 _NOT_CALLABLE = re.compile(r"\bfax\b|\bfacsimile\b", re.IGNORECASE)
-_LABELLED = re.compile(r"^\s*(?P<label>[^:0-9+()]{1,40}?)\s*:\s*(?P<number>.+?)\s*$")
+# What a phone dials after connecting: pauses (",") then a meeting id, extension or passcode, e.g. ",,503536771#".
+_DIAL_SUFFIX = re.compile(r"^(?P<number>.*?\d)\s*(?P<suffix>(?:,+[\d*#]+)+#?)$")
+# A label is anything before the first colon, when a number follows ("Main Number (24 hours): 202 ...").
+_LABELLED = re.compile(r"^\s*(?P<label>[^:;]{1,80}?)\s*:\s*(?P<number>.+?)\s*$")
 
 
 class PhoneError(ValueError):
@@ -20,6 +23,9 @@ class PhoneError(ValueError):
 def normalise_phone(value: str) -> str:
     """A phone number in national format for US numbers (with any extension), international otherwise."""
     text = value.strip()
+    dialled = _DIAL_SUFFIX.match(text)
+    if dialled:
+        return normalise_phone(dialled["number"]) + dialled["suffix"]
     if re.sub(r"\D", "", text) in SHORT_NUMBERS and len(re.sub(r"[\d\s().-]", "", text)) == 0:
         return re.sub(r"\D", "", text)
     try:
@@ -40,6 +46,9 @@ def phone_link(value: str) -> str:
     """A tel: link for a stored phone number (extension included, as ';ext=')."""
     if value in SHORT_NUMBERS:
         return "tel:" + value
+    dialled = _DIAL_SUFFIX.match(value)
+    if dialled:
+        return phone_link(dialled["number"]) + dialled["suffix"].replace("#", "%23")
     parsed = phonenumbers.parse(value, "US")
     link = "tel:" + phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
     return link + (f";ext={parsed.extension}" if parsed.extension else "")

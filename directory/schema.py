@@ -11,6 +11,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from urllib.parse import urlsplit
 from zoneinfo import available_timezones
 
@@ -325,8 +326,35 @@ _CHECKS = {
 }
 
 
+# Checks worth remembering: imports repeat the same phone formats, states, zones and rules thousands of times.
+_REMEMBERED_KINDS = frozenset({"phone", "labelled_phones", "url", "email", "timezone", "rrule", "hours", "choice",
+                               "choices", "yesno", "state", "zip", "datetime", "timestamp"})
+
+
+@lru_cache(maxsize=65_536)
+def _remembered(name: str, raw: str) -> tuple[str, str]:
+    # Errors are remembered as text so a cached failure raises a fresh exception each time.
+    try:
+        return _validate_uncached(name, raw), ""
+    except FieldError as error:
+        return "", str(error)
+
+
 def validate_field(name: str, raw: str) -> str:
     """Clean and check one value; returns the normalised value or raises FieldError."""
+    if not raw:
+        if FIELD_BY_NAME[name].required:
+            raise FieldError("is required")
+        return ""
+    if FIELD_BY_NAME[name].kind in _REMEMBERED_KINDS and len(raw or "") <= 500:
+        value, error = _remembered(name, raw or "")
+        if error:
+            raise FieldError(error)
+        return value
+    return _validate_uncached(name, raw)
+
+
+def _validate_uncached(name: str, raw: str) -> str:
     f = FIELD_BY_NAME[name]
     value = clean_text(raw or "", multiline=f.kind == "multiline")
     if not value:
@@ -339,12 +367,13 @@ def validate_field(name: str, raw: str) -> str:
     return check(value, f) if check else value
 
 
-# A pending entry waits for a peer leader to classify it, so these may still be empty.
+# An entry nobody can see yet (pending review) or any more (retired) may still lack a classification.
 _OPTIONAL_WHILE_PENDING = ("category", "support_types")
+_UNLISTED_STATUSES = ("pending", "inactive")
 
 
 def _cross_checks(values: dict[str, str], errors: dict[str, str]) -> None:
-    if values.get("status") == "pending":
+    if values.get("status") in _UNLISTED_STATUSES:
         for name in _OPTIONAL_WHILE_PENDING:
             if errors.get(name) == "is required":
                 del errors[name]

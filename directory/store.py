@@ -63,6 +63,7 @@ class BatchResult:
     added: list[dict[str, str]] = field(default_factory=list)
     updated: list[dict[str, str]] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)
+    invalid: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 class ValidationError(ValueError):
@@ -248,20 +249,12 @@ class Store:
             result = BatchResult()
             entries: list[dict] = []
             for resource_id, base_version, changes in updates:
-                at = position.get(resource_id)
-                if at is None or str(rows[at]["row_version"]) != str(base_version):
-                    result.conflicts.append(resource_id)
-                    continue
-                current = rows[at]
-                draft = {**current, **{k: str(v) for k, v in changes.items() if k not in _MANAGED}}
-                draft.update(row_version=str(int(current["row_version"]) + 1), updated_at=now, updated_by=by)
-                checked = validate_record(draft)
-                if not checked.ok:
-                    raise ValidationError(checked.errors)
-                rows[at] = {**current, **checked.values}
-                result.updated.append(rows[at])
-                entries.append(_audit_entry(now, by, "import", resource_id, checked.values["row_version"], current,
-                                            rows[at]))
+                entry = self._apply_update(rows, position, resource_id, base_version, changes, now, by, "import",
+                                           result)
+                if entry is None and resource_id in result.invalid:
+                    raise ValidationError(result.invalid[resource_id])
+                if entry is not None:
+                    entries.append(entry)
             for record in adds:
                 row = _new_row(record, position, now, by)
                 position[row["id"]] = len(rows)
@@ -271,6 +264,45 @@ class Store:
             if entries:
                 self._commit(pd.DataFrame(rows, columns=frame.columns).fillna(""), entries)
             return result
+
+    def update_many(self, updates: Iterable[tuple[str, str, Mapping[str, str]]], *, by: Curator,
+                    action: str = "update") -> BatchResult:
+        """Apply (id, base_version, changes) updates in one write, each version-checked and audited.
+
+        An update whose row changed or vanished is left out (`conflicts`); one that fails validation is left
+        out with its messages (`invalid`); the others are written together.
+        """
+        by = _actor(by)
+        with self._lock:
+            frame = self.read_raw()
+            rows = frame.to_dict("records")
+            position = {row["id"]: i for i, row in enumerate(rows)}
+            now = self._clock()
+            result = BatchResult()
+            entries = [entry for resource_id, base_version, changes in updates
+                       if (entry := self._apply_update(rows, position, resource_id, base_version, changes, now, by,
+                                                       action, result)) is not None]
+            if entries:
+                self._commit(pd.DataFrame(rows, columns=frame.columns).fillna(""), entries)
+            return result
+
+    def _apply_update(self, rows: list[dict], position: Mapping[str, int], resource_id: str, base_version: str,
+                      changes: Mapping[str, str], now: str, by: str, action: str, result: BatchResult) -> dict | None:
+        # One row of a batch: checked against its version, validated, changed in place; returns its audit entry.
+        at = position.get(resource_id)
+        if at is None or str(rows[at]["row_version"]) != str(base_version):
+            result.conflicts.append(resource_id)
+            return None
+        current = rows[at]
+        draft = {**current, **{k: str(v) for k, v in changes.items() if k not in _MANAGED}}
+        draft.update(row_version=str(int(current["row_version"]) + 1), updated_at=now, updated_by=by)
+        checked = validate_record(draft)
+        if not checked.ok:
+            result.invalid[resource_id] = checked.errors
+            return None
+        rows[at] = {**current, **checked.values}
+        result.updated.append(rows[at])
+        return _audit_entry(now, by, action, resource_id, checked.values["row_version"], current, rows[at])
 
     def restore_snapshot(self, name: str, *, by: Curator) -> None:
         """Make an earlier snapshot the current file (admins only); the current file is snapshotted first."""

@@ -17,6 +17,10 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=\"'^])")
 
 def clean_text(value: str, *, multiline: bool = False) -> str:
     """Remove control characters and stray whitespace; keep line breaks only if multiline."""
+    # Most cells are already clean: printable (no controls, bidi or zero-width marks, tabs or line breaks),
+    # single-spaced and trimmed. Checking that is much cheaper than the substitutions below.
+    if value.isprintable() and "  " not in value and value[:1] != " " and value[-1:] != " ":
+        return value
     value = _CONTROL.sub("", value)
     if multiline:
         lines = [_SPACES.sub(" ", line).strip() for line in _LINE_BREAKS.split(value)]

@@ -11,6 +11,7 @@ import pytest
 from icalendar import Calendar
 
 from directory.cli import main
+from directory.privacy import public_view
 from directory.store import Store
 
 MANAGED = ["row_version", "created_at", "created_by", "updated_at", "updated_by"]
@@ -29,16 +30,26 @@ def _held(frame: pd.DataFrame) -> pd.DataFrame:
 @pytest.mark.parametrize(("fmt", "name"), [("csv", "export.csv"), ("hsds", "package.zip"), ("hsds", "package")])
 def test_export_then_import_into_an_empty_folder_gives_back_every_field(
         sample_dir: Path, tmp_path: Path, capsys, fmt: str, name: str) -> None:
-    """The whole sample goes out and comes back into a new folder with every field we hold unchanged."""
+    """The whole sample comes back field for field: the CSV backup exactly, the public HSDS package as the public view.
+
+    The HSDS package is public, so a confidential entry goes out (and comes back) without its street, venue or
+    precise coordinates.
+    """
     out = tmp_path / name
     assert _run(capsys, "export", "--format", fmt, "--out", str(out), "--data-dir", str(sample_dir))[0] == 0
     fresh = tmp_path / "fresh"
     code, summary, _ = _run(capsys, "import", str(out), "--data-dir", str(fresh), "--by", "dana")
     original = Store(sample_dir).read_raw()
-    assert (code, summary.strip()) == (0, f"imported: {len(original)} added, 0 updated, 0 unchanged, 0 rejected")
-    pd.testing.assert_frame_equal(_held(Store(fresh).read_raw()), _held(original))
+    public = int((original["status"] == "active").sum())
+    pending = int((original["status"] == "pending").sum())
+    assert (code, summary.strip()) == (0, f"imported: {len(original)} added, 0 updated, 0 unchanged, 0 rejected; "
+                                          f"{public} public, {pending} pending review, "
+                                          f"{len(original) - public - pending} retired")
+    expected = public_view(original) if fmt == "hsds" else original
+    pd.testing.assert_frame_equal(_held(Store(fresh).read_raw()), _held(expected))
     again = _run(capsys, "import", str(out), "--data-dir", str(fresh))
-    assert again[:2] == (0, f"imported: 0 added, 0 updated, {len(original)} unchanged, 0 rejected\n")
+    assert again[:2] == (0, f"imported: 0 added, 0 updated, {len(original)} unchanged, 0 rejected; "
+                            f"{public} public, {pending} pending review, {len(original) - public - pending} retired\n")
 
 
 def test_meeting_guide_feed_round_trips_the_weekly_meetings(sample_dir: Path, tmp_path: Path, capsys) -> None:
@@ -52,7 +63,7 @@ def test_meeting_guide_feed_round_trips_the_weekly_meetings(sample_dir: Path, tm
     assert len(meetings) == len(weekly) > 0
     fresh = tmp_path / "fresh"
     code, summary, _ = _run(capsys, "import", str(feed), "--data-dir", str(fresh))
-    assert (code, summary) == (0, f"imported: {len(weekly)} added, 0 updated, 0 unchanged, 0 rejected\n")
+    assert code == 0 and summary.startswith(f"imported: {len(weekly)} added, 0 updated, 0 unchanged, 0 rejected; ")
     back = Store(fresh).read_raw().set_index("external_id")
     for _, meeting in weekly.iterrows():
         twin = back.loc[meeting["external_id"] or meeting["id"]]
@@ -72,8 +83,9 @@ def test_ics_export_holds_one_event_per_active_event(sample_dir: Path, tmp_path:
     assert any(event.get("rrule") for event in events)
 
 
-def test_some_rows_rejected_exits_1_and_writes_the_rejects_report(empty_dir: Path, tmp_path: Path, capsys) -> None:
-    """A malicious file: good rows come in, bad rows are reported with reasons, nothing crashes."""
+def test_a_hostile_file_is_salvaged_and_only_a_nameless_row_is_rejected(
+        empty_dir: Path, tmp_path: Path, capsys) -> None:
+    """A malicious file: good rows come in, bad values wait for review as text, nothing crashes, exit 1."""
     source = tmp_path / "mixed.csv"
     rows = [
         ["Name", "Category", "Phone", "Website", "Latitude", "Longitude", "Description"],
@@ -90,13 +102,16 @@ def test_some_rows_rejected_exits_1_and_writes_the_rejects_report(empty_dir: Pat
     rejects = tmp_path / "rejects.csv"
     code, summary, err = _run(capsys, "import", str(source), "--rejects", str(rejects), "--by", "dana",
                               "--data-dir", str(empty_dir))
-    assert (code, summary) == (1, "imported: 3 added, 0 updated, 0 unchanged, 4 rejected\n")
+    assert (code, summary) == (1, "imported: 6 added, 0 updated, 0 unchanged, 1 rejected; "
+                                  "3 public, 3 pending review, 0 retired\n")
     report = list(csv.DictReader(rejects.open(encoding="utf-8")))
-    assert [r["source_row"] for r in report] == ["4", "5", "6", "7"]
-    assert "website" in report[0]["reasons"] and "latitude" in report[1]["reasons"]
-    assert "name" in report[2]["reasons"] and "description" in report[3]["reasons"]
-    stored = Store(empty_dir).read_raw()
-    assert "<script>alert(1)</script> Night" in set(stored["name"])
+    assert [r["source_row"] for r in report] == ["6"] and "name" in report[0]["reasons"]
+    stored = Store(empty_dir).read_raw().set_index("name")
+    assert stored.loc["<script>alert(1)</script> Night", "status"] == "active"
+    assert stored.loc["Bad Link", "website"] == "" and "'javascript:alert(1)'" in stored.loc["Bad Link", "review_notes"]
+    assert stored.loc["Far Away", "review_reasons"] == "bad_location" and stored.loc["Far Away", "latitude"] == ""
+    assert stored.loc["Huge", "status"] == "pending" and len(stored.loc["Huge", "description"]) == 10_000
+    assert "needs review (value kept as text): 2" in err
     assert str(rejects) in err
 
 
@@ -107,11 +122,13 @@ def test_all_or_nothing_and_dry_run_leave_the_store_unchanged(sample_dir: Path, 
     before = (sample_dir / "resources.csv").read_bytes()
     code, summary, err = _run(capsys, "import", str(source), "--all-or-nothing", "--rejects",
                               str(tmp_path / "r.csv"), "--data-dir", str(sample_dir))
-    assert (code, summary) == (1, "imported: 0 added, 0 updated, 0 unchanged, 1 rejected\n")
+    assert (code, summary) == (1, "imported: 0 added, 0 updated, 0 unchanged, 1 rejected; "
+                                  "0 public, 0 pending review, 0 retired\n")
     assert "nothing was written" in err
     code, summary, err = _run(capsys, "import", str(source), "--dry-run", "--rejects", str(tmp_path / "r.csv"),
                               "--data-dir", str(sample_dir))
-    assert (code, summary) == (1, "imported: 1 added, 0 updated, 0 unchanged, 1 rejected\n")
+    assert (code, summary) == (1, "imported: 1 added, 0 updated, 0 unchanged, 1 rejected; "
+                                  "1 public, 0 pending review, 0 retired\n")
     assert "would add: New Circle" in err
     assert (sample_dir / "resources.csv").read_bytes() == before
 
@@ -136,7 +153,8 @@ def test_a_mapping_file_overrides_the_guesses(empty_dir: Path, tmp_path: Path, c
     mapping = tmp_path / "mapping.json"
     mapping.write_text(json.dumps({"columns": {"Program Title": "name", "Kind": "category", "Where": "zip"}}))
     code, summary, _ = _run(capsys, "import", str(source), "--mapping", str(mapping), "--data-dir", str(empty_dir))
-    assert (code, summary) == (0, "imported: 1 added, 0 updated, 0 unchanged, 0 rejected\n")
+    assert (code, summary) == (0, "imported: 1 added, 0 updated, 0 unchanged, 0 rejected; "
+                                  "1 public, 0 pending review, 0 retired\n")
     row = Store(empty_dir).read_raw().iloc[0]
     assert (row["name"], row["zip"], row["geocode_quality"]) == ("Sunday Sober Hike", "19063", "zip_centroid")
     mapping.write_text(json.dumps({"columns": {"Program Title": "no_such_column"}}))

@@ -26,11 +26,11 @@ def test_importing_into_an_empty_folder_starts_a_directory_and_a_second_import_c
     store = Store(empty_dir)
     rows = [make_record(id="house-1", name="Harbor House"), make_record(external_id="211-77", name="Ride Share")]
     first = import_rows(store, _rows(*rows), by=DANA)
-    assert first.summary() == "imported: 2 added, 0 updated, 0 unchanged, 0 rejected"
+    assert first.summary().split(";")[0] == "imported: 2 added, 0 updated, 0 unchanged, 0 rejected"
     assert set(store.read_raw()["id"]) >= {"house-1"} and len(store.read_raw()) == 2
     audit = store.audit_path.read_text()
     again = import_rows(store, _rows(*rows), by=DANA)
-    assert again.summary() == "imported: 0 added, 0 updated, 2 unchanged, 0 rejected"
+    assert again.summary().split(";")[0] == "imported: 0 added, 0 updated, 2 unchanged, 0 rejected"
     assert store.audit_path.read_text() == audit
 
 
@@ -41,7 +41,7 @@ def test_a_row_updates_its_entry_by_id_or_external_id_and_keeps_columns_the_sour
     store.add(make_record(external_id="211-9", name="Ride Share"), by=DANA)
     plan = import_rows(store, [SourceRow(1, {"id": "a-1", "phone": "215-555-0199"}),
                                SourceRow(2, {"external_id": "211-9", "name": "Ride Share Plus"})], by=DANA)
-    assert plan.summary() == "imported: 0 added, 2 updated, 0 unchanged, 0 rejected"
+    assert plan.summary().split(";")[0] == "imported: 0 added, 2 updated, 0 unchanged, 0 rejected"
     assert [c.changed for c in plan.updated] == [("phone",), ("name",)]
     harbor = store.get("a-1")
     assert harbor["phone"] == "(215) 555-0199" and harbor["description"] == "Kept as it is"
@@ -49,8 +49,8 @@ def test_a_row_updates_its_entry_by_id_or_external_id_and_keeps_columns_the_sour
     assert store.audit_entries("a-1")[-1]["action"] == "import"
 
 
-def test_bad_rows_are_rejected_with_reasons_and_good_rows_still_come_in(empty_dir: Path) -> None:
-    """A missing name, a javascript: link, a reader problem and a duplicate are reported; the rest is imported."""
+def test_only_nameless_and_repeated_rows_are_rejected_and_the_rest_is_salvaged(empty_dir: Path) -> None:
+    """A missing name and a duplicate are rejected; a javascript: link and a ragged row come in pending, as text."""
     store = Store(empty_dir)
     rows = [
         SourceRow(1, make_record(name="Good One", address="1 Main St")),
@@ -60,14 +60,41 @@ def test_bad_rows_are_rejected_with_reasons_and_good_rows_still_come_in(empty_di
         SourceRow(5, make_record(name="Good One", address="1 Main St")),
     ]
     plan = import_rows(store, rows, by=DANA)
-    assert plan.summary() == "imported: 1 added, 0 updated, 0 unchanged, 4 rejected"
+    assert plan.summary() == ("imported: 3 added, 0 updated, 0 unchanged, 2 rejected; "
+                              "1 public, 2 pending review, 0 retired")
     reasons = {r.line: r.reasons for r in plan.rejected}
-    assert "name" in reasons[2] and "website" in reasons[3] and "row" in reasons[4]
-    assert "same entry as row 1" in reasons[5]["row"]
+    assert "name" in reasons[2] and "same entry as row 1" in reasons[5]["row"]
+    stored = store.read_raw().set_index("name")
+    assert stored.loc["Bad Link", "website"] == "" and "'javascript:alert(1)'" in stored.loc["Bad Link", "review_notes"]
+    assert stored.loc["Too Many Cells", "review_notes"] == "row: has 12 cells but the header has 10"
+    assert (stored["status"] == "pending").sum() == 2
     report = list(csv.DictReader(io.StringIO(rejects_csv(plan.rejected))))
-    assert [r["source_row"] for r in report] == ["2", "3", "4", "5"]
+    assert [r["source_row"] for r in report] == ["2", "5"]
     assert report[0]["Phone"] == "'=HYPERLINK(\"x\")"  # a spreadsheet will not run it
     assert "name:" in report[0]["reasons"]
+
+
+def test_a_pending_entry_stays_off_the_public_pages_until_published(empty_dir: Path) -> None:
+    """Salvaged rows are pending: the store keeps them, search never shows them."""
+    from directory.search import Query, build_index, search
+
+    store = Store(empty_dir)
+    import_rows(store, [SourceRow(1, make_record(name="Odd Hours Club", hours="whenever"))], by=DANA)
+    row = store.read_raw().iloc[0]
+    assert (row["status"], row["review_reasons"], row["hours_text"]) == ("pending", "unparsed_hours", "whenever")
+    assert search(build_index(store.load().frame), Query(text="odd hours")).empty
+
+
+def test_a_re_import_does_not_send_a_published_entry_back_to_review(empty_dir: Path) -> None:
+    """A peer leader published an entry whose hours stayed text; the same file again leaves it public."""
+    store = Store(empty_dir)
+    rows = [SourceRow(1, make_record(external_id="211-5", name="Odd Hours Club", hours="whenever"))]
+    import_rows(store, rows, by=DANA)
+    entry = store.read_raw().iloc[0]
+    store.update(entry["id"], {"status": "active", "review_reasons": ""}, base_version=1, by=DANA)
+    again = import_rows(store, rows, by=DANA)
+    assert again.summary().startswith("imported: 0 added, 0 updated, 1 unchanged")
+    assert store.read_raw().iloc[0]["status"] == "active"
 
 
 def test_dry_run_and_all_or_nothing_write_nothing(empty_dir: Path) -> None:
@@ -75,10 +102,10 @@ def test_dry_run_and_all_or_nothing_write_nothing(empty_dir: Path) -> None:
     store = Store(empty_dir)
     rows = _rows(make_record(name="Fine"), make_record(name="", category="sober_social"))
     dry = import_rows(store, rows, by=DANA, dry_run=True)
-    assert dry.summary() == "imported: 1 added, 0 updated, 0 unchanged, 1 rejected"
+    assert dry.summary().split(";")[0] == "imported: 1 added, 0 updated, 0 unchanged, 1 rejected"
     assert not store.path.exists()
     strict = import_rows(store, rows, by=DANA, all_or_nothing=True)
-    assert strict.summary() == "imported: 0 added, 0 updated, 0 unchanged, 1 rejected"
+    assert strict.summary().split(";")[0] == "imported: 0 added, 0 updated, 0 unchanged, 1 rejected"
     assert not store.path.exists()
 
 
@@ -100,7 +127,7 @@ def test_a_sheet_without_ids_matches_its_entries_by_name_and_address(empty_dir: 
     sheet = [make_record(name="Sober Bowling", address="1 Lane Rd")]
     import_rows(store, _rows(*sheet), by=DANA)
     plan = import_rows(store, _rows({**sheet[0], "phone": "215-555-0142"}), by=DANA)
-    assert plan.summary() == "imported: 0 added, 1 updated, 0 unchanged, 0 rejected"
+    assert plan.summary().split(";")[0] == "imported: 0 added, 1 updated, 0 unchanged, 0 rejected"
     assert len(store.read_raw()) == 1
 
 
@@ -111,6 +138,6 @@ def test_an_entry_edited_during_the_import_is_not_overwritten(empty_dir: Path) -
     plan = plan_import(store.read_raw(), [SourceRow(7, {"id": "a-1", "phone": "215-555-0199"})])
     store.update("a-1", {"description": "edited meanwhile"}, base_version=1, by=Curator("lee", "curator"))
     done = apply_plan(store, plan, by=DANA)
-    assert done.summary() == "imported: 0 added, 0 updated, 0 unchanged, 1 rejected"
+    assert done.summary().split(";")[0] == "imported: 0 added, 0 updated, 0 unchanged, 1 rejected"
     assert "changed by someone else" in done.rejected[0].reasons["row"]
     assert store.get("a-1")["description"] == "edited meanwhile" and store.get("a-1")["phone"] != "(215) 555-0199"

@@ -13,7 +13,7 @@ from directory.interop.csv_export import export_csv, restore_cell, safe_csv_byte
 from directory.interop.csv_import import open_csv
 from directory.interop.hsds import export_hsds, hsds_zip_bytes, looks_like_hsds, read_hsds
 from directory.interop.ical import event_calendar
-from directory.interop.meeting_guide import looks_like_meeting_guide, meeting_guide_feed, read_meeting_guide
+from directory.interop.meeting_guide import meeting_guide_feed, read_meeting_guide
 from directory.interop.records import SourceRow, UnusableInput
 
 IMPORT_FORMATS: dict[str, str] = {
@@ -35,43 +35,50 @@ EXPORT_FILE_NAMES: dict[str, tuple[str, str]] = {
 }
 
 
-def detect_format(path: Path) -> str:
-    """Guess a source's format from what it holds: an HSDS package, a Meeting Guide feed, or else CSV."""
-    if not path.exists():
-        raise UnusableInput(f"there is no file or folder at {path}")
-    if path.is_dir() or zipfile.is_zipfile(path):
-        if looks_like_hsds(path):
-            return "hsds"
-        raise UnusableInput("this folder or zip is not an HSDS data package (no datapackage.json or services.csv)")
-    with path.open("rb") as handle:
-        head = handle.read(4096)
-    if head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"[", b"{") and looks_like_meeting_guide(path.read_bytes()):
+def decide_format(fmt: str, head: bytes, *, is_package: bool) -> str:
+    """The one place that decides a source's format: the one asked for, or else what the bytes hold.
+
+    `head` is the start of the file; `is_package` says it is a folder or a zip. A zip or folder is an HSDS
+    package, JSON is a Meeting Guide feed, anything else is read as CSV.
+    """
+    if fmt != "auto":
+        if fmt not in IMPORT_FORMATS:
+            raise UnusableInput(f"unknown format '{fmt}'; use one of: auto, {', '.join(IMPORT_FORMATS)}")
+        return fmt
+    if is_package or head[:4] == b"PK\x03\x04":
+        return "hsds"
+    if head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"[", b"{"):
         return "meeting-guide"
     return "csv"
 
 
+def detect_format(path: Path) -> str:
+    """Guess a source's format from what it holds: an HSDS package, a Meeting Guide feed, or else CSV."""
+    if not path.exists():
+        raise UnusableInput(f"there is no file or folder at {path}")
+    if path.is_dir():
+        return decide_format("auto", b"", is_package=True)
+    with path.open("rb") as handle:
+        return decide_format("auto", handle.read(4096), is_package=zipfile.is_zipfile(path))
+
+
 def read_source(path: Path, fmt: str = "auto", mapping: Mapping[str, str] | None = None) -> Iterable[SourceRow]:
     """The rows of a source file or folder in the given format ("auto" detects it)."""
-    fmt = detect_format(path) if fmt == "auto" else fmt
+    fmt = detect_format(path) if fmt == "auto" else decide_format(fmt, b"", is_package=False)
     if fmt == "hsds":
+        if not (path.is_dir() or zipfile.is_zipfile(path)) or not looks_like_hsds(path):
+            raise UnusableInput("this folder or zip is not an HSDS data package (no datapackage.json or "
+                                "services.csv)")
         return read_hsds(path)
     if fmt == "meeting-guide":
         return read_meeting_guide(path.read_bytes())
-    if fmt == "csv":
-        return _restored(open_csv(path, mapping).rows())
-    raise UnusableInput(f"unknown format '{fmt}'; use one of: auto, {', '.join(IMPORT_FORMATS)}")
+    return _restored(open_csv(path, mapping).rows())
 
 
 def read_upload(data: bytes, file_name: str, fmt: str = "auto",
                 mapping: Mapping[str, str] | None = None) -> Iterable[SourceRow]:
     """The rows of an uploaded file, read in memory (an HSDS zip goes through a private temporary folder)."""
-    if fmt == "auto":
-        if data[:4] == b"PK\x03\x04":
-            fmt = "hsds"
-        elif data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"[", b"{") and looks_like_meeting_guide(data):
-            fmt = "meeting-guide"
-        else:
-            fmt = "csv"
+    fmt = decide_format(fmt, data[:4096], is_package=False)
     if fmt == "hsds":
         with tempfile.TemporaryDirectory(prefix="directory-upload-") as folder:
             package = Path(folder) / "package.zip"
@@ -79,9 +86,7 @@ def read_upload(data: bytes, file_name: str, fmt: str = "auto",
             return read_hsds(package)
     if fmt == "meeting-guide":
         return read_meeting_guide(data)
-    if fmt == "csv":
-        return _restored(open_csv(data, mapping).rows())
-    raise UnusableInput(f"unknown format '{fmt}' for {file_name}")
+    return _restored(open_csv(data, mapping).rows())
 
 
 def export_bytes(frame: pd.DataFrame, fmt: str) -> bytes:

@@ -19,9 +19,10 @@ from directory import taxonomy as tx
 from directory.auth import Curator
 from directory.geo import GeocodeResult, geocode_offline
 from directory.interop.csv_export import neutralise_cell
-from directory.interop.infer import infer_classification
+from directory.interop.infer import CONFIDENT, infer_category
 from directory.interop.records import SourceRow
-from directory.schema import COLUMNS, validate_record
+from directory.interop.salvage import TEXT_HOMES, Finding, salvage, status_from_source
+from directory.schema import COLUMNS, FIELD_BY_NAME, join_list, split_list, validate_record
 from directory.store import Store, ValidationError
 
 # Kept by the store itself: a source can never set them.
@@ -42,6 +43,7 @@ class Change:
     changed: tuple[str, ...] = ()
     base_version: str = ""
     inferred: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
 
 
 @dataclass
@@ -61,11 +63,26 @@ class ImportPlan:
     updated: list[Change] = field(default_factory=list)
     unchanged: list[Change] = field(default_factory=list)
     rejected: list[Rejected] = field(default_factory=list)
+    repairs: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
-        """The one-line report the CLI prints."""
+        """The one-line report the CLI prints: what happens to each row, and where the rows stand."""
+        counts = self.by_status()
         return (f"imported: {len(self.added)} added, {len(self.updated)} updated, "
-                f"{len(self.unchanged)} unchanged, {len(self.rejected)} rejected")
+                f"{len(self.unchanged)} unchanged, {len(self.rejected)} rejected; "
+                f"{counts['active']} public, {counts['pending']} pending review, {counts['inactive']} retired")
+
+    def by_status(self) -> dict[str, int]:
+        """How many of the file's entries are public, pending review or retired once it is imported."""
+        counts = dict.fromkeys(tx.keys(tx.STATUSES), 0)
+        for change in self.added + self.updated + self.unchanged:
+            counts[change.values.get("status", "active")] = counts.get(change.values.get("status", "active"), 0) + 1
+        return counts
+
+    @property
+    def pending(self) -> list[Change]:
+        """New or changed rows that wait for a peer leader's review."""
+        return [c for c in self.added + self.updated if c.values.get("status") == "pending"]
 
     @property
     def inferred(self) -> list[Change]:
@@ -75,7 +92,12 @@ class ImportPlan:
 
 def plan_import(existing: pd.DataFrame, rows: Iterable[SourceRow], *,
                 geocode: Geocoder = geocode_offline) -> ImportPlan:
-    """Check every row against the current entries and decide what it would do; nothing is written."""
+    """Check every row against the current entries and decide what it would do; nothing is written.
+
+    A row is rejected only when it cannot be an entry at all: it has no name, or it is the same entry twice in
+    one file. Every other problem is salvaged (see `directory.interop.salvage`); a row left with problems or
+    an uncertain category comes in pending, with its review reasons and notes.
+    """
     by_id = {resource_id: i for i, resource_id in enumerate(existing["id"].tolist())}
     by_external = {ext: i for i, ext in enumerate(existing["external_id"].tolist()) if ext}
     current_rows = existing.to_dict("records")
@@ -84,38 +106,52 @@ def plan_import(existing: pd.DataFrame, rows: Iterable[SourceRow], *,
     seen: dict[str, int] = {}
     for row in rows:
         values = {k: _text(v) for k, v in row.values.items() if k in COLUMNS and k not in _MANAGED}
-        reasons = dict(row.problems)
+        plan.repairs += [f"row {row.line}: {repair}" for repair in row.repairs]
         key = _identity(values)
         if key and key in seen:
-            reasons.setdefault("row", f"the same entry as row {seen[key]} of this file")
-        elif key:
-            seen[key] = row.line
-        at = by_id.get(values.get("id", "")) if values.get("id") else None
-        if at is None and values.get("external_id"):
-            at = by_external.get(values["external_id"])
-            # Feeds we exported carry our id as their identifier (a Meeting Guide slug, for one).
-            if at is None and values["external_id"] in by_id and not current_rows[by_id[values["external_id"]]][
-                    "external_id"]:
-                at = by_id[values.pop("external_id")]
-        if at is None and not values.get("id") and not values.get("external_id"):
-            at = by_place.get(_place_key(values))
-        current = current_rows[at] if at is not None else None
-        draft, inferred = _draft(values, current, geocode)
-        checked = validate_record(draft, require_id=current is not None)
-        reasons.update(checked.errors)
-        if reasons:
-            plan.rejected.append(Rejected(row.line, reasons, dict(row.raw) or dict(row.values)))
+            plan.rejected.append(Rejected(row.line, {"row": f"the same entry as row {seen[key]} of this file"},
+                                          dict(row.raw) or dict(row.values)))
             continue
-        inferred = tuple(sorted(set(inferred) | set(row.inferred)))
+        if key:
+            seen[key] = row.line
+        at = _match(values, by_id, by_external, by_place, current_rows)
+        current = current_rows[at] if at is not None else None
+        if current is None and not values.get("name"):
+            plan.rejected.append(Rejected(row.line, {"name": "the row has no name, so it cannot be an entry"},
+                                          dict(row.raw) or dict(row.values)))
+            continue
+        draft, inferred, findings = _draft(row, values, current, geocode)
+        checked = validate_record(draft, require_id=current is not None)
+        if not checked.ok:  # salvage reads every field; this is the last net, for cross-field rules
+            draft = _settle(draft, checked.errors, findings)
+            checked = validate_record(draft, require_id=current is not None)
+        if not checked.ok:
+            plan.rejected.append(Rejected(row.line, dict(checked.errors), dict(row.raw) or dict(row.values)))
+            continue
+        notes = tuple(f.line() for f in findings)
         if current is None:
             plan.added.append(Change(row.line, checked.values["id"], checked.values["name"], checked.values,
-                                     tuple(c for c in COLUMNS if checked.values[c]), inferred=inferred))
+                                     tuple(c for c in COLUMNS if checked.values[c]), inferred=inferred, notes=notes))
             continue
         changed = tuple(c for c in COLUMNS if c not in _MANAGED and checked.values[c] != _text(current.get(c)))
         change = Change(row.line, current["id"], checked.values["name"], checked.values, changed,
-                        str(current["row_version"]), inferred)
+                        str(current["row_version"]), inferred, notes if changed else ())
         (plan.updated if changed else plan.unchanged).append(change)
     return plan
+
+
+def _match(values: dict[str, str], by_id: Mapping[str, int], by_external: Mapping[str, int],
+           by_place: Mapping[tuple[str, ...], int], current_rows: list[dict]) -> int | None:
+    at = by_id.get(values.get("id", "")) if values.get("id") else None
+    if at is None and values.get("external_id"):
+        at = by_external.get(values["external_id"])
+        # Feeds we exported carry our id as their identifier (a Meeting Guide slug, for one).
+        if at is None and values["external_id"] in by_id and not current_rows[by_id[values["external_id"]]][
+                "external_id"]:
+            at = by_id[values.pop("external_id")]
+    if at is None and not values.get("id") and not values.get("external_id"):
+        at = by_place.get(_place_key(values))
+    return at
 
 
 def apply_plan(store: Store, plan: ImportPlan, *, by: Curator, all_or_nothing: bool = False) -> ImportPlan:
@@ -124,7 +160,7 @@ def apply_plan(store: Store, plan: ImportPlan, *, by: Curator, all_or_nothing: b
     Returns the plan as carried out: updates whose rows were changed by someone else meanwhile move to rejected.
     """
     if all_or_nothing and plan.rejected:
-        return ImportPlan(rejected=plan.rejected)
+        return ImportPlan(rejected=plan.rejected, repairs=plan.repairs)
     adds = [{k: v for k, v in change.values.items() if k not in _MANAGED} for change in plan.added]
     updates = [(c.resource_id, c.base_version, {k: c.values[k] for k in c.changed}) for c in plan.updated]
     if not adds and not updates:
@@ -139,7 +175,7 @@ def apply_plan(store: Store, plan: ImportPlan, *, by: Curator, all_or_nothing: b
                      c.values) for c in plan.updated if c.resource_id in conflicts]
     added = [Change(c.line, row["id"], c.name, row, c.changed, inferred=c.inferred)
              for c, row in zip(plan.added, written.added, strict=True)]
-    return ImportPlan(added, kept, plan.unchanged, plan.rejected + late)
+    return ImportPlan(added, kept, plan.unchanged, plan.rejected + late, plan.repairs)
 
 
 def import_rows(store: Store, rows: Iterable[SourceRow], *, by: Curator, dry_run: bool = False,
@@ -172,10 +208,16 @@ def changes_frame(plan: ImportPlan) -> pd.DataFrame:
     records = [
         {"source row": c.line, "action": action, "id": c.resource_id, "name": c.name,
          "changes": ", ".join(c.changed) if action == "update" else "new entry",
-         "inferred": ", ".join(c.inferred)}
+         "status": c.values.get("status", ""), "inferred": ", ".join(c.inferred),
+         "to review": _reason_labels(c.values) if c.values.get("status") == "pending" else ""}
         for action, changes in (("add", plan.added), ("update", plan.updated)) for c in changes
     ]
-    return pd.DataFrame(records, columns=["source row", "action", "id", "name", "changes", "inferred"])
+    return pd.DataFrame(records, columns=["source row", "action", "id", "name", "changes", "status", "inferred",
+                                          "to review"])
+
+
+def _reason_labels(values: Mapping[str, str]) -> str:
+    return ", ".join(tx.label_of(tx.REVIEW_REASONS, r) for r in split_list(values.get("review_reasons", "")))
 
 
 def _text(value: object) -> str:
@@ -198,23 +240,107 @@ def _place_key(values: Mapping[str, object]) -> tuple[str, ...]:
     return (name, address, _text(values.get("zip"))[:5]) if name and address else ()
 
 
-def _draft(values: dict[str, str], current: Mapping[str, str] | None,
-           geocode: Geocoder) -> tuple[dict[str, str], tuple[str, ...]]:
+def _draft(row: SourceRow, values: dict[str, str], current: Mapping[str, str] | None,
+           geocode: Geocoder) -> tuple[dict[str, str], tuple[str, ...], list[Finding]]:
+    """The entry a row would make: salvaged, classified, placed, and pending when it needs review."""
+    source_status = values.pop("status", None)
     if current is None:
         draft = {**{c: "" for c in COLUMNS}, **values}
-        draft["status"] = draft["status"] or "active"
-        draft, inferred = infer_classification(draft)
+        salvaged, findings = salvage(draft)
     else:
-        draft = {**{c: _text(current.get(c)) for c in COLUMNS}, **values}
-        inferred = ()
+        before = {c: _text(current.get(c)) for c in COLUMNS}
+        salvaged, findings = salvage({**before, **values}, frozenset(values))
+        # What the entry already says has been seen: only findings about what this row changes count again.
+        findings = [f for f in findings if salvaged.get(f.column, "") != before.get(f.column, "") or
+                    salvaged.get(TEXT_HOMES.get(f.column, f.column), "") != before.get(
+                        TEXT_HOMES.get(f.column, f.column), "")]
+    draft = salvaged
+    inferred = list(row.inferred)
+    if not draft["category"]:
+        inferred += _classify(draft, row.codes, values.get("category", ""), findings)
     if draft["category"] and not draft["support_types"]:
-        draft["support_types"] = ";".join(tx.default_support_types(draft["category"]))
-        inferred = (*inferred, "support_types")
+        draft["support_types"] = join_list(tx.default_support_types(draft["category"]))
+        inferred.append("support_types")
+    if "private_address" in row.flags:
+        # Handled, not a problem: a confidential location shows its city and ZIP only, everywhere.
+        draft["location_confidential"] = "yes"
+    findings += [Finding("" if flag == "private_address" else flag, "", _FLAG_NOTES.get(flag, flag))
+                 for flag in row.flags]
+    findings += [Finding(_PROBLEM_REASONS.get(column, "unreadable_value"), column, message)
+                 for column, message in row.problems.items()]
+    _place(draft, values, current, geocode)
+    status = draft["status"] or "active"
+    if source_status is not None:
+        said, reason = status_from_source(source_status)
+        # On an update, a source can retire an entry or hold it back, but never publish what a peer leader
+        # has not accepted (or has retired): "active" there leaves the status as it is.
+        if current is None or said != "active":
+            status = said
+        if reason and (current is None or said != _text(current.get("status"))):
+            findings.append(Finding(reason, "status", f"the source says {source_status!r}"))
+    if status == "active" and any(f.reason for f in findings):
+        status = "pending"
+    draft["status"] = status
+    if current is None or findings:
+        reasons = set(split_list(draft["review_reasons"])) | {f.reason for f in findings if f.reason}
+        draft["review_reasons"] = join_list([k for k in tx.keys(tx.REVIEW_REASONS) if k in reasons])
+        notes = [line for line in draft["review_notes"].split("\n") if line]
+        draft["review_notes"] = "\n".join(dict.fromkeys(notes + [f.line() for f in findings]))
+    return draft, tuple(dict.fromkeys(inferred)), findings
+
+
+# The review reason for a problem a reader found, by the column it is about.
+_PROBLEM_REASONS = {"hours": "unparsed_hours", "hours_text": "unparsed_hours", "phone": "bad_phone",
+                    "other_phones": "bad_phone", "conference_phone": "bad_phone", "latitude": "bad_location",
+                    "longitude": "bad_location"}
+_FLAG_NOTES = {
+    "private_address": "the source marks the street address private, so it is kept confidential",
+    "excluded_by_source": "the source keeps this entry off its public website or directory",
+}
+
+
+def _classify(draft: dict[str, str], codes: tuple[str, ...], given: str, findings: list[Finding]) -> list[str]:
+    """Infer a missing category from the source's codes and the entry's words; say how sure it is."""
+    found = infer_category(draft, (*codes, given) if given else codes)
+    if found is None:
+        findings.append(Finding("no_category", "category", "no category could be inferred from the entry"))
+        return []
+    draft["category"] = found.category
+    sure = found.confidence >= CONFIDENT
+    findings.append(Finding("" if sure else "inferred_category", "category",
+                            f"inferred '{found.category}' (confidence {found.confidence:.2f}) from {found.evidence}"))
+    return ["category"]
+
+
+def _place(draft: dict[str, str], values: Mapping[str, str], current: Mapping[str, str] | None,
+           geocode: Geocoder) -> None:
+    """Place an entry from its address when the source gave no usable coordinates."""
     moved = current is None or any(values.get(c, _text(current.get(c))) != _text(current.get(c)) for c in _PLACE)
-    if moved and not values.get("latitude") and not values.get("longitude") and any(draft[c] for c in _PLACE):
-        found = geocode(draft["address"], draft["city"], draft["state"], draft["zip"])
-        if found is not None:
-            draft.update(latitude=f"{found.lat:.6f}", longitude=f"{found.lon:.6f}", geocode_quality=found.quality)
-        elif current is not None:  # the old coordinates belong to the old address
-            draft.update(latitude="", longitude="", geocode_quality="")
-    return draft, tuple(dict.fromkeys(inferred))
+    if not moved or draft["latitude"] or not any(draft[c] for c in _PLACE):
+        return
+    found = geocode(draft["address"], draft["city"], draft["state"], draft["zip"])
+    if found is not None:
+        draft.update(latitude=f"{found.lat:.6f}", longitude=f"{found.lon:.6f}", geocode_quality=found.quality)
+    elif current is not None:  # the old coordinates belong to the old address
+        draft.update(latitude="", longitude="", geocode_quality="")
+
+
+def _settle(draft: dict[str, str], errors: Mapping[str, str], findings: list[Finding]) -> dict[str, str]:
+    """Keep the fields a cross-field rule refuses as text in the notes, so the rest of the row comes in."""
+    settled = dict(draft)
+    for column, message in errors.items():
+        if column in ("id", "name", "status", "row_version"):
+            continue
+        raw = settled.get(column, "")
+        settled[column] = ""
+        if column == "latitude" or column == "longitude":
+            settled.update(latitude="", longitude="", geocode_quality="")
+        findings.append(Finding("unreadable_value", column, f"{message}; kept here as written: '{raw}'"))
+    notes = [line for line in settled["review_notes"].split("\n") if line] + [f.line() for f in findings]
+    limit = FIELD_BY_NAME["review_notes"].max_length
+    settled["review_notes"] = "\n".join(dict.fromkeys(notes))[: limit - 1]
+    reasons = set(split_list(settled["review_reasons"])) | {f.reason for f in findings if f.reason}
+    settled["review_reasons"] = join_list([k for k in tx.keys(tx.REVIEW_REASONS) if k in reasons])
+    if settled["status"] == "active":
+        settled["status"] = "pending"
+    return settled
