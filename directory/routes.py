@@ -30,6 +30,7 @@ ROUTES: tuple[Route, ...] = (
     Route("pages/review.py", "Review suggestions", "review", "Peer leaders", ":material/rule:", "curator"),
     Route("pages/bulk.py", "Bulk edit", "bulk", "Peer leaders", ":material/table_edit:", "curator"),
     Route("pages/stale.py", "Entries to check", "stale", "Peer leaders", ":material/history:", "curator"),
+    Route("pages/triage.py", "Imports to review", "triage", "Peer leaders", ":material/fact_check:", "curator"),
     Route("pages/transfer.py", "Import and export", "import-export", "Peer leaders", ":material/swap_vert:",
           "curator"),
     Route("pages/gaps.py", "Gaps", "gaps", "Organizers", ":material/travel_explore:"),
