@@ -1,8 +1,9 @@
-"""Importing a 100,000-row CSV: the streaming batch import vs. adding the rows one by one through the store.
+"""Importing real-sized sources: today's code against the code before issue 11, in the same run.
 
-The one-by-one baseline (Store.add per row, what a naive importer would do) is timed on a sample and
-extrapolated. Peak memory is measured with tracemalloc while the streaming import runs.
-Prints one JSON line per metric. Run: python bench/import_bench.py [--n 100000] [--sample 200]
+Workloads: a 100,000-row CSV (synthetic, bench/synthetic.py) and, when bench/hsds_read_bench.py is present,
+a 4,000-service HSDS 1.1 package with about 11,000 schedule rows. Each side imports into an empty folder in a
+fresh interpreter. Also measured: a re-import of the same CSV (every row unchanged) and the peak memory of a
+dry run. Prints one JSON line per metric. Run: python bench/import_bench.py [--n 100000] [--services 4000]
 """
 
 from __future__ import annotations
@@ -11,67 +12,78 @@ import argparse
 import json
 import sys
 import tempfile
-import time
-import tracemalloc
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.baseline import BEFORE_ISSUE_11, REPO, baseline_tree, run_in
 from bench.synthetic import synthetic_frame
-from directory.auth import Curator
 from directory.interop.csv_export import export_csv
+
+_STORED_BY_US = ["row_version", "created_at", "created_by", "updated_at", "updated_by"]
+_IMPORT = """
+import json, time, tracemalloc
+from pathlib import Path
+from directory.auth import Curator
 from directory.interop.formats import read_source
 from directory.interop.importer import import_rows
 from directory.store import Store
+store = Store(Path({out!r}), snapshots_kept=0)
+by = Curator("bench", "curator")
+started = time.perf_counter()
+plan = import_rows(store, read_source(Path({source!r}), {fmt!r}), by=by)
+first = (time.perf_counter() - started) * 1000
+result = {{"ms": first, "summary": plan.summary()}}
+if {again!r}:
+    started = time.perf_counter()
+    import_rows(store, read_source(Path({source!r}), {fmt!r}), by=by)
+    result["again_ms"] = (time.perf_counter() - started) * 1000
+    tracemalloc.start()
+    import_rows(Store(Path({out!r} + "-traced")), read_source(Path({source!r}), {fmt!r}), by=by, dry_run=True)
+    result["peak_mb"] = tracemalloc.get_traced_memory()[1] / 2**20
+print(json.dumps(result))
+"""
 
-BENCH = Curator("bench", "curator")
-_STORED_BY_US = ["row_version", "created_at", "created_by", "updated_at", "updated_by"]
+
+def _side(tree: Path, source: Path, fmt: str, out: Path, again: bool = False) -> dict:
+    return run_in(tree, _IMPORT.format(out=str(out), source=str(source), fmt=fmt, again=again))
+
+
+def _compare(metric: str, tree: Path, source: Path, fmt: str, root: Path, rows: int, again: bool = False) -> None:
+    ours = _side(REPO, source, fmt, root / f"ours-{metric}", again)
+    before = _side(tree, source, fmt, root / f"before-{metric}")
+    line = {"metric": metric, "rows": rows, "ours_ms": round(ours["ms"]), "ours_summary": ours["summary"],
+            "baseline": f"code at {BEFORE_ISSUE_11} (before issue 11)", "baseline_ms": round(before.get("ms", 0)),
+            "baseline_summary": before.get("summary", before.get("error", "")),
+            "ratio": round(before.get("ms", 0) / ours["ms"], 2)}
+    print(json.dumps(line))
+    if again:
+        print(json.dumps({"metric": f"re{metric}", "rows": rows, "ours_ms": round(ours["again_ms"]),
+                          "first_import_ms": round(ours["ms"])}))
+        print(json.dumps({"metric": f"{metric}_dry_run_peak", "rows": rows, "peak_traced_mb": round(ours["peak_mb"]),
+                          "file_mb": round(source.stat().st_size / 2**20, 1)}))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--n", type=int, default=100_000)
-    parser.add_argument("--sample", type=int, default=200)
+    parser.add_argument("--services", type=int, default=4_000)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="import-bench-") as folder:
+    with tempfile.TemporaryDirectory(prefix="import-bench-") as folder, baseline_tree() as tree:
         root = Path(folder)
         source = root / "big.csv"
         frame = synthetic_frame(args.n).drop(columns=_STORED_BY_US)
         frame["external_id"] = "ext-" + frame.pop("id")
         export_csv(frame, source)
-        size_mb = source.stat().st_size / 2**20
-
-        store = Store(root / "ours", snapshots_kept=0)
-        started = time.perf_counter()
-        plan = import_rows(store, read_source(source, "csv"), by=BENCH)
-        ours_ms = (time.perf_counter() - started) * 1000
-
-        started = time.perf_counter()
-        again = import_rows(store, read_source(source, "csv"), by=BENCH)
-        reimport_ms = (time.perf_counter() - started) * 1000
-
-        # Memory is traced on a separate dry run: tracing slows Python down too much to time alongside.
-        tracemalloc.start()
-        import_rows(Store(root / "traced"), read_source(source, "csv"), by=BENCH, dry_run=True)
-        peak_mb = tracemalloc.get_traced_memory()[1] / 2**20
-        tracemalloc.stop()
-
-        baseline = Store(root / "baseline", snapshots_kept=0)
-        records = frame.head(args.sample).to_dict("records")
-        started = time.perf_counter()
-        for record in records:
-            baseline.add(record, by=BENCH)
-        sample_ms = (time.perf_counter() - started) * 1000
-        # Each add rewrites the whole file, so its cost grows with the file: a linear extrapolation from a
-        # small sample flatters the baseline.
-        baseline_ms = sample_ms * args.n / args.sample
-
-    print(json.dumps({"metric": "import_csv_100k", "rows": args.n, "file_mb": round(size_mb, 1),
-                      "summary": plan.summary(), "ours_ms": round(ours_ms), "baseline_ms": round(baseline_ms),
-                      "baseline_note": f"Store.add per row on {args.sample} rows, extrapolated linearly",
-                      "ratio": round(baseline_ms / ours_ms, 1), "dry_run_peak_traced_mb": round(peak_mb)}))
-    print(json.dumps({"metric": "reimport_csv_100k", "rows": args.n, "summary": again.summary(),
-                      "ours_ms": round(reimport_ms), "first_import_ms": round(ours_ms)}))
+        _compare("import_csv_100k" if args.n == 100_000 else f"import_csv_{args.n}", tree, source, "csv", root,
+                 args.n, again=True)
+        try:
+            from bench.hsds_read_bench import write_package
+        except ImportError:
+            return
+        package = root / "hsds"
+        write_package(package, args.services)
+        _compare(f"import_hsds11_{args.services}", tree, package, "hsds", root, args.services)
 
 
 if __name__ == "__main__":

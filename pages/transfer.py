@@ -57,21 +57,14 @@ with importing:
         mapping = None
         if is_csv:
             mapping = transfer.column_mapping_editor(data, mapping_upload.getvalue() if mapping_upload else None)
-            st.download_button("Save this mapping for next time", mapping_json(mapping), "mapping.json",
+            st.download_button("Save this mapping for next time", mapping_json(mapping, mapping.fixed), "mapping.json",
                                "application/json", key="x_save_mapping", on_click="ignore")
         plan = transfer.current_plan(store(), data, upload.name, "csv" if is_csv else fmt, mapping)
     except (UnusableInput, ValueError, UnicodeDecodeError) as error:
         st.error(transfer.read_error(error))
         st.stop()
 
-    columns = st.columns(4)
-    for column, (label, items) in zip(columns, (("To add", plan.added), ("To update", plan.updated),
-                                                ("Unchanged", plan.unchanged), ("Rejected", plan.rejected)),
-                                      strict=True):
-        column.metric(label, f"{len(items):,}")
-    if plan.inferred:
-        st.info(f"{len(plan.inferred):,} rows lacked a category or kinds of support, so these were guessed from "
-                "their words or category. Check the **inferred** column before importing.")
+    transfer.plan_counts(plan)
     st.subheader("What will change", anchor=False)
     st.dataframe(changes_frame(plan), hide_index=True)
     if plan.rejected:

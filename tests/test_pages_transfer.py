@@ -38,10 +38,11 @@ def test_an_upload_is_mapped_previewed_and_imported(sample_dir: Path) -> None:
     assert mapping == {"Agency Name": "name", "Category": "category", "Phone1Number": "phone",
                        "PhysicalPostalCode": "zip", "Extra": ""}
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics == {"To add": "1", "To update": "0", "Unchanged": "0", "Rejected": "1"}
+    assert metrics == {"To add": "1", "To update": "0", "Unchanged": "0", "Rejected": "1", "Public": "1",
+                       "Pending review": "0", "Retired": "0"}
     preview = at.dataframe[1].value
     assert list(preview["name"]) == ["Harbor House"] and list(preview["inferred"]) == ["support_types"]
-    assert any("guessed" in info.value for info in at.info)
+    assert any("inferred" in caption.value for caption in at.caption)
     assert [b.label for b in at.get("download_button")][:2] == ["Save this mapping for next time",
                                                                "Download the rejected rows (CSV)"]
     before = len(Store(sample_dir).read_raw())

@@ -18,12 +18,14 @@ PREFIX = "e_"
 SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("About", ("name", "organization", "description", "category", "support_types", "tags")),
     ("Who it serves", ("dimensions", "stages", "attendance", "populations", "languages", "cost", "accessibility",
-                       "moud_welcome", "peer_run")),
-    ("Location", ("location_name", "address", "city", "state", "zip", "latitude", "longitude", "geocode_quality")),
-    ("Contact and hours", ("phone", "website", "email", "hours", "hours_text")),
+                       "moud_welcome", "peer_run", "eligibility")),
+    ("Location", ("location_confidential", "location_name", "address", "city", "state", "zip", "latitude",
+                  "longitude", "geocode_quality")),
+    ("Contact and hours", ("phone", "other_phones", "website", "email", "hours", "hours_text")),
     ("Event or meeting", ("event_start", "event_end", "event_timezone", "recurrence_rule", "conference_url",
                          "conference_phone")),
-    ("Status and checking", ("status", "last_verified", "verified_by", "external_id")),
+    ("Status and checking", ("status", "review_reasons", "review_notes", "last_verified", "verified_by",
+                             "external_id")),
 )
 
 
@@ -33,7 +35,10 @@ LABELS = {"moud_welcome": "Medication for OUD welcome", "peer_run": "Peer-run", 
           "hours_text": "Hours as written by a source", "event_start": "Event start (YYYY-MM-DDTHH:MM)",
           "event_end": "Event end (YYYY-MM-DDTHH:MM)", "event_timezone": "Event time zone",
           "recurrence_rule": "Repeats (RFC 5545 rule)", "external_id": "ID in another system",
-          "last_verified": "Last verified (YYYY-MM-DD)", "email": "E-mail"}
+          "last_verified": "Last verified (YYYY-MM-DD)", "email": "E-mail",
+          "location_confidential": "Confidential location (show only city and ZIP)",
+          "other_phones": "Other numbers, with labels (Intake: …; Fax: …)", "eligibility": "Who can use it",
+          "review_reasons": "Waiting for review because", "review_notes": "What the import found"}
 
 
 def _key(name: str) -> str:

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from directory import config
-from directory.interop.column_mapping import load_mapping_text
+from directory.interop.column_mapping import ColumnMapping, load_mapping_text
 from directory.interop.csv_import import open_csv
 from directory.interop.formats import read_upload
 from directory.interop.importer import ImportPlan, apply_plan, plan_import
@@ -27,8 +27,11 @@ def upload_limit_bytes() -> int:
     return int(st.get_option("server.maxUploadSize")) * 1024 * 1024
 
 
-def column_mapping_editor(data: bytes, mapping_file: bytes | None) -> dict[str, str]:
-    """Show the CSV's headers with the guessed (or mapping-file) column for each; return the edited mapping."""
+def column_mapping_editor(data: bytes, mapping_file: bytes | None) -> ColumnMapping:
+    """Show the CSV's headers with the guessed (or mapping-file) column for each; return the edited mapping.
+
+    A mapping file's fixed values (`"values"`) travel with the returned mapping and are listed under the table.
+    """
     given = load_mapping_text(mapping_file.decode("utf-8-sig")) if mapping_file else None
     source = open_csv(data, given)
     table = pd.DataFrame({"column in your file": source.headers,
@@ -38,13 +41,17 @@ def column_mapping_editor(data: bytes, mapping_file: bytes | None) -> dict[str, 
     edited = st.data_editor(table, key=f"x_mapping_{_digest(data)}", hide_index=True, disabled=["column in your file"],
                             column_config={"imported as": st.column_config.SelectboxColumn(
                                 options=[NOT_IMPORTED, *COLUMNS], required=False)})
-    return {str(row["column in your file"]): str(row["imported as"] or NOT_IMPORTED)
-            for row in edited.to_dict("records")}
+    fixed = given.fixed if given is not None else {}
+    if fixed:
+        st.caption("The mapping file also fills these columns wherever a row leaves them empty: "
+                   + md(", ".join(f"{column} = {value}" for column, value in fixed.items())))
+    return ColumnMapping({str(row["column in your file"]): str(row["imported as"] or NOT_IMPORTED)
+                          for row in edited.to_dict("records")}, fixed)
 
 
 def current_plan(store: Store, data: bytes, name: str, fmt: str, mapping: dict[str, str] | None) -> ImportPlan:
     """Plan the upload against the directory as it is now; kept for the session until the inputs change."""
-    key = (_digest(data), fmt, json.dumps(mapping, sort_keys=True), store.signature())
+    key = (_digest(data), fmt, json.dumps([mapping, getattr(mapping, "fixed", {})], sort_keys=True), store.signature())
     cached = st.session_state.get("x_plan")
     if cached and cached[0] == key:
         return cached[1]
@@ -71,6 +78,28 @@ def run_import(all_or_nothing: bool) -> None:
                                                     "(all or nothing).")
     else:
         st.session_state["x_message"] = ("success", md(done.summary().capitalize()) + ".")
+
+
+def plan_counts(plan: ImportPlan) -> None:
+    """What the import would do with each row, where the entries would stand, and what was repaired."""
+    for column, (label, count) in zip(st.columns(4), (
+            ("To add", len(plan.added)), ("To update", len(plan.updated)), ("Unchanged", len(plan.unchanged)),
+            ("Rejected", len(plan.rejected))), strict=True):
+        column.metric(label, f"{count:,}")
+    standing = plan.by_status()
+    for column, (label, count) in zip(st.columns(3), (
+            ("Public", standing["active"]), ("Pending review", standing["pending"]),
+            ("Retired", standing["inactive"])), strict=True):
+        column.metric(label, f"{count:,}")
+    if plan.pending:
+        st.info(f"{len(plan.pending):,} entries will wait in **Imports to review** before anyone can see them: "
+                "their problems are listed there, grouped, with the source's own text kept.")
+    if plan.inferred:
+        st.caption(f"{len(plan.inferred):,} rows had no category or kinds of support, so these were inferred; "
+                   "the confident ones are public, the others wait for review.")
+    if plan.repairs:
+        with st.expander(f"{len(plan.repairs):,} repairs to the file's text (encoding)"):
+            st.text("\n".join(plan.repairs[:500]))
 
 
 def read_error(error: Exception) -> str:
