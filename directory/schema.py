@@ -391,17 +391,32 @@ def _cross_checks(values: dict[str, str], errors: dict[str, str]) -> None:
         errors["event_start"] = "a recurring event needs a first start"
 
 
-def validate_record(raw: Mapping[str, str], *, require_id: bool = True) -> ValidationResult:
-    """Check every column of a record; unknown columns are ignored here."""
+_REQUIRED = tuple(f.name for f in FIELDS if f.required)
+
+
+@lru_cache(maxsize=64)
+def _fields_to_check(normalised: frozenset[str]) -> tuple[Field, ...]:
+    return tuple(f for f in FIELDS if f.name not in normalised)
+
+
+def validate_record(raw: Mapping[str, str], *, require_id: bool = True,
+                    normalised: frozenset[str] = frozenset()) -> ValidationResult:
+    """Check every column of a record; unknown columns are ignored here.
+
+    `normalised` names columns whose values already came out of `validate_field` (an import's salvage): they
+    are taken as they are, and only the rules across columns are checked for them.
+    """
     values: dict[str, str] = {}
     errors: dict[str, str] = {}
-    for f in FIELDS:
+    if normalised:
+        values = {name: raw.get(name, "") for name in COLUMNS}
+        for name in _REQUIRED:
+            if name in normalised and not values[name] and (require_id or name not in ("id", "row_version")):
+                errors[name] = "is required"
+    for f in _fields_to_check(normalised):
         cell = raw.get(f.name, "")
         cell = "" if cell is None else str(cell)
-        if f.name == "id" and not require_id and not cell.strip():
-            values[f.name] = ""
-            continue
-        if f.name == "row_version" and not require_id and not cell.strip():
+        if f.name in ("id", "row_version") and not require_id and not cell.strip():
             values[f.name] = ""
             continue
         try:

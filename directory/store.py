@@ -38,6 +38,13 @@ def utc_now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
+_EMPTY_ROW = dict.fromkeys(COLUMNS, "")
+# Columns an audit entry records; the store's own bookkeeping columns are in every entry's header instead.
+_AUDITED = tuple(c for c in COLUMNS if c not in _MANAGED)
+# Columns a caller may hand over already validated; the store always checks the ones it keeps itself.
+_CHECKABLE = frozenset(COLUMNS) - {"id", "row_version", "created_at", "created_by", "updated_at", "updated_by"}
+
+
 @dataclass(frozen=True)
 class RowProblem:
     """A row of the file that failed validation; the row stays in the file untouched."""
@@ -234,11 +241,13 @@ class Store:
             return after
 
     def import_batch(self, adds: Iterable[Mapping[str, str]], updates: Iterable[tuple[str, str, Mapping[str, str]]],
-                     *, by: Curator) -> BatchResult:
+                     *, by: Curator, checked: bool = False) -> BatchResult:
         """Add new resources and apply (id, base_version, changes) updates in one write.
 
         A record that fails validation stops the whole batch (ValidationError). An update whose row changed
         since base_version, or vanished, is left out and reported in `conflicts`, so nobody's edit is lost.
+        `checked` says the given values came out of `validate_record` already (an import plan): each field is
+        then taken as it is, and only required fields and the rules across fields are checked again.
         """
         by = _actor(by)
         with self._lock:
@@ -250,13 +259,13 @@ class Store:
             entries: list[dict] = []
             for resource_id, base_version, changes in updates:
                 entry = self._apply_update(rows, position, resource_id, base_version, changes, now, by, "import",
-                                           result)
+                                           result, frozenset(changes) & _CHECKABLE if checked else frozenset())
                 if entry is None and resource_id in result.invalid:
                     raise ValidationError(result.invalid[resource_id])
                 if entry is not None:
                     entries.append(entry)
             for record in adds:
-                row = _new_row(record, position, now, by)
+                row = _new_row(record, position, now, by, _CHECKABLE if checked else frozenset())
                 position[row["id"]] = len(rows)
                 rows.append(row)
                 result.added.append(row)
@@ -287,7 +296,8 @@ class Store:
             return result
 
     def _apply_update(self, rows: list[dict], position: Mapping[str, int], resource_id: str, base_version: str,
-                      changes: Mapping[str, str], now: str, by: str, action: str, result: BatchResult) -> dict | None:
+                      changes: Mapping[str, str], now: str, by: str, action: str, result: BatchResult,
+                      normalised: frozenset[str] = frozenset()) -> dict | None:
         # One row of a batch: checked against its version, validated, changed in place; returns its audit entry.
         at = position.get(resource_id)
         if at is None or str(rows[at]["row_version"]) != str(base_version):
@@ -296,7 +306,7 @@ class Store:
         current = rows[at]
         draft = {**current, **{k: str(v) for k, v in changes.items() if k not in _MANAGED}}
         draft.update(row_version=str(int(current["row_version"]) + 1), updated_at=now, updated_by=by)
-        checked = validate_record(draft)
+        checked = validate_record(draft, normalised=normalised)
         if not checked.ok:
             result.invalid[resource_id] = checked.errors
             return None
@@ -420,14 +430,17 @@ def _position(frame: pd.DataFrame, resource_id: str) -> int:
     return int(matches[0])
 
 
-def _new_row(record: Mapping[str, str], existing: Container[str], now: str, by: str) -> dict[str, str]:
-    draft = {**{c: "" for c in COLUMNS}, **{k: str(v) for k, v in record.items() if v is not None}}
+def _new_row(record: Mapping[str, str], existing: Container[str], now: str, by: str,
+             normalised: frozenset[str] = frozenset()) -> dict[str, str]:
+    draft = {**_EMPTY_ROW, **record}
+    if not all(type(value) is str for value in draft.values()):
+        draft = {**_EMPTY_ROW, **{k: str(v) for k, v in record.items() if v is not None}}
     draft["id"] = draft["id"].strip() or _new_id(existing)
     if draft["id"] in existing:
         raise ValidationError({"id": f"id '{draft['id']}' is already used"})
     draft["status"] = draft["status"] or "active"
     draft.update(row_version="1", created_at=now, created_by=by, updated_at=now, updated_by=by)
-    result = validate_record(draft)
+    result = validate_record(draft, normalised=normalised)
     if not result.ok:
         raise ValidationError(result.errors)
     return result.values
@@ -447,11 +460,11 @@ def _actor(by: Curator, role: str = "curator") -> str:
 
 def _audit_entry(at: str, by: str, action: str, resource_id: str, version: str,
                  before: Mapping[str, str], after: Mapping[str, str]) -> dict:
-    changes = {
-        name: [before.get(name, ""), after.get(name, "")]
-        for name in COLUMNS
-        if name not in _MANAGED and before.get(name, "") != after.get(name, "")
-    }
+    if not before:  # a new entry: every value it has is a change
+        changes = {name: ["", after[name]] for name in _AUDITED if after.get(name)}
+    else:
+        changes = {name: [before.get(name, ""), after.get(name, "")] for name in _AUDITED
+                   if before.get(name, "") != after.get(name, "")}
     return {"at": at, "by": by, "action": action, "id": resource_id, "version": int(version), "changes": changes}
 
 

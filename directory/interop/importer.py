@@ -22,12 +22,13 @@ from directory.interop.csv_export import neutralise_cell
 from directory.interop.infer import CONFIDENT, infer_category
 from directory.interop.records import SourceRow
 from directory.interop.salvage import TEXT_HOMES, Finding, salvage, status_from_source
-from directory.schema import COLUMNS, FIELD_BY_NAME, join_list, split_list, validate_record
+from directory.schema import COLUMNS, FIELD_BY_NAME, join_list, split_list, validate_field, validate_record
 from directory.store import Store, ValidationError
 
 # Kept by the store itself: a source can never set them.
 _MANAGED = frozenset({"row_version", "created_at", "created_by", "updated_at", "updated_by"})
 _PLACE = ("address", "city", "state", "zip")
+_IMPORTABLE = frozenset(COLUMNS) - _MANAGED
 
 Geocoder = Callable[[str, str, str, str], GeocodeResult | None]
 
@@ -105,7 +106,8 @@ def plan_import(existing: pd.DataFrame, rows: Iterable[SourceRow], *,
     plan = ImportPlan()
     seen: dict[str, int] = {}
     for row in rows:
-        values = {k: _text(v) for k, v in row.values.items() if k in COLUMNS and k not in _MANAGED}
+        values = {k: v.strip() if isinstance(v, str) else _text(v) for k, v in row.values.items()
+                  if k in _IMPORTABLE}
         plan.repairs += [f"row {row.line}: {repair}" for repair in row.repairs]
         key = _identity(values)
         if key and key in seen:
@@ -120,8 +122,8 @@ def plan_import(existing: pd.DataFrame, rows: Iterable[SourceRow], *,
             plan.rejected.append(Rejected(row.line, {"name": "the row has no name, so it cannot be an entry"},
                                           dict(row.raw) or dict(row.values)))
             continue
-        draft, inferred, findings = _draft(row, values, current, geocode)
-        checked = validate_record(draft, require_id=current is not None)
+        draft, inferred, findings, normalised = _draft(row, values, current, geocode)
+        checked = validate_record(draft, require_id=current is not None, normalised=normalised)
         if not checked.ok:  # salvage reads every field; this is the last net, for cross-field rules
             draft = _settle(draft, checked.errors, findings)
             checked = validate_record(draft, require_id=current is not None)
@@ -161,12 +163,12 @@ def apply_plan(store: Store, plan: ImportPlan, *, by: Curator, all_or_nothing: b
     """
     if all_or_nothing and plan.rejected:
         return ImportPlan(rejected=plan.rejected, repairs=plan.repairs)
-    adds = [{k: v for k, v in change.values.items() if k not in _MANAGED} for change in plan.added]
+    adds = [change.values for change in plan.added]  # the store sets its own columns on a new row
     updates = [(c.resource_id, c.base_version, {k: c.values[k] for k in c.changed}) for c in plan.updated]
     if not adds and not updates:
         return plan
     try:
-        written = store.import_batch(adds, updates, by=by)
+        written = store.import_batch(adds, updates, by=by, checked=True)
     except ValidationError as error:  # planned from an older file: nothing was written
         raise ValueError(f"the directory changed during the import; nothing was written ({error})") from None
     conflicts = set(written.conflicts)
@@ -241,12 +243,14 @@ def _place_key(values: Mapping[str, object]) -> tuple[str, ...]:
 
 
 def _draft(row: SourceRow, values: dict[str, str], current: Mapping[str, str] | None,
-           geocode: Geocoder) -> tuple[dict[str, str], tuple[str, ...], list[Finding]]:
-    """The entry a row would make: salvaged, classified, placed, and pending when it needs review."""
+           geocode: Geocoder) -> tuple[dict[str, str], tuple[str, ...], list[Finding], frozenset[str]]:
+    """The entry a row would make: salvaged, classified, placed, and pending when it needs review.
+
+    Also returns the columns of a new entry that salvage already validated and nothing changed since.
+    """
     source_status = values.pop("status", None)
     if current is None:
-        draft = {**{c: "" for c in COLUMNS}, **values}
-        salvaged, findings = salvage(draft)
+        salvaged, findings = salvage({**_EMPTY_ROW, **values})
     else:
         before = {c: _text(current.get(c)) for c in COLUMNS}
         salvaged, findings = salvage({**before, **values}, frozenset(values))
@@ -254,7 +258,7 @@ def _draft(row: SourceRow, values: dict[str, str], current: Mapping[str, str] | 
         findings = [f for f in findings if salvaged.get(f.column, "") != before.get(f.column, "") or
                     salvaged.get(TEXT_HOMES.get(f.column, f.column), "") != before.get(
                         TEXT_HOMES.get(f.column, f.column), "")]
-    draft = salvaged
+    draft = dict(salvaged)
     inferred = list(row.inferred)
     if not draft["category"]:
         inferred += _classify(draft, row.codes, values.get("category", ""), findings)
@@ -286,9 +290,17 @@ def _draft(row: SourceRow, values: dict[str, str], current: Mapping[str, str] | 
         draft["review_reasons"] = join_list([k for k in tx.keys(tx.REVIEW_REASONS) if k in reasons])
         notes = [line for line in draft["review_notes"].split("\n") if line]
         draft["review_notes"] = "\n".join(dict.fromkeys(notes + [f.line() for f in findings]))
-    return draft, tuple(dict.fromkeys(inferred)), findings
+    normalised = _SALVAGED - {c for c in _SET_AFTER_SALVAGE if draft[c] != salvaged[c]} if current is None \
+        else frozenset()
+    return draft, tuple(dict.fromkeys(inferred)), findings, normalised
 
 
+# Columns salvage checks field by field; the row's status and review fields are set after it and checked again.
+_SALVAGED = frozenset(COLUMNS) - {"status", "review_reasons", "review_notes", "row_version"}
+# Columns the importer may set after salvage (classification, place); checked again whenever they change.
+_SET_AFTER_SALVAGE = ("category", "support_types", "latitude", "longitude", "geocode_quality",
+                      "location_confidential")
+_EMPTY_ROW = dict.fromkeys(COLUMNS, "")
 # The review reason for a problem a reader found, by the column it is about.
 _PROBLEM_REASONS = {"hours": "unparsed_hours", "hours_text": "unparsed_hours", "phone": "bad_phone",
                     "other_phones": "bad_phone", "conference_phone": "bad_phone", "latitude": "bad_location",
@@ -320,7 +332,8 @@ def _place(draft: dict[str, str], values: Mapping[str, str], current: Mapping[st
         return
     found = geocode(draft["address"], draft["city"], draft["state"], draft["zip"])
     if found is not None:
-        draft.update(latitude=f"{found.lat:.6f}", longitude=f"{found.lon:.6f}", geocode_quality=found.quality)
+        draft.update(latitude=validate_field("latitude", f"{found.lat:.6f}"),
+                     longitude=validate_field("longitude", f"{found.lon:.6f}"), geocode_quality=found.quality)
     elif current is not None:  # the old coordinates belong to the old address
         draft.update(latitude="", longitude="", geocode_quality="")
 

@@ -28,7 +28,11 @@ _US_DATE = re.compile(r"^(\d{1,2})[/-](\d{1,2})[/-](\d{2}|\d{4})(?:[ T].*)?$")
 _ISO_DATE_TIME = re.compile(r"^(\d{4}-\d{2}-\d{2})[ T]\d{1,2}:\d{2}(?::\d{2})?(?:\.\d+)?Z?$")
 _PHONE_SPLIT = re.compile(r"\s*(?:\||;|,|/|\bor\b|\band\b|\n)\s*", re.IGNORECASE)
 _NINE_DIGIT_ZIP = re.compile(r"^(\d{5})[\s-]?(\d{4})$")
-_EMPTY_WORDS = frozenset({"n/a", "na", "none", "null", "unknown", "-", "--", "tbd", "not applicable"})
+# "NA" is left out: it is also Narcotics Anonymous.
+_EMPTY_WORDS = frozenset({"n/a", "none", "null", "unknown", "-", "--", "tbd", "not applicable"})
+_LONGEST_EMPTY_WORD = max(len(word) for word in _EMPTY_WORDS)
+_LIST_COLUMNS = frozenset(name for name, field in FIELD_BY_NAME.items() if field.kind in _LIST_KINDS)
+_MULTILINE = frozenset(name for name, field in FIELD_BY_NAME.items() if field.kind == "multiline")
 _YES = frozenset({"yes", "y", "true", "1", "x", "t"})
 _NO = frozenset({"no", "n", "false", "0", "f"})
 STATE_NAMES = {
@@ -182,15 +186,16 @@ class Salvager:
 
     def run(self) -> list[Finding]:
         """Normalise or keep every field, then check the whole record once more."""
+        values, columns = self.values, self.columns
         for column, fix in _FIXES.items():
-            if self.values.get(column, "").strip() and self._wanted(column):
-                fix(self, column, self.values[column])
-        for name, field in FIELD_BY_NAME.items():
-            raw = self.values.get(name, "")
-            if not raw or name in _FIXES or not self._wanted(name):
+            if values.get(column) and (columns is None or column in columns):
+                fix(self, column, values[column])
+        for name in _CHECKED_IN_ORDER:
+            raw = values.get(name)
+            if not raw or (columns is not None and name not in columns):
                 continue
-            if field.kind in _LIST_KINDS:
-                raw = self.values[name] = list_cell(raw)
+            if name in _LIST_COLUMNS:
+                raw = values[name] = list_cell(raw)
             try:
                 self.values[name] = validate_field(name, raw)
             except FieldError as error:
@@ -352,16 +357,18 @@ _FIXES: dict[str, Callable[[Salvager, str, str], None]] = {
     "location_confidential": _fix_yes_no,
 }
 
+# Every other column, in the schema's order (a column's text home comes after the column itself).
+_CHECKED_IN_ORDER = tuple(name for name in FIELD_BY_NAME if name not in _FIXES)
 
 def salvage(values: Mapping[str, str], columns: frozenset[str] | None = None) -> tuple[dict[str, str], list[Finding]]:
     """Normalise a draft record's values or keep them as text; returns the values and the findings.
 
     `columns` limits the work to the columns a source gave (the rest of an existing entry is already valid).
     """
-    cleaned = {k: clean_text(v, multiline=FIELD_BY_NAME[k].kind == "multiline") if k in FIELD_BY_NAME else v
+    cleaned = {k: clean_text(v, multiline=k in _MULTILINE) if v and k in FIELD_BY_NAME else v
                for k, v in values.items()}
-    for column, value in list(cleaned.items()):
-        if value.strip().lower() in _EMPTY_WORDS and column in FIELD_BY_NAME and column not in ("name",):
+    for column, value in cleaned.items():
+        if value and len(value) <= _LONGEST_EMPTY_WORD and column != "name" and value.lower() in _EMPTY_WORDS:
             cleaned[column] = ""
     salvager = Salvager(cleaned, columns)
     findings = salvager.run()
