@@ -170,3 +170,49 @@ def test_inferred_classification_is_marked_in_the_cli_report(empty_dir: Path, tm
     assert code == 0 and "1 added" in summary
     assert "row 1: inferred category" in err
     assert Store(empty_dir).read_raw().iloc[0]["category"] == "recovery_housing"
+
+
+def _deep_json() -> bytes:
+    return b"[" * 10_000 + b"]" * 10_000
+
+
+def _utf16_tabbed() -> bytes:
+    text = "Name\tCategory\tZip\r\nCaf\u00e9 Sobrio\tsober_social\t19104\r\n"
+    return b"\xff\xfe" + text.encode("utf-16-le")
+
+
+@pytest.mark.parametrize(("name", "content", "code"), [
+    ("deep.json", _deep_json(), 2),
+    ("not-a-feed.json", b'{"meetings": 3}', 2),
+    ("unicode-text.txt", _utf16_tabbed(), 0),
+])
+def test_hostile_or_unusual_files_end_in_a_message_and_a_documented_exit_code(
+        sample_dir: Path, tmp_path: Path, capsys, name: str, content: bytes, code: int) -> None:
+    """Deep nesting and a non-feed end with exit 2 and the store untouched; Excel's UTF-16 text is read."""
+    source = tmp_path / name
+    source.write_bytes(content)
+    before = (sample_dir / "resources.csv").read_bytes()
+    got, out, err = _run(capsys, "import", str(source), "--data-dir", str(sample_dir))
+    assert got == code, err
+    if code == 2:
+        assert err.startswith(f"error: {source}: ") and "Traceback" not in err
+        assert (sample_dir / "resources.csv").read_bytes() == before
+    else:
+        assert "Café Sobrio" in set(Store(sample_dir).read_raw()["name"])
+
+
+def test_a_zip_bomb_with_one_huge_cell_is_refused_with_exit_2(
+        sample_dir: Path, tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An HSDS zip whose services.csv holds a cell over the limit ends in a message, not a traceback."""
+    import zipfile
+
+    from directory.interop import hsds
+
+    monkeypatch.setattr(hsds, "MAX_CELL", 1_000)  # the real limit is 128 KB; the shape of the attack is the same
+    bomb = tmp_path / "bomb.zip"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("services.csv", "id,name,description\n1,Huge,\"" + "A" * 50_000 + "\"\n")
+    before = (sample_dir / "resources.csv").read_bytes()
+    code, out, err = _run(capsys, "import", str(bomb), "--data-dir", str(sample_dir))
+    assert (code, out) == (2, "") and "services.csv" in err and "Traceback" not in err
+    assert (sample_dir / "resources.csv").read_bytes() == before

@@ -10,6 +10,7 @@ normalisation, hours parsing and geocoding are the importer's.
 from __future__ import annotations
 
 import codecs
+import copy
 import csv
 import io
 import re
@@ -101,6 +102,17 @@ class CsvSource:
         self.fixed = dict(getattr(mapping, "fixed", {}) if fixed is None else fixed)
         skipped = {header for header, column in (mapping or {}).items() if not column}
         self._plan_roles(skipped)
+
+    def with_mapping(self, mapping: Mapping[str, str] | None, fixed: Mapping[str, str] | None = None) -> CsvSource:
+        """The same opened file read with another column mapping, without detecting its encoding again."""
+        other = copy.copy(self)
+        guessed = guess_mapping(self.headers)
+        other.mapping = apply_overrides(guessed, mapping, self.headers) if mapping is not None else guessed
+        if not other.mapping:
+            raise UnusableInput("none of the columns is imported; choose a column for at least the name")
+        other.fixed = dict(getattr(mapping, "fixed", {}) if fixed is None else fixed)
+        other._plan_roles({header for header, column in (mapping or {}).items() if not column})
+        return other
 
     def _plan_roles(self, skipped: set[str]) -> None:
         position = {header: index for index, header in enumerate(self.headers)}

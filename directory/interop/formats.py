@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from directory.interop.csv_export import export_csv, restore_cell, safe_csv_bytes
-from directory.interop.csv_import import open_csv
+from directory.interop.csv_import import CsvSource, open_csv
 from directory.interop.hsds import export_hsds, hsds_zip_bytes, looks_like_hsds, read_hsds
 from directory.interop.ical import event_calendar
 from directory.interop.meeting_guide import meeting_guide_feed, read_meeting_guide
@@ -87,6 +87,11 @@ def read_upload(data: bytes, file_name: str, fmt: str = "auto",
     if fmt == "meeting-guide":
         return read_meeting_guide(data)
     return _restored(open_csv(data, mapping).rows())
+
+
+def read_opened_csv(source: CsvSource) -> Iterable[SourceRow]:
+    """The rows of a CSV already opened (and kept) by the Import page, so an upload is decoded once."""
+    return _restored(source.rows())
 
 
 def export_bytes(frame: pd.DataFrame, fmt: str) -> bytes:

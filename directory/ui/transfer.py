@@ -10,8 +10,8 @@ import streamlit as st
 
 from directory import config
 from directory.interop.column_mapping import ColumnMapping, load_mapping_text
-from directory.interop.csv_import import open_csv
-from directory.interop.formats import read_upload
+from directory.interop.csv_import import CsvSource, open_csv
+from directory.interop.formats import read_opened_csv, read_upload
 from directory.interop.importer import ImportPlan, apply_plan, plan_import
 from directory.interop.records import UnusableInput
 from directory.schema import COLUMNS
@@ -33,7 +33,7 @@ def column_mapping_editor(data: bytes, mapping_file: bytes | None) -> ColumnMapp
     A mapping file's fixed values (`"values"`) travel with the returned mapping and are listed under the table.
     """
     given = load_mapping_text(mapping_file.decode("utf-8-sig")) if mapping_file else None
-    source = open_csv(data, given)
+    source = opened_csv(data).with_mapping(given)
     table = pd.DataFrame({"column in your file": source.headers,
                           "imported as": [source.mapping.get(h, NOT_IMPORTED) for h in source.headers]})
     st.caption(f"Read as {source.encoding}, columns separated by {source.delimiter!r}. Guessed columns are filled "
@@ -49,13 +49,24 @@ def column_mapping_editor(data: bytes, mapping_file: bytes | None) -> ColumnMapp
                           for row in edited.to_dict("records")}, fixed)
 
 
+def opened_csv(data: bytes) -> CsvSource:
+    """The uploaded CSV, opened (encoding, delimiter, headers) once and kept for the session while it is chosen."""
+    cached = st.session_state.get("x_source")
+    if cached and cached[0] == _digest(data):
+        return cached[1]
+    source = open_csv(data)
+    st.session_state["x_source"] = (_digest(data), source)
+    return source
+
+
 def current_plan(store: Store, data: bytes, name: str, fmt: str, mapping: dict[str, str] | None) -> ImportPlan:
     """Plan the upload against the directory as it is now; kept for the session until the inputs change."""
     key = (_digest(data), fmt, json.dumps([mapping, getattr(mapping, "fixed", {})], sort_keys=True), store.signature())
     cached = st.session_state.get("x_plan")
     if cached and cached[0] == key:
         return cached[1]
-    plan = plan_import(store.read_raw(), read_upload(data, name, fmt, mapping))
+    rows = read_opened_csv(opened_csv(data).with_mapping(mapping)) if fmt == "csv" else read_upload(data, name, fmt)
+    plan = plan_import(store.read_raw(), rows)
     st.session_state["x_plan"] = (key, plan)
     return plan
 
