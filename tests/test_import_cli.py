@@ -192,7 +192,7 @@ def test_hostile_or_unusual_files_end_in_a_message_and_a_documented_exit_code(
     source = tmp_path / name
     source.write_bytes(content)
     before = (sample_dir / "resources.csv").read_bytes()
-    got, out, err = _run(capsys, "import", str(source), "--data-dir", str(sample_dir))
+    got, _out, err = _run(capsys, "import", str(source), "--data-dir", str(sample_dir))
     assert got == code, err
     if code == 2:
         assert err.startswith(f"error: {source}: ") and "Traceback" not in err
