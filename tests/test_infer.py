@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from directory import taxonomy as tx
-from directory.interop.infer import CONFIDENT, Inference, infer_category, infer_classification
+from directory.interop.infer import CONFIDENT, Inference, infer_category
 
 EVAL_SET = Path(__file__).parent / "fixtures" / "infer_eval.csv"
 
@@ -157,15 +157,6 @@ def test_an_inference_is_a_frozen_value() -> None:
     assert isinstance(found, Inference) and 0 < found.confidence <= 1
     with pytest.raises(AttributeError):
         found.category = "education"  # type: ignore[misc]
-
-
-def test_classification_fills_only_what_is_missing() -> None:
-    """The older helper still fills category and kinds of support, and never overwrites given values."""
-    filled, inferred = infer_classification({"name": "Oxford House Elm"})
-    assert filled["category"] == "recovery_housing" and inferred == ("category", "support_types")
-    assert filled["support_types"] == ";".join(tx.default_support_types("recovery_housing"))
-    assert infer_classification({"name": "Volleyball", "category": "education"})[0]["category"] == "education"
-    assert infer_classification({"name": "Quiet Place"}) == ({"name": "Quiet Place"}, ())
 
 
 def _eval_rows() -> list[dict[str, str]]:

@@ -21,7 +21,6 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from directory import taxonomy as tx
 from directory.schema import FieldError, validate_field
 
 # At or above this confidence an import may publish the category without a peer leader's review.
@@ -567,27 +566,6 @@ def infer_category(values: Mapping[str, str], codes: Sequence[str] = ()) -> Infe
     if found is None or found.category == _ELSEWHERE or found.confidence < _MINIMUM:
         return None
     return found
-
-
-def infer_classification(values: Mapping[str, str]) -> tuple[dict[str, str], tuple[str, ...]]:
-    """Fill a missing category and kinds of support; returns the values and the columns filled in.
-
-    Given values are never overwritten; when nothing fits, the columns stay empty for a peer leader. Kept for
-    readers that classify on their own; the importer calls `infer_category` to get the confidence too.
-    """
-    filled = dict(values)
-    inferred: list[str] = []
-    if not filled.get("category"):
-        found = infer_category(filled)
-        if found is not None:
-            filled["category"] = found.category
-            inferred.append("category")
-    if filled.get("category") and not filled.get("support_types"):
-        defaults = tx.default_support_types(_category_key(filled["category"]))
-        if defaults:
-            filled["support_types"] = ";".join(defaults)
-            inferred.append("support_types")
-    return filled, tuple(inferred)
 
 
 # --- Words, in detail --------------------------------------------------------------------------------------

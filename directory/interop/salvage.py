@@ -245,12 +245,14 @@ def _append_text(existing: str, addition: str) -> str:
     return "\n".join(part for part in (existing, addition) if part)
 
 
-def _fix_date(s: Salvager, column: str, raw: str) -> None:
-    found = us_date(raw)
-    try:
-        s.values[column] = validate_field(column, found or raw)
-    except FieldError as error:
-        s.keep_as_text(column, raw, str(error))
+def _read_then_check(reader: Callable[[str], str | None]) -> Callable[[Salvager, str, str], None]:
+    """A fix that reads a source's own form (a US date, a state's name), then checks it as the field would."""
+    def fix(s: Salvager, column: str, raw: str) -> None:
+        try:
+            s.values[column] = validate_field(column, reader(raw) or raw)
+        except FieldError as error:
+            s.keep_as_text(column, raw, str(error))
+    return fix
 
 
 def _fix_zip(s: Salvager, column: str, raw: str) -> None:
@@ -259,14 +261,6 @@ def _fix_zip(s: Salvager, column: str, raw: str) -> None:
         s.keep_as_text(column, raw, "not a ZIP code")
     else:
         s.values[column] = found
-
-
-def _fix_state(s: Salvager, column: str, raw: str) -> None:
-    found = state_code(raw)
-    try:
-        s.values[column] = validate_field(column, found or raw)
-    except FieldError as error:
-        s.keep_as_text(column, raw, str(error))
 
 
 def _fix_yes_no(s: Salvager, column: str, raw: str) -> None:
@@ -343,11 +337,11 @@ def _fix_coordinates(s: Salvager, column: str, raw: str) -> None:
 
 
 _FIXES: dict[str, Callable[[Salvager, str, str], None]] = {
-    "state": _fix_state,
+    "state": _read_then_check(state_code),
     "zip": _fix_zip,
     "latitude": _fix_coordinates,
     "longitude": _fix_coordinates,
-    "last_verified": _fix_date,
+    "last_verified": _read_then_check(us_date),
     "phone": _fix_phone,
     "conference_phone": _fix_phone,
     "other_phones": _fix_other_phones,
