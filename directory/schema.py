@@ -392,6 +392,7 @@ def _cross_checks(values: dict[str, str], errors: dict[str, str]) -> None:
 
 
 _REQUIRED = tuple(f.name for f in FIELDS if f.required)
+_COLUMN_SET = frozenset(COLUMNS)
 
 
 @lru_cache(maxsize=64)
@@ -409,7 +410,7 @@ def validate_record(raw: Mapping[str, str], *, require_id: bool = True,
     values: dict[str, str] = {}
     errors: dict[str, str] = {}
     if normalised:
-        values = {name: raw.get(name, "") for name in COLUMNS}
+        values = dict(raw) if raw.keys() == _COLUMN_SET else {name: raw.get(name, "") for name in COLUMNS}
         for name in _REQUIRED:
             if name in normalised and not values[name] and (require_id or name not in ("id", "row_version")):
                 errors[name] = "is required"

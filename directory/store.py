@@ -39,6 +39,8 @@ def utc_now() -> str:
 
 
 _EMPTY_ROW = dict.fromkeys(COLUMNS, "")
+# One encoder for every audit line (json.dumps with options builds a new one per call).
+_AUDIT_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
 # Columns an audit entry records; the store's own bookkeeping columns are in every entry's header instead.
 _AUDITED = tuple(c for c in COLUMNS if c not in _MANAGED)
 # Columns a caller may hand over already validated; the store always checks the ones it keeps itself.
@@ -411,7 +413,7 @@ class Store:
     def _append_audit(self, entries: list[dict]) -> None:
         if not entries:
             return
-        text = "".join(json.dumps(e, ensure_ascii=False, sort_keys=True) + "\n" for e in entries)
+        text = "".join(_AUDIT_JSON.encode(e) + "\n" for e in entries)
         with self.audit_path.open("a", encoding="utf-8") as log:
             log.write(text)
             log.flush()
@@ -433,7 +435,7 @@ def _position(frame: pd.DataFrame, resource_id: str) -> int:
 def _new_row(record: Mapping[str, str], existing: Container[str], now: str, by: str,
              normalised: frozenset[str] = frozenset()) -> dict[str, str]:
     draft = {**_EMPTY_ROW, **record}
-    if not all(type(value) is str for value in draft.values()):
+    if not normalised and not all(type(value) is str for value in draft.values()):
         draft = {**_EMPTY_ROW, **{k: str(v) for k, v in record.items() if v is not None}}
     draft["id"] = draft["id"].strip() or _new_id(existing)
     if draft["id"] in existing:

@@ -21,8 +21,6 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from directory.schema import FieldError, validate_field
-
 # At or above this confidence an import may publish the category without a peer leader's review.
 CONFIDENT = 0.8
 # Below this there is no guess at all: the entry waits for a peer leader with its category empty.
@@ -738,11 +736,3 @@ def _combine(by_codes: Inference | None, by_words: Inference | None) -> Inferenc
     confidence = stronger.confidence * (1 - 0.5 * weaker.confidence / stronger.confidence)
     return Inference(stronger.category, round(confidence, 3),
                      f"{stronger.evidence}; but {_category_words(weaker.category)} by {weaker.evidence}")
-
-
-def _category_key(given: str) -> str:
-    # A source may name the category by its label; validation accepts both, so look up either.
-    try:
-        return validate_field("category", given)
-    except FieldError:
-        return ""

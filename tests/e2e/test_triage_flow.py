@@ -1,0 +1,157 @@
+"""Imports to review in a real browser: a real 211 export arrives pending, a peer leader sorts and publishes it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pandas as pd
+import pytest
+from playwright.sync_api import expect
+
+from directory import taxonomy as tx
+from directory.auth import Accounts, Curator
+from directory.interop.formats import read_source
+from directory.interop.importer import import_rows
+from directory.store import Store
+from directory.triage import READY, group_by_reason, group_label, review_queue
+from tests.apps import PASSWORD
+from tests.e2e.conftest import ARTIFACTS, LOCAL_HOSTS, _guard, _sample_copy, _serve, wait_for_app
+
+ICAROL = Path(__file__).resolve().parents[1] / "fixtures" / "real" / "icarol_dc_211" / "resources.csv"
+PEER_LEADER = "lee"
+CATEGORY = "family_support"
+# Streamlit's dataframe draws its rows on a canvas: 35 px rows under a 35 px header, the row's tick box at left.
+ROW_HEIGHT = 35
+TICK_X = 20
+
+
+@dataclass(frozen=True)
+class Imported:
+    """The app's address, its data folder, the counts per review group, and the two entries the test sorts."""
+
+    url: str
+    data: Path
+    counts: dict[str, int]
+    picked: tuple[str, str]
+
+
+@pytest.fixture(scope="module")
+def imported(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Imported]:
+    """The sample plus the iCarol DC 211 export, imported before the app starts, and a peer leader's account."""
+    data = _sample_copy(tmp_path_factory)
+    Accounts(data).add(PEER_LEADER, PASSWORD, by=None)
+    import_rows(Store(data), read_source(ICAROL), by=Curator("importer", "curator"))
+    groups = group_by_reason(review_queue(Store(data).read_raw()))
+    assert {"no_category", "excluded_by_source", "unparsed_hours"} <= set(groups), set(groups)
+    assert READY.key not in groups, "nothing was checked yet"
+    first_two = groups["no_category"].head(2)
+    # The test publishes these two without the "hidden by its source" confirmation, so neither may need it.
+    assert first_two["reasons"].tolist() == ["no_category", "no_category"], first_two["reasons"].tolist()
+    picked = tuple(first_two["name"])
+    counts = {key: len(rows) for key, rows in groups.items()}
+    for url in _serve("app.py", data):
+        yield Imported(url, data, counts, picked)
+
+
+def _status(data: Path, names: tuple[str, ...]) -> dict[str, tuple[str, str]]:
+    """(status, category) of the named entries, read straight from the store's file."""
+    frame = pd.read_csv(data / "resources.csv", dtype=str, keep_default_na=False)
+    chosen = frame[frame["name"].isin(names)]
+    return dict(zip(chosen["name"], zip(chosen["status"], chosen["category"], strict=True), strict=True))
+
+
+def _visitor_sees(visitor, url: str, name: str) -> list[str]:
+    """The result names a visitor who is not signed in sees on Find when searching for `name`."""
+    visitor.goto(url + "/?" + urlencode({"q": name}))
+    wait_for_app(visitor)
+    main = visitor.locator('[data-testid="stMain"]')
+    expect(main.get_by_text("results.", exact=False).first).to_be_visible()
+    return main.locator('[data-testid="stMarkdownContainer"] strong').all_inner_texts()
+
+
+def _tick_rows(table, rows: list[int]) -> None:
+    """Tick rows of a selectable st.dataframe by clicking their tick boxes on the grid's canvas."""
+    grid = table.locator('[data-testid="stDataFrameGlideDataEditor"]')
+    expect(grid).to_be_visible()
+    for row in rows:
+        grid.click(position={"x": TICK_X, "y": ROW_HEIGHT + row * ROW_HEIGHT + ROW_HEIGHT // 2})
+
+
+def _no_errors(page, console_errors: list[str]) -> None:
+    """No exception box on the page and no error in the browser console."""
+    expect(page.locator('[data-testid="stException"]')).to_have_count(0)
+    assert console_errors == [], console_errors
+
+
+def test_a_peer_leader_sorts_and_publishes_imported_entries(page, imported, requests_seen) -> None:
+    """Sign in, open Imports to review, give two unsorted entries a category, publish them; visitors see them only then."""
+    console_errors: list[str] = []
+    page.on("console", lambda message: console_errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: console_errors.append(str(error)))
+    visitor_context = page.context.browser.new_context(viewport={"width": 1280, "height": 900})
+    visitor_context.route("**/*", _guard(requests_seen))
+    visitor = visitor_context.new_page()
+    first, second = imported.picked
+    label = tx.label_of(tx.CATEGORIES, CATEGORY)
+    try:
+        assert first not in _visitor_sees(visitor, imported.url, first), "a pending entry is never public"
+
+        page.goto(imported.url + "/curate")
+        wait_for_app(page)
+        main = page.locator('[data-testid="stMain"]')
+        main.get_by_label("Name", exact=True).fill(PEER_LEADER)
+        main.get_by_label("Password", exact=True).fill(PASSWORD)
+        main.get_by_role("button", name="Sign in").click()
+        nav_link = page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name="Imports to review")
+        expect(nav_link).to_be_visible()
+        nav_link.click()
+        wait_for_app(page)
+        assert page.url.rstrip("/").endswith("/triage")
+
+        # Each group shows its count above the tabs, and each group has its tab.
+        for key, count in imported.counts.items():
+            metric = main.locator('[data-testid="stMetric"]', has_text=group_label(key))
+            expect(metric.locator('[data-testid="stMetricValue"]')).to_have_text(str(count))
+            expect(main.get_by_role("tab", name=group_label(key))).to_be_visible()
+        main.get_by_role("tab", name=group_label("no_category")).click()
+        no_category = imported.counts["no_category"]
+        expect(main.get_by_text(f"No category: {no_category}", exact=True)).to_be_visible()
+        wait_for_app(page)
+
+        table = main.locator('[data-testid="stDataFrame"]')
+        _tick_rows(table, [0, 1])
+        expect(main.get_by_role("button", name="Set category for 2 selected")).to_be_visible()
+        expect(main.get_by_role("button", name=f"Fix {first} in Curate")).to_be_visible()
+        wait_for_app(page)
+        main.get_by_label("Category for the selected entries").click()
+        page.get_by_role("option", name=label, exact=True).click()
+        set_button = main.get_by_role("button", name="Set category for 2 selected")
+        expect(set_button).to_be_enabled()
+        set_button.click()
+        expect(main.locator('[data-testid="stAlertContentSuccess"]')).to_have_text(f"Set '{label}' on 2 entries.")
+        expect(main.get_by_text(f"No category: {no_category - 2}", exact=True)).to_be_visible()
+        wait_for_app(page)
+        assert _status(imported.data, imported.picked) == {first: ("pending", CATEGORY), second: ("pending", CATEGORY)}
+        assert first not in _visitor_sees(visitor, imported.url, first), "a category alone does not publish"
+
+        # Both now have nothing left to check: they wait in the last group until someone publishes them.
+        main.get_by_role("tab", name=READY.label).click()
+        expect(main.get_by_text(f"{READY.label}: 2", exact=True)).to_be_visible()
+        wait_for_app(page)
+        page.screenshot(path=str(ARTIFACTS / "triage_ready_to_publish.png"), full_page=True)
+        _tick_rows(main.locator('[data-testid="stDataFrame"]'), [0, 1])
+        publish = main.get_by_role("button", name="Publish 2 selected")
+        expect(publish).to_be_enabled()
+        publish.click()
+        expect(main.locator('[data-testid="stAlertContentSuccess"]')).to_have_text("Published 2 entries.")
+        wait_for_app(page)
+        assert _status(imported.data, imported.picked) == {first: ("active", CATEGORY), second: ("active", CATEGORY)}
+        assert first in _visitor_sees(visitor, imported.url, first)
+        _no_errors(page, console_errors)
+    finally:
+        visitor_context.close()
+    assert requests_seen.blocked == [], requests_seen.blocked
+    assert requests_seen.hosts <= LOCAL_HOSTS, requests_seen.hosts
