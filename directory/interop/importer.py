@@ -246,7 +246,8 @@ def _draft(row: SourceRow, values: dict[str, str], current: Mapping[str, str] | 
            geocode: Geocoder) -> tuple[dict[str, str], tuple[str, ...], list[Finding], frozenset[str]]:
     """The entry a row would make: salvaged, classified, placed, and pending when it needs review.
 
-    Also returns the columns of a new entry that salvage already validated and nothing changed since.
+    Also returns the columns that salvage already validated and nothing changed since (for an update, only
+    the columns the source gave: the entry's other values are checked again as they are).
     """
     source_status = values.pop("status", None)
     if current is None:
@@ -290,8 +291,8 @@ def _draft(row: SourceRow, values: dict[str, str], current: Mapping[str, str] | 
         draft["review_reasons"] = join_list([k for k in tx.keys(tx.REVIEW_REASONS) if k in reasons])
         notes = [line for line in draft["review_notes"].split("\n") if line]
         draft["review_notes"] = "\n".join(dict.fromkeys(notes + [f.line() for f in findings]))
-    normalised = _SALVAGED - {c for c in _SET_AFTER_SALVAGE if draft[c] != salvaged[c]} if current is None \
-        else frozenset()
+    salvaged_columns = _SALVAGED if current is None else _SALVAGED & frozenset(values)
+    normalised = salvaged_columns - {c for c in _SET_AFTER_SALVAGE if draft[c] != salvaged[c]}
     return draft, tuple(dict.fromkeys(inferred)), findings, normalised
 
 
