@@ -530,7 +530,8 @@ class _Package:
         if foreign and _ESCAPED_BREAK.search(service.get("description", "")):
             repairs.append(f"{service.where()}, description: '\\n' written out as text became line breaks")
         return SourceRow(service.number, {k: v for k, v in values.items() if v}, _raw(service), problems,
-                         codes=tuple(dict.fromkeys(c for pair in codes for c in pair if c)),
+                         codes=tuple(dict.fromkeys(c for pair in codes if not _is_target_population(pair[0])
+                                                   for c in pair if c)),
                          repairs=tuple(dict.fromkeys(repairs)))
 
     def _phones(self, sid: str, link_ids: list[str], location_id: str, organization_id: str) -> list[dict[str, str]]:
@@ -774,6 +775,12 @@ def _days_of(row: dict[str, str], zero_weekday: bool) -> tuple[list[int], str]:
 
 
 @functools.lru_cache(maxsize=1024)
+def _is_target_population(code: str) -> bool:
+    # AIRS "Y" codes name who is served ("Preschool Age Children"), not what is offered: their names would
+    # mislead category inference, so only the service codes go to it (all names still become tags).
+    return bool(re.match(r"^Y[A-Z]?-\d", code.strip().upper()))
+
+
 def _weekday(given: str) -> int | None:
     """A day written as a name or its start ('Monday', 'Tues', 'thu') or an ISO number (1 = Monday); Monday = 0."""
     text = given.strip().rstrip(".").lower()

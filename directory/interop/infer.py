@@ -307,6 +307,9 @@ _NOT_CUES: tuple[_NotCue, ...] = (
     _NotCue(r"soup kitchens?|food (pantry|pantries|banks?)|meals on wheels|(homeless|emergency) shelters?",
             ("sober_social", "support_group", "recovery_center"), blank=False),
     _NotCue(r"adult day (care|programs?|services|health|centers?)", ("child_care",)),
+    # AIRS target-population terms name who is served, not what is offered ("Preschool Age Children").
+    _NotCue(r"(preschool|school|primary school|elementary school|middle school|high school) age (children|youth)"),
+    _NotCue(r"(preschool|elementary school|middle school|high school) students"),
     _NotCue(r"(animal|pet|dog|cat|tornado|storm|bus) shelters?"),
     _NotCue(r"(disaster|economic|data|injury|stroke|surgical|post-?operative|hurricane|flood|storm|financial|"
             r"business|cost|debt|asset) recovery"),
