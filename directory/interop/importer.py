@@ -288,7 +288,7 @@ def _draft(row: SourceRow, values: dict[str, str], current: Mapping[str, str] | 
     draft["status"] = status
     if current is None or findings:
         reasons = set(split_list(draft["review_reasons"])) | {f.reason for f in findings if f.reason}
-        draft["review_reasons"] = join_list([k for k in tx.keys(tx.REVIEW_REASONS) if k in reasons])
+        draft["review_reasons"] = join_list([k for k in _REASON_ORDER if k in reasons])
         notes = [line for line in draft["review_notes"].split("\n") if line]
         draft["review_notes"] = "\n".join(dict.fromkeys(notes + [f.line() for f in findings]))
     salvaged_columns = _SALVAGED if current is None else _SALVAGED & frozenset(values)
@@ -302,6 +302,7 @@ _SALVAGED = frozenset(COLUMNS) - {"status", "review_reasons", "review_notes", "r
 _SET_AFTER_SALVAGE = ("category", "support_types", "latitude", "longitude", "geocode_quality",
                       "location_confidential")
 _EMPTY_ROW = dict.fromkeys(COLUMNS, "")
+_REASON_ORDER = tx.keys(tx.REVIEW_REASONS)
 # The review reason for a problem a reader found, by the column it is about.
 _PROBLEM_REASONS = {"hours": "unparsed_hours", "hours_text": "unparsed_hours", "phone": "bad_phone",
                     "other_phones": "bad_phone", "conference_phone": "bad_phone", "latitude": "bad_location",
@@ -354,7 +355,7 @@ def _settle(draft: dict[str, str], errors: Mapping[str, str], findings: list[Fin
     limit = FIELD_BY_NAME["review_notes"].max_length
     settled["review_notes"] = "\n".join(dict.fromkeys(notes))[: limit - 1]
     reasons = set(split_list(settled["review_reasons"])) | {f.reason for f in findings if f.reason}
-    settled["review_reasons"] = join_list([k for k in tx.keys(tx.REVIEW_REASONS) if k in reasons])
+    settled["review_reasons"] = join_list([k for k in _REASON_ORDER if k in reasons])
     if settled["status"] == "active":
         settled["status"] = "pending"
     return settled

@@ -8,12 +8,13 @@ so, with the review reason it raises. Nothing here guesses: a value is either re
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from directory.geo import city_centroid, haversine_miles, zip_centroid
+from directory.geo import EARTH_RADIUS_MILES, city_centroid, zip_centroid
 from directory.hours import HoursError, format_hours, parse_hours, parse_textual_hours
 from directory.phones import PhoneError, join_labelled, normalise_phone, split_labelled
 from directory.schema import FIELD_BY_NAME, FieldError, join_list, validate_field
@@ -156,10 +157,14 @@ def place_is_plausible(lat: float, lon: float, zip_value: str, city: str, state:
     centre = centre or (city_centroid(city, state) if city and state else None)
     if centre is None:
         return None
-    import numpy as np
+    return _miles_between(centre[0], centre[1], lat, lon) <= PLACE_TOLERANCE_MILES
 
-    miles = haversine_miles(centre[0], centre[1], np.array([lat]), np.array([lon]))[0]
-    return bool(miles <= PLACE_TOLERANCE_MILES)
+
+def _miles_between(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    # One pair at a time (geo.haversine_miles is vectorised for many): the same great-circle formula.
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    return 2 * EARTH_RADIUS_MILES * math.asin(math.sqrt(min(1.0, a)))
 
 
 class Salvager:
