@@ -28,7 +28,7 @@ from directory.interop.hsds import validate_hsds
 from directory.interop.importer import ImportPlan, import_rows, rejects_csv
 from directory.interop.records import UnusableInput
 from directory.present import category_label, place_text
-from directory.privacy import is_confidential, public_view
+from directory.privacy import is_confidential, listable, public_view
 from directory.schema import FIELDS, split_list
 from directory.search import Query, build_index, search
 from directory.store import Store, StoreReadError, read_resources_csv, validate_frame
@@ -130,7 +130,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     if loaded.problems:
         print(f"note: {len(loaded.problems)} problems in the data are not shown; run 'validate'", file=sys.stderr)
     # Search output is public: it reads the same public view as the pages (no confidential street or pin).
-    results = search(build_index(public_view(loaded.frame)), query)
+    results = search(build_index(public_view(listable(loaded.frame))), query)
     records = [_result_record(row) for _, row in results.iterrows()]
     if args.format == "json":
         print(json.dumps(records, ensure_ascii=False, indent=2))

@@ -70,3 +70,15 @@ def public_view(frame: pd.DataFrame) -> pd.DataFrame:
     for column in replaced.columns:
         public.loc[mask, column] = replaced[column]
     return public
+
+
+def listable(frame: pd.DataFrame) -> pd.DataFrame:
+    """The entries a visitor may ever reach, even by a direct link: none waiting for review, none the source hides.
+
+    Retired entries stay (an old link says they are retired); pending ones are not public until a peer leader
+    accepts them, and an entry its source keeps off its public listing stays off ours.
+    """
+    hidden = frame["status"].eq("pending")
+    if "review_reasons" in frame.columns:
+        hidden |= frame["review_reasons"].str.contains("excluded_by_source", regex=False)
+    return frame[~hidden]

@@ -11,7 +11,7 @@ import pytest
 from icalendar import Calendar
 
 from directory.cli import main
-from directory.privacy import public_view
+from directory.privacy import listable, public_view
 from directory.store import Store
 
 MANAGED = ["row_version", "created_at", "created_by", "updated_at", "updated_by"]
@@ -40,13 +40,14 @@ def test_export_then_import_into_an_empty_folder_gives_back_every_field(
     fresh = tmp_path / "fresh"
     code, summary, _ = _run(capsys, "import", str(out), "--data-dir", str(fresh), "--by", "dana")
     original = Store(sample_dir).read_raw()
+    if fmt == "hsds":  # a public package: nothing waiting for review, confidential places at ZIP level
+        original = public_view(listable(original)).reset_index(drop=True)
     public = int((original["status"] == "active").sum())
     pending = int((original["status"] == "pending").sum())
     assert (code, summary.strip()) == (0, f"imported: {len(original)} added, 0 updated, 0 unchanged, 0 rejected; "
                                           f"{public} public, {pending} pending review, "
                                           f"{len(original) - public - pending} retired")
-    expected = public_view(original) if fmt == "hsds" else original
-    pd.testing.assert_frame_equal(_held(Store(fresh).read_raw()), _held(expected))
+    pd.testing.assert_frame_equal(_held(Store(fresh).read_raw()), _held(original))
     again = _run(capsys, "import", str(out), "--data-dir", str(fresh))
     assert again[:2] == (0, f"imported: 0 added, 0 updated, {len(original)} unchanged, 0 rejected; "
                             f"{public} public, {pending} pending review, {len(original) - public - pending} retired\n")

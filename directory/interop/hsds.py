@@ -35,7 +35,7 @@ from directory.hours import HoursError, WeeklyHours, format_hours, parse_clock, 
 from directory.interop.hsds_schema import TABLES, columns, datapackage
 from directory.interop.records import SourceRow, UnusableInput
 from directory.phones import is_callable_label, split_labelled
-from directory.privacy import CONFIDENTIAL_LOCATION, is_confidential, public_view
+from directory.privacy import CONFIDENTIAL_LOCATION, is_confidential, listable, public_view
 from directory.schema import FIELD_BY_NAME, join_list, split_list
 
 TAXONOMY_ID = "peer-recovery-directory"
@@ -64,8 +64,11 @@ def _terms(field: str) -> tuple[tx.Term, ...]:
 
 
 def export_tables(frame: pd.DataFrame) -> dict[str, list[dict[str, str]]]:
-    """Our rows as HSDS 3.0 tables (table name -> rows of strings), as the public may see them."""
-    frame = public_view(frame)
+    """Our rows as HSDS 3.0 tables (table name -> rows of strings), as the public may see them.
+
+    Entries waiting for review or hidden by their source are left out; retired ones go out as inactive.
+    """
+    frame = public_view(listable(frame))
     tables: dict[str, list[dict[str, str]]] = {name: [] for name in TABLES}
     tables["taxonomies"].append({"id": TAXONOMY_ID, "name": "Peer recovery support directory",
                                  "description": "Support types, categories and other fields of the peer recovery "

@@ -8,7 +8,7 @@ from pathlib import Path
 import streamlit as st
 
 from directory import config
-from directory.privacy import public_view
+from directory.privacy import listable, public_view
 from directory.search import SearchIndex, build_index
 from directory.store import RowProblem, Store, StoreReadError
 
@@ -32,9 +32,10 @@ def _load(folder: str, signature: tuple[int, int, int]) -> LoadedDirectory:
         loaded = store.load()
     except StoreReadError as error:
         return LoadedDirectory(None, error=str(error))
-    # Every page built on this index shows the public view: a confidential entry has no street, venue or pin
-    # here, only its ZIP's centre, so a near search still finds it by ZIP and no page can leak more.
-    return LoadedDirectory(build_index(public_view(loaded.frame)), loaded.problems,
+    # Every page built on this index shows the public view: no entry waiting for review or hidden by its
+    # source, and a confidential entry has no street, venue or pin here, only its ZIP's centre, so a near
+    # search still finds it by ZIP and no page can leak more.
+    return LoadedDirectory(build_index(public_view(listable(loaded.frame))), loaded.problems,
                            is_sample=config.is_sample_data(store.data_dir))
 
 

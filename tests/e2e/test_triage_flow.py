@@ -23,9 +23,10 @@ from tests.e2e.conftest import ARTIFACTS, LOCAL_HOSTS, _guard, _sample_copy, _se
 ICAROL = Path(__file__).resolve().parents[1] / "fixtures" / "real" / "icarol_dc_211" / "resources.csv"
 PEER_LEADER = "lee"
 CATEGORY = "family_support"
-# Streamlit's dataframe draws its rows on a canvas: 35 px rows under a 35 px header, the row's tick box at left.
+# Streamlit's dataframe draws its rows on a canvas: 35 px rows under a header of about 35 px, tick boxes at left.
 ROW_HEIGHT = 35
 TICK_X = 20
+STREAMLIT_PROBES = ("/_stcore/health", "/_stcore/host-config")
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,7 @@ class Imported:
     data: Path
     counts: dict[str, int]
     picked: tuple[str, str]
+    hidden_by_source: tuple[str, str]
 
 
 @pytest.fixture(scope="module")
@@ -44,16 +46,21 @@ def imported(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Imported]:
     data = _sample_copy(tmp_path_factory)
     Accounts(data).add(PEER_LEADER, PASSWORD, by=None)
     import_rows(Store(data), read_source(ICAROL), by=Curator("importer", "curator"))
-    groups = group_by_reason(review_queue(Store(data).read_raw()))
+    raw = Store(data).read_raw()
+    groups = group_by_reason(review_queue(raw))
     assert {"no_category", "excluded_by_source", "unparsed_hours"} <= set(groups), set(groups)
+    unparsed = raw[raw["id"].isin(groups["unparsed_hours"]["id"])]
+    assert (unparsed["hours_text"] != "").all(), "hours the app cannot read stay readable as text"
     assert READY.key not in groups, "nothing was checked yet"
     first_two = groups["no_category"].head(2)
     # The test publishes these two without the "hidden by its source" confirmation, so neither may need it.
     assert first_two["reasons"].tolist() == ["no_category", "no_category"], first_two["reasons"].tolist()
     picked = tuple(first_two["name"])
+    # An entry the source keeps off its own website: the test never publishes it.
+    hidden = groups["excluded_by_source"].iloc[0]
     counts = {key: len(rows) for key, rows in groups.items()}
     for url in _serve("app.py", data):
-        yield Imported(url, data, counts, picked)
+        yield Imported(url, data, counts, picked, (hidden["id"], hidden["name"]))
 
 
 def _status(data: Path, names: tuple[str, ...]) -> dict[str, tuple[str, str]]:
@@ -72,12 +79,31 @@ def _visitor_sees(visitor, url: str, name: str) -> list[str]:
     return main.locator('[data-testid="stMarkdownContainer"] strong').all_inner_texts()
 
 
-def _tick_rows(table, rows: list[int]) -> None:
-    """Tick rows of a selectable st.dataframe by clicking their tick boxes on the grid's canvas."""
-    grid = table.locator('[data-testid="stDataFrameGlideDataEditor"]')
+def _tick_rows(main, rows: list[int]) -> None:
+    """Tick rows of the open group's table by clicking their tick boxes on the grid's canvas, one re-run each."""
+    # The scroller lies over the canvas and takes the pointer; positions are the same.
+    grid = main.locator('[data-testid="stDataFrame"] .dvn-scroller')
     expect(grid).to_be_visible()
-    for row in rows:
+    for ticked, row in enumerate(rows, start=1):
         grid.click(position={"x": TICK_X, "y": ROW_HEIGHT + row * ROW_HEIGHT + ROW_HEIGHT // 2})
+        expect(main.get_by_role("button", name=f"Publish {ticked} selected")).to_be_visible()
+        wait_for_app(main.page)
+
+
+def _console_errors(page) -> list[str]:
+    """Start recording the page's console errors and uncaught exceptions; returns the list that fills up."""
+    errors: list[str] = []
+
+    def on_console(message) -> None:
+        # Opened at a page's path, Streamlit first looks for its server under that path (/curate/_stcore/health),
+        # gets a 404 and falls back to the root: its own probe, not a fault of the app.
+        probe = message.location.get("url", "").endswith(STREAMLIT_PROBES)
+        if message.type == "error" and not probe:
+            errors.append(f"{message.text} at {message.location.get('url', '')}")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    return errors
 
 
 def _no_errors(page, console_errors: list[str]) -> None:
@@ -87,13 +113,12 @@ def _no_errors(page, console_errors: list[str]) -> None:
 
 
 def test_a_peer_leader_sorts_and_publishes_imported_entries(page, imported, requests_seen) -> None:
-    """Sign in, open Imports to review, give two unsorted entries a category, publish them; visitors see them only then."""
-    console_errors: list[str] = []
-    page.on("console", lambda message: console_errors.append(message.text) if message.type == "error" else None)
-    page.on("pageerror", lambda error: console_errors.append(str(error)))
+    """Sign in, give two unsorted imports a category on Imports to review, publish them: only then are they public."""
+    console_errors = _console_errors(page)
     visitor_context = page.context.browser.new_context(viewport={"width": 1280, "height": 900})
     visitor_context.route("**/*", _guard(requests_seen))
     visitor = visitor_context.new_page()
+    visitor_errors = _console_errors(visitor)
     first, second = imported.picked
     label = tx.label_of(tx.CATEGORIES, CATEGORY)
     try:
@@ -121,12 +146,12 @@ def test_a_peer_leader_sorts_and_publishes_imported_entries(page, imported, requ
         expect(main.get_by_text(f"No category: {no_category}", exact=True)).to_be_visible()
         wait_for_app(page)
 
-        table = main.locator('[data-testid="stDataFrame"]')
-        _tick_rows(table, [0, 1])
-        expect(main.get_by_role("button", name="Set category for 2 selected")).to_be_visible()
+        _tick_rows(main, [0, 1])
         expect(main.get_by_role("button", name=f"Fix {first} in Curate")).to_be_visible()
-        wait_for_app(page)
-        main.get_by_label("Category for the selected entries").click()
+        # Typing filters the (virtualised) option list, so the option is drawn wherever it sits in the list.
+        choose = main.get_by_label("Category for the selected entries")
+        choose.click()
+        choose.fill(label)
         page.get_by_role("option", name=label, exact=True).click()
         set_button = main.get_by_role("button", name="Set category for 2 selected")
         expect(set_button).to_be_enabled()
@@ -142,7 +167,7 @@ def test_a_peer_leader_sorts_and_publishes_imported_entries(page, imported, requ
         expect(main.get_by_text(f"{READY.label}: 2", exact=True)).to_be_visible()
         wait_for_app(page)
         page.screenshot(path=str(ARTIFACTS / "triage_ready_to_publish.png"), full_page=True)
-        _tick_rows(main.locator('[data-testid="stDataFrame"]'), [0, 1])
+        _tick_rows(main, [0, 1])
         publish = main.get_by_role("button", name="Publish 2 selected")
         expect(publish).to_be_enabled()
         publish.click()
@@ -151,7 +176,22 @@ def test_a_peer_leader_sorts_and_publishes_imported_entries(page, imported, requ
         assert _status(imported.data, imported.picked) == {first: ("active", CATEGORY), second: ("active", CATEGORY)}
         assert first in _visitor_sees(visitor, imported.url, first)
         _no_errors(page, console_errors)
+        _no_errors(visitor, visitor_errors)
     finally:
         visitor_context.close()
     assert requests_seen.blocked == [], requests_seen.blocked
     assert requests_seen.hosts <= LOCAL_HOSTS, requests_seen.hosts
+
+
+def test_a_detail_link_never_shows_a_pending_entry_to_a_visitor(page, imported, requests_seen) -> None:
+    """A visitor who has the link of an entry still waiting for review is told it is not listed, and sees none of it."""
+    console_errors = _console_errors(page)
+    resource_id, name = imported.hidden_by_source
+    assert _status(imported.data, (name,))[name][0] == "pending"
+    page.goto(imported.url + "/?" + urlencode({"id": resource_id}))
+    wait_for_app(page)
+    main = page.locator('[data-testid="stMain"]')
+    expect(main.get_by_text("That entry is no longer listed", exact=False)).to_be_visible(timeout=5_000)
+    assert name not in main.inner_text()
+    _no_errors(page, console_errors)
+    assert requests_seen.blocked == [], requests_seen.blocked
