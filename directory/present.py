@@ -86,6 +86,11 @@ def other_phones(row: Mapping[str, str]) -> list[LabelledPhone]:
     return phones
 
 
+def result_count(count: int) -> str:
+    """'1 result' or '12 results'."""
+    return f"{count:,} result" + ("" if count == 1 else "s")
+
+
 def category_label(key: str) -> str:
     """The readable name of a category key."""
     return tx.label_of(tx.CATEGORIES, key)

@@ -20,7 +20,7 @@ from directory.schema import join_list, split_list
 from directory.store import Store
 
 # Entries whose every problem was checked but that are not published yet: listed last, so none is forgotten.
-READY = tx.Term("checked", "Checked, ready to publish", "Every problem was checked; publish to list it.")
+READY = tx.Term("checked", "Ready to publish", "Every problem was checked; publish to list it.")
 CATEGORY_REASONS: tuple[str, ...] = ("no_category", "inferred_category")
 # Reasons a peer leader should confirm before publishing: the source hides the entry from its public lists.
 CONFIRM_BEFORE_PUBLISHING: tuple[str, ...] = ("excluded_by_source",)

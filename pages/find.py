@@ -4,6 +4,7 @@ import streamlit as st
 
 from directory import config
 from directory import taxonomy as tx
+from directory.present import result_count
 from directory.ui import filters
 from directory.ui.banners import crisis_markdown
 from directory.ui.cards import detail_view, result_card
@@ -42,9 +43,9 @@ if detail_id:
     st.stop()
 
 if place:
-    st.caption(f"{len(results)} results within {query.radius_miles:g} miles of {place.label}, nearest first.")
+    st.caption(f"{result_count(len(results))} within {query.radius_miles:g} miles of {place.label}, nearest first.")
 else:
-    st.caption(f"{len(results)} results.")
+    st.caption(f"{result_count(len(results))}.")
 
 if results.empty and not outcome.problem:
     tips = ["check the spelling or use fewer words"] if query.text else []

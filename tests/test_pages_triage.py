@@ -89,7 +89,7 @@ def test_publishing_lists_the_entry_and_empties_its_group(seeded, sample_dir: Pa
     at = _select(_triage(sample_dir), "inferred_category", ["Gamma Guessed"])
     at.button(key="tr_accept_inferred_category_0").click().run()
     assert "Accepted the inferred category of 1 entry." in shown(at.success[0].value)
-    assert "Checked, ready to publish" in [t.label for t in at.tabs]
+    assert "Ready to publish" in [t.label for t in at.tabs]
     _select(at, "checked", ["Gamma Guessed"], round_=1)
     at.button(key="tr_publish_checked_1").click().run()
     assert "Published 1 entry." in shown(at.success[0].value)

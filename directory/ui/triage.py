@@ -92,8 +92,8 @@ def _table(group: str, rows: pd.DataFrame) -> pd.DataFrame:
     return shown
 
 
-_COLUMNS = {"name": "Name", "category": "Category", "evidence": st.column_config.TextColumn("What the import found",
-                                                                                            width="large"),
+_COLUMNS = {"name": st.column_config.TextColumn("Name", width="medium"), "category": "Category",
+            "evidence": st.column_config.TextColumn("What the import found", width="large"),
             "city": "City", "external_id": "ID at the source", "confidential": "Location confidential"}
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -75,7 +76,7 @@ def _visitor_sees(visitor, url: str, name: str) -> list[str]:
     visitor.goto(url + "/?" + urlencode({"q": name}))
     wait_for_app(visitor)
     main = visitor.locator('[data-testid="stMain"]')
-    expect(main.get_by_text("results.", exact=False).first).to_be_visible()
+    expect(main.get_by_text(re.compile(r"\d result(s)?\.")).first).to_be_visible()
     return main.locator('[data-testid="stMarkdownContainer"] strong').all_inner_texts()
 
 
