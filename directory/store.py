@@ -9,6 +9,7 @@ values.
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import shutil
@@ -18,6 +19,7 @@ from collections.abc import Callable, Container, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import IO
 
 import pandas as pd
 from filelock import FileLock
@@ -149,6 +151,20 @@ def validate_frame(frame: pd.DataFrame) -> LoadResult:
     return LoadResult(valid, problems)
 
 
+@dataclass(frozen=True)
+class RowTable:
+    """Rows as dicts with the file's columns: written straight to CSV, as pandas would, without a DataFrame."""
+
+    columns: list[str]
+    rows: list[dict]
+
+    def write(self, out: IO[str]) -> None:
+        """Write the header and every row (a missing cell is empty), quoting only where CSV needs it."""
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(self.columns)
+        writer.writerows([row.get(column, "") for column in self.columns] for row in self.rows)
+
+
 class Store:
     """The resources of one data folder."""
 
@@ -273,7 +289,7 @@ class Store:
                 result.added.append(row)
                 entries.append(_audit_entry(now, by, "import", row["id"], "1", {}, row))
             if entries:
-                self._commit(pd.DataFrame(rows, columns=frame.columns).fillna(""), entries)
+                self._commit(RowTable(list(frame.columns), rows), entries)
             return result
 
     def update_many(self, updates: Iterable[tuple[str, str, Mapping[str, str]]], *, by: Curator,
@@ -294,7 +310,7 @@ class Store:
                        if (entry := self._apply_update(rows, position, resource_id, base_version, changes, now, by,
                                                        action, result)) is not None]
             if entries:
-                self._commit(pd.DataFrame(rows, columns=frame.columns).fillna(""), entries)
+                self._commit(RowTable(list(frame.columns), rows), entries)
             return result
 
     def _apply_update(self, rows: list[dict], position: Mapping[str, int], resource_id: str, base_version: str,
@@ -378,18 +394,21 @@ class Store:
 
     # Internals -----------------------------------------------------------
 
-    def _commit(self, frame: pd.DataFrame, entries: list[dict]) -> None:
+    def _commit(self, frame: pd.DataFrame | RowTable, entries: list[dict]) -> None:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self._remove_orphaned_temp_files()
         self._snapshot()
         self._atomic_write(frame)
         self._append_audit(entries)
 
-    def _atomic_write(self, frame: pd.DataFrame) -> None:
+    def _atomic_write(self, frame: pd.DataFrame | RowTable) -> None:
         handle, temp_name = tempfile.mkstemp(prefix=_TEMP_PREFIX, suffix=".tmp", dir=self.data_dir)
         try:
             with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-                frame.to_csv(out, index=False, lineterminator="\n")
+                if isinstance(frame, RowTable):
+                    frame.write(out)
+                else:
+                    frame.to_csv(out, index=False, lineterminator="\n")
                 out.flush()
                 os.fsync(out.fileno())
             os.replace(temp_name, self.path)

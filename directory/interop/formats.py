@@ -123,5 +123,6 @@ def export_to(frame: pd.DataFrame, fmt: str, out: Path) -> Path:
 def _restored(rows: Iterable[SourceRow]) -> Iterator[SourceRow]:
     # A spreadsheet-safe export prefixes formula-like cells with "'"; take it off again on the way in.
     for row in rows:
-        row.values = {column: restore_cell(value) for column, value in row.values.items()}
+        if any(value[:1] == "'" for value in row.values.values()):
+            row.values = {column: restore_cell(value) for column, value in row.values.items()}
         yield row

@@ -259,7 +259,8 @@ def _draft(row: SourceRow, values: dict[str, str], current: Mapping[str, str] | 
         findings = [f for f in findings if salvaged.get(f.column, "") != before.get(f.column, "") or
                     salvaged.get(TEXT_HOMES.get(f.column, f.column), "") != before.get(
                         TEXT_HOMES.get(f.column, f.column), "")]
-    draft = dict(salvaged)
+    draft = salvaged  # changed in place below; what salvage gave for the columns set later is kept aside
+    as_salvaged = {c: salvaged[c] for c in _SET_AFTER_SALVAGE}
     inferred = list(row.inferred)
     if not draft["category"]:
         inferred += _classify(draft, row.codes, values.get("category", ""), findings)
@@ -292,7 +293,7 @@ def _draft(row: SourceRow, values: dict[str, str], current: Mapping[str, str] | 
         notes = [line for line in draft["review_notes"].split("\n") if line]
         draft["review_notes"] = "\n".join(dict.fromkeys(notes + [f.line() for f in findings]))
     salvaged_columns = _SALVAGED if current is None else _SALVAGED & frozenset(values)
-    normalised = salvaged_columns - {c for c in _SET_AFTER_SALVAGE if draft[c] != salvaged[c]}
+    normalised = salvaged_columns - {c for c in _SET_AFTER_SALVAGE if draft[c] != as_salvaged[c]}
     return draft, tuple(dict.fromkeys(inferred)), findings, normalised
 
 
