@@ -41,8 +41,9 @@ def utc_now() -> str:
 
 
 _EMPTY_ROW = dict.fromkeys(COLUMNS, "")
-# One encoder for every audit line (json.dumps with options builds a new one per call).
-_AUDIT_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
+# One encoder for every audit line (json.dumps with options builds a new one per call); keys stay in the
+# order written: when, who, what, then the changed columns in the schema's order.
+_AUDIT_JSON = json.JSONEncoder(ensure_ascii=False)
 # Columns an audit entry records; the store's own bookkeeping columns are in every entry's header instead.
 _AUDITED = tuple(c for c in COLUMNS if c not in _MANAGED)
 # Columns a caller may hand over already validated; the store always checks the ones it keeps itself.
