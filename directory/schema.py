@@ -395,6 +395,13 @@ _REQUIRED = tuple(f.name for f in FIELDS if f.required)
 _COLUMN_SET = frozenset(COLUMNS)
 
 
+def rule_errors(values: Mapping[str, str]) -> dict[str, str]:
+    """The record-wide rules alone (required fields, rules across fields), for values already validated."""
+    errors = {name: "is required" for name in _REQUIRED if not values.get(name)}
+    _cross_checks(dict(values), errors)
+    return errors
+
+
 @lru_cache(maxsize=64)
 def _fields_to_check(normalised: frozenset[str]) -> tuple[Field, ...]:
     return tuple(f for f in FIELDS if f.name not in normalised)

@@ -26,7 +26,7 @@ from filelock import FileLock
 
 from directory import config
 from directory.auth import Curator, require_role
-from directory.schema import COLUMNS, validate_record
+from directory.schema import COLUMNS, FieldError, rule_errors, validate_field, validate_record
 
 AUDIT_FILE = "audit.jsonl"
 SNAPSHOT_DIR = "snapshots"
@@ -462,6 +462,15 @@ def _new_row(record: Mapping[str, str], existing: Container[str], now: str, by: 
         raise ValidationError({"id": f"id '{draft['id']}' is already used"})
     draft["status"] = draft["status"] or "active"
     draft.update(row_version="1", created_at=now, created_by=by, updated_at=now, updated_by=by)
+    if normalised >= _CHECKABLE:  # a checked plan's row: only the id and the record-wide rules are left
+        try:
+            draft["id"] = validate_field("id", draft["id"])
+        except FieldError as error:
+            raise ValidationError({"id": str(error)}) from None
+        errors = rule_errors(draft)
+        if errors:
+            raise ValidationError(errors)
+        return draft
     result = validate_record(draft, normalised=normalised)
     if not result.ok:
         raise ValidationError(result.errors)

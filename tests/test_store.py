@@ -265,3 +265,21 @@ def test_restoring_a_version_adds_a_new_one(sample_dir: Path) -> None:
     restored = restore_version(store, LEE, row["id"], base + 1, base_version=base + 2)
     assert restored["phone"] == "(215) 555-0101" and restored["row_version"] == str(base + 3)
     assert len(store.history(row["id"])) == 3
+
+
+@pytest.mark.parametrize(("change", "field"), [
+    ({"category": ""}, "category"),
+    ({"id": "not an id!"}, "id"),
+    ({"latitude": "39.95", "longitude": ""}, "longitude"),
+])
+def test_a_checked_batch_still_refuses_a_row_that_breaks_a_record_rule(
+        empty_dir: Path, change: dict[str, str], field: str) -> None:
+    """Rows from an import plan skip per-field checks, never the id, required fields or cross-field rules."""
+    from directory.schema import validate_record
+
+    record = {**validate_record({**make_record(name="Checked"), "status": "active"}, require_id=False).values,
+              **change}
+    store = Store(empty_dir)
+    with pytest.raises(ValidationError) as refused:
+        store.import_batch([record], [], by=Curator("dana", "curator"), checked=True)
+    assert field in refused.value.errors and not store.path.exists()
