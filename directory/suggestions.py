@@ -118,14 +118,6 @@ class Suggestions:
         self.decide(curator, suggestion.id, "approved", note=note, result_id=row["id"])
         return row
 
-    def merge(self, store: Store, curator: Curator, suggestion: Suggestion, resource_id: str,
-              changes: Mapping[str, str], note: str = "") -> dict[str, str]:
-        """Apply a suggestion's changes to an existing entry and close the suggestion."""
-        current = store.get(resource_id)
-        row = store.update(resource_id, changes, base_version=current["row_version"], by=curator)
-        self.decide(curator, suggestion.id, "merged", note=note, result_id=resource_id)
-        return row
-
     def _append(self, entry: dict) -> None:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         with self._lock, self.path.open("a", encoding="utf-8") as log:

@@ -239,7 +239,6 @@ def label_of(terms: tuple[Term, ...], key: str) -> str:
     return key
 
 
-SUPPORT_TYPE_BY_KEY: dict[str, SupportType] = {t.key: t for t in SUPPORT_TYPES}
 CATEGORY_BY_KEY: dict[str, Category] = {c.key: c for c in CATEGORIES}
 
 

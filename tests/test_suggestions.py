@@ -56,7 +56,9 @@ def test_merge_and_reject(empty_dir: Path) -> None:
     queue, store = Suggestions(empty_dir), Store(empty_dir)
     entry = store.add(make_record(), by=LEE)
     report = queue.submit("change", resource_id=entry["id"], message="phone is now 215-555-0111")
-    queue.merge(store, LEE, report, entry["id"], {"phone": "215-555-0111"})
+    # What the Review page does: the change is saved on Curate, and the save closes the suggestion.
+    store.update(entry["id"], {"phone": "215-555-0111"}, base_version=entry["row_version"], by=LEE)
+    queue.decide(LEE, report.id, "merged", result_id=entry["id"])
     assert store.get(entry["id"])["phone"] == "(215) 555-0111"
     spam = queue.submit("change", resource_id=entry["id"], message="buy now")
     queue.decide(LEE, spam.id, "rejected", note="not about the entry")

@@ -297,8 +297,3 @@ def mapping_json(mapping: Mapping[str, str], fixed: Mapping[str, str] | None = N
     if fixed:
         document["values"] = dict(fixed)
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
-
-
-def save_mapping(mapping: Mapping[str, str], path: Path, fixed: Mapping[str, str] | None = None) -> None:
-    """Write a mapping file."""
-    path.write_text(mapping_json(mapping, fixed), encoding="utf-8")
