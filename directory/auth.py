@@ -10,15 +10,15 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import os
 import secrets
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from filelock import FileLock
+
+from directory.files import write_atomically
 
 ROLES: tuple[str, ...] = ("curator", "admin")
 ACCOUNTS_FILE = "curators.json"
@@ -95,12 +95,7 @@ def check_password(password: str, stored: str) -> bool:
 
 
 def _write_json(path: Path, data: dict) -> None:
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-", suffix=".tmp")
-    with os.fdopen(handle, "w", encoding="utf-8") as out:
-        json.dump(data, out, indent=2, sort_keys=True)
-        out.flush()
-        os.fsync(out.fileno())
-    os.replace(temp, path)
+    write_atomically(path, lambda out: json.dump(data, out, indent=2, sort_keys=True))
 
 
 class Accounts:

@@ -8,12 +8,9 @@ and a persistent cache.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import math
-import os
 import re
-import tempfile
 import threading
 from collections import defaultdict
 from collections.abc import Callable
@@ -26,6 +23,7 @@ import numpy as np
 import zipcodes
 
 from directory import config
+from directory.files import write_atomically
 
 EARTH_RADIUS_MILES = 3958.7613
 CACHE_FILE = "geocode-cache.json"
@@ -261,16 +259,9 @@ class OnlineGeocoder:
     def _save(self) -> None:
         # Another session may have added entries since we read the file; keep theirs as well as ours.
         self._cache = {**self._read(), **self._cache}
-        self.cache_path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(dir=self.cache_path.parent, prefix=".geocode-", suffix=".tmp")
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                json.dump(self._cache, out, indent=0, sort_keys=True)
-            os.replace(temp, self.cache_path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(temp)
-            raise
+        cache = self._cache
+        write_atomically(self.cache_path, lambda out: json.dump(cache, out, indent=0, sort_keys=True),
+                         temp_prefix=".geocode-")
 
 
 @cache

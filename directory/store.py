@@ -13,7 +13,6 @@ import csv
 import json
 import os
 import shutil
-import tempfile
 import uuid
 from collections.abc import Callable, Container, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -26,6 +25,7 @@ from filelock import FileLock
 
 from directory import config
 from directory.auth import Curator, require_role
+from directory.files import write_atomically
 from directory.schema import COLUMNS, FieldError, rule_errors, validate_field, validate_record
 
 AUDIT_FILE = "audit.jsonl"
@@ -403,20 +403,13 @@ class Store:
         self._append_audit(entries)
 
     def _atomic_write(self, frame: pd.DataFrame | RowTable) -> None:
-        handle, temp_name = tempfile.mkstemp(prefix=_TEMP_PREFIX, suffix=".tmp", dir=self.data_dir)
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-                if isinstance(frame, RowTable):
-                    frame.write(out)
-                else:
-                    frame.to_csv(out, index=False, lineterminator="\n")
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(temp_name, self.path)
-        except BaseException:
-            Path(temp_name).unlink(missing_ok=True)
-            raise
-        _fsync_dir(self.data_dir)
+        def write(out: IO[str]) -> None:
+            if isinstance(frame, RowTable):
+                frame.write(out)
+            else:
+                frame.to_csv(out, index=False, lineterminator="\n")
+
+        write_atomically(self.path, write, temp_prefix=_TEMP_PREFIX)
 
     def _snapshot(self) -> None:
         if not self.snapshots_kept or not self.path.exists():
@@ -497,11 +490,3 @@ def _audit_entry(at: str, by: str, action: str, resource_id: str, version: str,
         changes = {name: [before.get(name, ""), after.get(name, "")] for name in _AUDITED
                    if before.get(name, "") != after.get(name, "")}
     return {"at": at, "by": by, "action": action, "id": resource_id, "version": int(version), "changes": changes}
-
-
-def _fsync_dir(folder: Path) -> None:
-    descriptor = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)

@@ -1,0 +1,38 @@
+"""Writing a file so that every reader sees either the old version or the new one, whole, even after a crash."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import IO
+
+
+def write_atomically(path: Path, write: Callable[[IO[str]], None], *, temp_prefix: str = "") -> None:
+    """Write `path` through `write(out)`: a temporary file beside it, fsync, rename over it, fsync the folder.
+
+    A failure removes the temporary file and leaves the old version in place. `temp_prefix` names the
+    temporary file (default: "." + the file's name + "-"), so its owner can find and remove orphans.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp_name = tempfile.mkstemp(prefix=temp_prefix or f".{path.name}-", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+            write(out)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temp_name, path)
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise
+    fsync_folder(path.parent)
+
+
+def fsync_folder(folder: Path) -> None:
+    """Make a rename or a new file in `folder` durable."""
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
