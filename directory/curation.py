@@ -10,13 +10,11 @@ import pandas as pd
 
 from directory.auth import Curator, require_role
 from directory.geo import make_geocoder
-from directory.schema import COLUMNS, validate_record
+from directory.schema import COLUMNS, UNCHANGEABLE, validate_record
 from directory.store import ConflictError, Store
 
 # Fields a person types or picks in the entry form; the store manages the rest.
-EDITABLE: tuple[str, ...] = tuple(
-    c for c in COLUMNS if c not in ("id", "row_version", "created_at", "created_by", "updated_at", "updated_by")
-)
+EDITABLE: tuple[str, ...] = tuple(c for c in COLUMNS if c not in UNCHANGEABLE)
 
 
 def check_entry(values: Mapping[str, str]) -> dict[str, str]:

@@ -6,7 +6,6 @@ in the session and in the download made from it.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -18,11 +17,11 @@ from directory.present import category_label, other_phones, place_text, support_
 from directory.privacy import public_record
 from directory.routes import url_of
 from directory.schedule import clock, next_occurrence, now
+from directory.schema import ID_PATTERN
 
 MAX_ENTRIES = 20
 NOTE_MAX_CHARS = 300
 NO_LONGER_LISTED = "no longer listed"
-_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
 
 @dataclass(frozen=True)
@@ -40,7 +39,7 @@ class PacketEntry:
 def parse_ids(text: str) -> list[str]:
     """The ids of a share link's `ids` value: well-formed ones only, first occurrence kept, at most MAX_ENTRIES."""
     ids = [part.strip() for part in text.split(",")]
-    return list(dict.fromkeys(i for i in ids if _ID.match(i)))[:MAX_ENTRIES]
+    return list(dict.fromkeys(i for i in ids if ID_PATTERN.match(i)))[:MAX_ENTRIES]
 
 
 def share_link(ids: Iterable[str], base_url: str = "") -> str:

@@ -98,8 +98,12 @@ FIELDS: tuple[Field, ...] = (
 
 FIELD_BY_NAME: dict[str, Field] = {f.name: f for f in FIELDS}
 COLUMNS: tuple[str, ...] = tuple(f.name for f in FIELDS)
+# Columns the store keeps itself on every write; no editor, import or caller sets them.
+STORE_KEPT: tuple[str, ...] = ("row_version", "created_at", "created_by", "updated_at", "updated_by")
+# An entry's identity and bookkeeping: never changed by an edit or an update.
+UNCHANGEABLE: tuple[str, ...] = ("id", *STORE_KEPT)
 
-_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 _ZIP = re.compile(r"^(\d{5})(?:-?(\d{4}))?$")
 _STATES = frozenset(
     "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND "
@@ -291,7 +295,7 @@ def _check_hours(value: str, f: Field) -> str:
 
 
 def _check_id(value: str, f: Field) -> str:
-    if not _ID.match(value):
+    if not ID_PATTERN.match(value):
         raise FieldError("use letters, digits, '-', '_' or '.', at most 64 characters")
     return value
 

@@ -26,13 +26,13 @@ from filelock import FileLock
 from directory import config
 from directory.auth import Curator, require_role
 from directory.files import write_atomically
-from directory.schema import COLUMNS, FieldError, rule_errors, validate_field, validate_record
+from directory.schema import COLUMNS, UNCHANGEABLE, FieldError, rule_errors, validate_field, validate_record
 
 AUDIT_FILE = "audit.jsonl"
 SNAPSHOT_DIR = "snapshots"
 _TEMP_PREFIX = ".resources-"
 # Written by the store itself, so a stale edit cannot overwrite them.
-_MANAGED = ("id", "row_version", "created_at", "created_by", "updated_at", "updated_by")
+_MANAGED = UNCHANGEABLE
 
 
 def utc_now() -> str:
@@ -47,7 +47,7 @@ _AUDIT_JSON = json.JSONEncoder(ensure_ascii=False)
 # Columns an audit entry records; the store's own bookkeeping columns are in every entry's header instead.
 _AUDITED = tuple(c for c in COLUMNS if c not in _MANAGED)
 # Columns a caller may hand over already validated; the store always checks the ones it keeps itself.
-_CHECKABLE = frozenset(COLUMNS) - {"id", "row_version", "created_at", "created_by", "updated_at", "updated_by"}
+_CHECKABLE = frozenset(COLUMNS) - frozenset(UNCHANGEABLE)
 
 
 @dataclass(frozen=True)

@@ -22,11 +22,11 @@ from directory.interop.csv_export import neutralise_cell
 from directory.interop.infer import CONFIDENT, infer_category
 from directory.interop.records import SourceRow
 from directory.interop.salvage import TEXT_HOMES, Finding, salvage, status_from_source
-from directory.schema import COLUMNS, FIELD_BY_NAME, join_list, split_list, validate_field, validate_record
+from directory.schema import COLUMNS, FIELD_BY_NAME, STORE_KEPT, join_list, split_list, validate_field, validate_record
 from directory.store import Store, ValidationError
 
 # Kept by the store itself: a source can never set them.
-_MANAGED = frozenset({"row_version", "created_at", "created_by", "updated_at", "updated_by"})
+_MANAGED = frozenset(STORE_KEPT)
 _PLACE = ("address", "city", "state", "zip")
 _IMPORTABLE = frozenset(COLUMNS) - _MANAGED
 
