@@ -11,9 +11,9 @@ from urllib.parse import quote
 import phonenumbers
 
 from directory import taxonomy as tx
-from directory.config import setting
 from directory.phones import is_callable_label, phone_link, split_labelled
 from directory.privacy import CONFIDENTIAL_LOCATION, is_confidential
+from directory.schedule import event_zone_name
 from directory.schema import split_list
 
 STALE_AFTER_DAYS = 365
@@ -145,7 +145,7 @@ def event_summary(row: Mapping[str, str]) -> str:
     start = datetime.fromisoformat(row["event_start"])
     end = datetime.fromisoformat(row["event_end"]) if row.get("event_end") else None
     times = _clock(start) + (f" – {_clock(end)}" if end else "")
-    zone = row.get("event_timezone") or setting("DIRECTORY_TIMEZONE")
+    zone = event_zone_name(row)
     if row.get("recurrence_rule"):
         when = f"{_rule_words(row['recurrence_rule'])}, {times}"
     else:

@@ -32,8 +32,13 @@ def directory_zone() -> ZoneInfo:
     return ZoneInfo(setting("DIRECTORY_TIMEZONE"))
 
 
+def event_zone_name(row: Mapping[str, str]) -> str:
+    """The zone an event's times are in: its own, or the directory's when it names none."""
+    return row.get("event_timezone") or setting("DIRECTORY_TIMEZONE")
+
+
 def _zone(row: Mapping[str, str]) -> ZoneInfo:
-    return ZoneInfo(row.get("event_timezone") or setting("DIRECTORY_TIMEZONE"))
+    return ZoneInfo(event_zone_name(row))
 
 
 def occurrences(row: Mapping[str, str], start: datetime, end: datetime) -> list[Occurrence]:

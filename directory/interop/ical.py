@@ -8,10 +8,9 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, vRecur
 
-from directory.config import setting
 from directory.present import category_label, full_address, place_text
 from directory.privacy import is_confidential
-from directory.schedule import DEFAULT_EVENT_MINUTES
+from directory.schedule import DEFAULT_EVENT_MINUTES, event_zone_name
 
 
 def event_calendar(rows: Iterable[Mapping[str, str]], *, base_url: str = "") -> bytes:
@@ -25,7 +24,7 @@ def event_calendar(rows: Iterable[Mapping[str, str]], *, base_url: str = "") -> 
     for row in rows:
         if not row.get("event_start"):
             continue
-        zone = ZoneInfo(row.get("event_timezone") or setting("DIRECTORY_TIMEZONE"))
+        zone = ZoneInfo(event_zone_name(row))
         start = datetime.fromisoformat(row["event_start"]).replace(tzinfo=zone)
         end = (datetime.fromisoformat(row["event_end"]).replace(tzinfo=zone) if row.get("event_end")
                else start + timedelta(minutes=DEFAULT_EVENT_MINUTES))
