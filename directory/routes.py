@@ -38,9 +38,13 @@ ROUTES: tuple[Route, ...] = (
 )
 
 
+# The query parameter that opens one resource's detail view on Find (/?id=...).
+DETAIL_PARAM = "id"
+
+
 def detail_link(resource_id: str) -> str:
     """The shareable relative link to one resource's detail view."""
-    return "/?" + urlencode({"id": resource_id})
+    return "/?" + urlencode({DETAIL_PARAM: resource_id})
 
 
 def url_of(script: str) -> str:

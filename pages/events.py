@@ -43,7 +43,7 @@ def open_detail(resource_id: str) -> None:
 
 
 if st.session_state.get("ev_go_detail"):
-    st.switch_page("pages/find.py", query_params={"id": st.session_state.pop("ev_go_detail")})
+    st.switch_page("pages/find.py", query_params={filters.DETAIL_PARAM: st.session_state.pop("ev_go_detail")})
 day = None
 for n, (sitting, row) in enumerate(items):
     local = sitting.start.astimezone(now.tzinfo)

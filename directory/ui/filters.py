@@ -10,12 +10,12 @@ import streamlit as st
 from directory import schedule
 from directory import taxonomy as tx
 from directory.geo import Place, PlaceNotFound, resolve_place
+from directory.routes import DETAIL_PARAM
 from directory.search import Query, SearchIndex, search
 from directory.text import escape_markdown as md
 
 RADIUS_CHOICES: tuple[int, ...] = (1, 2, 5, 10, 25, 50)
 DEFAULT_RADIUS = 10
-DETAIL_PARAM = "id"
 
 
 @dataclass(frozen=True)
