@@ -268,30 +268,25 @@ class Store:
         `checked` says the given values came out of `validate_record` already (an import plan): each field is
         then taken as it is, and only required fields and the rules across fields are checked again.
         """
-        by = _actor(by)
-        with self._lock:
-            frame = self.read_raw()
-            rows = frame.to_dict("records")
-            position = {row["id"]: i for i, row in enumerate(rows)}
-            now = self._clock()
-            result = BatchResult()
+        def build(rows: list[dict], position: dict[str, int], now: str, result: BatchResult) -> list[dict]:
             entries: list[dict] = []
             for resource_id, base_version, changes in updates:
-                entry = self._apply_update(rows, position, resource_id, base_version, changes, now, by, "import",
+                entry = self._apply_update(rows, position, resource_id, base_version, changes, now, actor, "import",
                                            result, frozenset(changes) & _CHECKABLE if checked else frozenset())
                 if entry is None and resource_id in result.invalid:
                     raise ValidationError(result.invalid[resource_id])
                 if entry is not None:
                     entries.append(entry)
             for record in adds:
-                row = _new_row(record, position, now, by, _CHECKABLE if checked else frozenset())
+                row = _new_row(record, position, now, actor, _CHECKABLE if checked else frozenset())
                 position[row["id"]] = len(rows)
                 rows.append(row)
                 result.added.append(row)
-                entries.append(_audit_entry(now, by, "import", row["id"], "1", {}, row))
-            if entries:
-                self._commit(RowTable(list(frame.columns), rows), entries)
-            return result
+                entries.append(_audit_entry(now, actor, "import", row["id"], "1", {}, row))
+            return entries
+
+        actor = _actor(by)
+        return self._write_batch(build)
 
     def update_many(self, updates: Iterable[tuple[str, str, Mapping[str, str]]], *, by: Curator,
                     action: str = "update") -> BatchResult:
@@ -300,16 +295,21 @@ class Store:
         An update whose row changed or vanished is left out (`conflicts`); one that fails validation is left
         out with its messages (`invalid`); the others are written together.
         """
-        by = _actor(by)
+        actor = _actor(by)
+        return self._write_batch(lambda rows, position, now, result: [
+            entry for resource_id, base_version, changes in updates
+            if (entry := self._apply_update(rows, position, resource_id, base_version, changes, now, actor, action,
+                                            result)) is not None])
+
+    def _write_batch(self, build: Callable[[list[dict], dict[str, int], str, BatchResult], list[dict]]) -> BatchResult:
+        # Under the lock: the current rows, indexed by id, changed in place by `build`, written once if it
+        # returned audit entries.
         with self._lock:
             frame = self.read_raw()
             rows = frame.to_dict("records")
             position = {row["id"]: i for i, row in enumerate(rows)}
-            now = self._clock()
             result = BatchResult()
-            entries = [entry for resource_id, base_version, changes in updates
-                       if (entry := self._apply_update(rows, position, resource_id, base_version, changes, now, by,
-                                                       action, result)) is not None]
+            entries = build(rows, position, self._clock(), result)
             if entries:
                 self._commit(RowTable(list(frame.columns), rows), entries)
             return result

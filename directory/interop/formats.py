@@ -11,7 +11,7 @@ import pandas as pd
 
 from directory.interop.csv_export import export_csv, restore_cell, safe_csv_bytes
 from directory.interop.csv_import import CsvSource, open_csv
-from directory.interop.hsds import export_hsds, hsds_zip_bytes, looks_like_hsds, read_hsds
+from directory.interop.hsds import export_hsds, hsds_zip_bytes, read_hsds
 from directory.interop.ical import event_calendar
 from directory.interop.meeting_guide import meeting_guide_feed, read_meeting_guide
 from directory.interop.records import SourceRow, UnusableInput
@@ -65,10 +65,7 @@ def detect_format(path: Path) -> str:
 def read_source(path: Path, fmt: str = "auto", mapping: Mapping[str, str] | None = None) -> Iterable[SourceRow]:
     """The rows of a source file or folder in the given format ("auto" detects it)."""
     fmt = detect_format(path) if fmt == "auto" else decide_format(fmt, b"", is_package=False)
-    if fmt == "hsds":
-        if not (path.is_dir() or zipfile.is_zipfile(path)) or not looks_like_hsds(path):
-            raise UnusableInput("this folder or zip is not an HSDS data package (no datapackage.json or "
-                                "services.csv)")
+    if fmt == "hsds":  # read_hsds reads the package once and says when it is not one
         return read_hsds(path)
     if fmt == "meeting-guide":
         return read_meeting_guide(path.read_bytes())

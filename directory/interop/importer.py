@@ -288,10 +288,7 @@ def _draft(row: SourceRow, values: dict[str, str], current: Mapping[str, str] | 
         status = "pending"
     draft["status"] = status
     if current is None or findings:
-        reasons = set(split_list(draft["review_reasons"])) | {f.reason for f in findings if f.reason}
-        draft["review_reasons"] = join_list([k for k in _REASON_ORDER if k in reasons])
-        notes = [line for line in draft["review_notes"].split("\n") if line]
-        draft["review_notes"] = "\n".join(dict.fromkeys(notes + [f.line() for f in findings]))
+        _record(draft, findings)
     salvaged_columns = _SALVAGED if current is None else _SALVAGED & frozenset(values)
     normalised = salvaged_columns - {c for c in _SET_AFTER_SALVAGE if draft[c] != as_salvaged[c]}
     return draft, tuple(dict.fromkeys(inferred)), findings, normalised
@@ -341,6 +338,19 @@ def _place(draft: dict[str, str], values: Mapping[str, str], current: Mapping[st
         draft.update(latitude="", longitude="", geocode_quality="")
 
 
+def _record(draft: dict[str, str], findings: list[Finding], *, fit: bool = False) -> None:
+    """Add findings to an entry's review reasons (in the list's order) and notes (each line once).
+
+    With `fit`, the notes are cut to the column's length: the last resort, so the rest of the row comes in.
+    """
+    reasons = set(split_list(draft["review_reasons"])) | {f.reason for f in findings if f.reason}
+    draft["review_reasons"] = join_list([k for k in _REASON_ORDER if k in reasons])
+    notes = [line for line in draft["review_notes"].split("\n") if line] + [f.line() for f in findings]
+    draft["review_notes"] = "\n".join(dict.fromkeys(notes))
+    if fit:
+        draft["review_notes"] = draft["review_notes"][: FIELD_BY_NAME["review_notes"].max_length - 1]
+
+
 def _settle(draft: dict[str, str], errors: Mapping[str, str], findings: list[Finding]) -> dict[str, str]:
     """Keep the fields a cross-field rule refuses as text in the notes, so the rest of the row comes in."""
     settled = dict(draft)
@@ -352,11 +362,7 @@ def _settle(draft: dict[str, str], errors: Mapping[str, str], findings: list[Fin
         if column == "latitude" or column == "longitude":
             settled.update(latitude="", longitude="", geocode_quality="")
         findings.append(Finding("unreadable_value", column, f"{message}; kept here as written: '{raw}'"))
-    notes = [line for line in settled["review_notes"].split("\n") if line] + [f.line() for f in findings]
-    limit = FIELD_BY_NAME["review_notes"].max_length
-    settled["review_notes"] = "\n".join(dict.fromkeys(notes))[: limit - 1]
-    reasons = set(split_list(settled["review_reasons"])) | {f.reason for f in findings if f.reason}
-    settled["review_reasons"] = join_list([k for k in _REASON_ORDER if k in reasons])
+    _record(settled, findings, fit=True)
     if settled["status"] == "active":
         settled["status"] = "pending"
     return settled
