@@ -15,9 +15,10 @@ import pandas as pd
 import zipcodes
 from scipy.spatial import cKDTree
 
+from directory import taxonomy as tx
+from directory import term_bits
 from directory.config import setting
 from directory.geo import EARTH_RADIUS_MILES
-from directory.schema import split_list
 
 DEFAULT_MARGIN_MILES = 10.0
 DEFAULT_RESOLUTION = 7  # hexagons about 5 km² each: fine enough for a county, coarse enough to draw
@@ -58,7 +59,8 @@ def resources_of(frame: pd.DataFrame, kind: Kind) -> pd.DataFrame:
     """Active, placed resources of the chosen kind; inactive and pending entries never count."""
     chosen = frame[(frame["status"] == "active") & (frame["latitude"] != "") & (frame["longitude"] != "")]
     if kind.support_type:
-        chosen = chosen[chosen["support_types"].map(lambda cell: kind.support_type in split_list(cell))]
+        masks = term_bits.mask_column(tx.SUPPORT_TYPES, chosen["support_types"])
+        chosen = chosen[term_bits.has_key(tx.SUPPORT_TYPES, masks, kind.support_type)]
     if kind.category:
         chosen = chosen[chosen["category"] == kind.category]
     return chosen

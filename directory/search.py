@@ -7,16 +7,16 @@ search over 100,000 resources is a handful of vectorised operations.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
 import pandas as pd
 
 from directory import taxonomy as tx
+from directory import term_bits
 from directory.geo import haversine_miles
 from directory.schedule import open_status
-from directory.schema import LIST_SEPARATOR
 
 # Columns whose values are filtered as sets; a row matches when it has any chosen key.
 _SET_COLUMNS: dict[str, tuple[tx.Term, ...]] = {
@@ -79,22 +79,9 @@ class SearchIndex:
     moud: np.ndarray
     peer: np.ndarray
     hours: np.ndarray
-    bits: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.frame)
-
-
-def _bits(terms: tuple[tx.Term, ...]) -> dict[str, int]:
-    return {term.key: 1 << i for i, term in enumerate(terms)}
-
-
-def _mask_column(values: pd.Series, bits: dict[str, int]) -> np.ndarray:
-    # Few distinct cell values repeat across many rows, so map each distinct cell once.
-    distinct = {
-        cell: sum(bits.get(item, 0) for item in cell.split(LIST_SEPARATOR)) for cell in values.unique()
-    }
-    return values.map(distinct).to_numpy(dtype=np.int64)
 
 
 def _coordinates(values: pd.Series) -> np.ndarray:
@@ -104,7 +91,6 @@ def _coordinates(values: pd.Series) -> np.ndarray:
 def build_index(frame: pd.DataFrame) -> SearchIndex:
     """Prepare a frame of valid resources for searching."""
     frame = frame.reset_index(drop=True)
-    bits = {column: _bits(terms) for column, terms in _SET_COLUMNS.items()}
     text = frame[_TEXT_COLUMNS[0]].astype(str)
     for column in _TEXT_COLUMNS[1:]:
         text = text + " " + frame[column].astype(str)
@@ -112,14 +98,13 @@ def build_index(frame: pd.DataFrame) -> SearchIndex:
         frame=frame,
         lat=_coordinates(frame["latitude"]),
         lon=_coordinates(frame["longitude"]),
-        masks={column: _mask_column(frame[column], bits[column]) for column in _SET_COLUMNS},
+        masks={column: term_bits.mask_column(terms, frame[column]) for column, terms in _SET_COLUMNS.items()},
         text=text.str.lower().to_numpy(dtype=object),
         name=frame["name"].str.lower().to_numpy(dtype=object),
         active=(frame["status"] == "active").to_numpy(),
         moud=(frame["moud_welcome"] == "yes").to_numpy(),
         peer=(frame["peer_run"] == "yes").to_numpy(),
         hours=frame["hours"].to_numpy(dtype=object),
-        bits=bits,
     )
 
 
@@ -134,8 +119,7 @@ def search(index: SearchIndex, query: Query) -> pd.DataFrame:
     """Rows matching the query, with a distance_miles column; nearest first when a place is given."""
     keep = np.ones(len(index), dtype=bool) if query.include_inactive else index.active.copy()
     for column, chosen in query.filters().items():
-        wanted = sum(index.bits[column].get(key, 0) for key in chosen)
-        keep &= (index.masks[column] & wanted) != 0
+        keep &= term_bits.has_any(_SET_COLUMNS[column], index.masks[column], chosen)
     if query.moud_welcome:
         keep &= index.moud
     if query.peer_run:

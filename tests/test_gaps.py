@@ -7,9 +7,11 @@ import pandas as pd
 import pytest
 
 from bench.synthetic import synthetic_frame
+from directory import taxonomy as tx
 from directory.config import DEFAULT_DATA_DIR
-from directory.gaps import Kind, coverage_share, gap_table, hex_cells, nearest, region_bounds
+from directory.gaps import Kind, coverage_share, gap_table, hex_cells, nearest, region_bounds, resources_of
 from directory.geo import haversine_miles
+from directory.schema import split_list
 from tests.factories import valid_frame
 
 
@@ -42,6 +44,16 @@ def test_inactive_entries_never_count() -> None:
         prefix="g")
     table = gap_table(frame, Kind(), 10, margin_miles=5)
     assert set(table["nearest_id"]) == {"g-1"}
+
+
+@pytest.mark.parametrize("support_type", [*tx.keys(tx.SUPPORT_TYPES), "unknown"])
+def test_resources_of_a_support_type_are_those_whose_cell_lists_it(support_type: str) -> None:
+    """The bit-mask filter keeps exactly the active, placed rows whose support_types cell names the type."""
+    frame = synthetic_frame(3000)
+    frame.loc[::7, "latitude"] = ""
+    placed = frame[(frame["status"] == "active") & (frame["latitude"] != "") & (frame["longitude"] != "")]
+    expected = placed[placed["support_types"].map(lambda cell: support_type in split_list(cell))]
+    pd.testing.assert_frame_equal(resources_of(frame, Kind(support_type=support_type)), expected)
 
 
 def test_resources_outside_the_region_still_count() -> None:

@@ -89,6 +89,27 @@ def test_marker_columns_skip_unplaced_rows_and_keep_every_support_type() -> None
     assert columns["p"] == ["(215) 555-0100"]
 
 
+def test_a_fifth_support_type_widens_the_packing_in_python_and_script(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With five support types the numbers pack over 5 bits, and the script unpacks with types.length."""
+    spiritual = tx.SupportType("spiritual", "Spiritual", colour="#F0E442", symbol="✦")
+    monkeypatch.setattr(tx, "SUPPORT_TYPES", (*tx.SUPPORT_TYPES, spiritual))
+    frame = _frame({"category": "recovery_center"}, {"category": "navigation"}, {"category": "child_care"})
+    # Stored cells are validated against the four real types, so the fifth goes in after validation.
+    frame["support_types"] = ["spiritual", "informational;spiritual", "instrumental"]
+    category = tx.keys(tx.CATEGORIES).index
+    kinds = marker_columns(frame)["k"]
+    assert [k >> 5 for k in kinds] == [category("recovery_center"), category("navigation"), category("child_care")]
+    assert [k & 31 for k in kinds] == [0b10000, 0b10010, 0b00100]
+
+    html = _html(results_map(frame))
+    types = json.loads(re.search(r"var types = (.*);", html).group(1))
+    assert [label for _, _, label in types] == [t.label for t in tx.SUPPORT_TYPES]
+    assert json.loads(re.search(r"var d = (.*);", html).group(1))["k"] == kinds
+    assert "var bits = types.length, typeMask = (1 << bits) - 1;" in html
+    assert "d.k[i] >> bits" in html and "d.k[i] & typeMask" in html and "first < types.length - 1" in html
+    assert not re.search(r"d\.k\[i\] (& 15|>> 4)|first < 3", html)
+
+
 def test_tiles_are_configurable(monkeypatch: pytest.MonkeyPatch) -> None:
     """OpenStreetMap with attribution by default; 'none' draws no tile layer at all."""
     monkeypatch.delenv("DIRECTORY_MAP_TILES", raising=False)
