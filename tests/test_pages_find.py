@@ -180,3 +180,71 @@ def test_open_now_filter_and_detail_status(sample_dir: Path, monkeypatch) -> Non
     first = next(b for b in at.button if b.key and b.key.startswith("open-"))
     first.click().run()
     assert any("Open now · closes" in m.value for m in at.markdown)
+
+
+
+def test_a_bookmark_with_repeated_types_keeps_every_type_and_its_url(sample_dir: Path) -> None:
+    """?type=a&type=b restores every value, filters by them, and the URL keeps them as repeated parameters."""
+    at = _app(type=["instrumental", "affiliational"], cat="child_care", att=["in_person", "online"])
+    assert not at.exception
+    assert at.multiselect(key="f_types").value == ["instrumental", "affiliational"]
+    assert at.multiselect(key="f_cats").value == ["child_care"]
+    assert at.multiselect(key="f_att").value == ["in_person", "online"]
+    assert at.query_params["type"] == ["instrumental", "affiliational"]
+    assert at.query_params["cat"] == "child_care"
+    assert at.query_params["att"] == ["in_person", "online"]
+    frame = Store(sample_dir).load().frame
+    wanted = frame[(frame["category"] == "child_care")
+                   & frame["support_types"].str.contains("instrumental|affiliational")]
+    names = {shown(n) for n in _card_names(at)}
+    assert names and names <= set(wanted["name"])
+
+
+def test_old_bookmark_spellings_still_work(sample_dir: Path) -> None:
+    """Flags written as 1, yes or true and a radius written as a bare number are all understood."""
+    at = _app(q="  coaching  ", moud="yes", peer="true", free="1", radius="25", near="19104")
+    assert not at.exception
+    assert at.text_input(key="f_text").value == "  coaching  "
+    assert at.checkbox(key="f_moud").value is True
+    assert at.checkbox(key="f_peer").value is True
+    assert at.checkbox(key="f_free").value is True
+    assert at.selectbox(key="f_radius").value == 25
+    # The URL is rewritten in its one canonical form: flags as 1, words trimmed.
+    assert (at.query_params["moud"], at.query_params["peer"], at.query_params["free"]) == ("1", "1", "1")
+    assert (at.query_params["q"], at.query_params["radius"], at.query_params["near"]) == ("coaching", "25", "19104")
+
+
+def test_bad_bookmark_values_fall_back_to_defaults(sample_dir: Path) -> None:
+    """An unknown radius, a non-flag value and unknown terms are ignored and dropped from the URL."""
+    at = _app(radius="7", free="maybe", cat="bogus", q="x" * 300)
+    assert not at.exception
+    assert at.selectbox(key="f_radius").value == 10
+    assert at.checkbox(key="f_free").value is False
+    assert at.multiselect(key="f_cats").value == []
+    assert at.text_input(key="f_text").value == "x" * 200
+    assert set(at.query_params) == {"q"}
+
+
+def test_clear_filters_empties_the_url_but_keeps_an_open_detail(sample_dir: Path) -> None:
+    """Defaults are never written to the URL; Clear filters removes every filter and leaves ?id= alone."""
+    assert dict(_app().query_params) == {}
+    row = Store(sample_dir).load().frame.iloc[3]
+    at = _app(q="sober", free="1", type="emotional", id=row["id"])
+    next(b for b in at.button if b.proto.label == "Clear filters").click().run()
+    assert not at.exception
+    assert at.text_input(key="f_text").value == ""
+    assert at.checkbox(key="f_free").value is False
+    assert dict(at.query_params) == {"id": row["id"]}
+    assert at.subheader[0].value == row["name"]
+
+
+def test_filters_survive_a_page_that_does_not_draw_them(sample_dir: Path) -> None:
+    """Filters set on Find are kept while visiting a page without them, and are back in the URL on return."""
+    at = _app(q="sober", type="affiliational", free="1")
+    at.switch_page("pages/suggest.py").run()
+    assert not at.exception
+    at.switch_page("pages/find.py").run()
+    assert at.text_input(key="f_text").value == "sober"
+    assert at.multiselect(key="f_types").value == ["affiliational"]
+    assert at.checkbox(key="f_free").value is True
+    assert dict(at.query_params) == {"q": "sober", "type": "affiliational", "free": "1"}

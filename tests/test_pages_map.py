@@ -86,3 +86,26 @@ def test_entries_without_a_location_are_counted(sample_dir: Path) -> None:
                           by=Curator("test", "curator"))
     at = _map_app(q="online peer circle")
     assert any("1 without a location" in c.value for c in at.caption)
+
+
+def test_every_filter_survives_find_to_map_to_events_and_back(sample_dir: Path) -> None:
+    """A bookmarked search opened on Find keeps its words, place, radius, terms and flags on Map and Events."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in {"q": "sober", "near": "19104", "radius": "25", "type": ["emotional", "affiliational"],
+                       "att": "in_person", "free": "1", "peer": "1"}.items():
+        at.query_params[key] = value
+    at.run()
+    expected = {"q": "sober", "near": "19104", "radius": "25", "type": ["emotional", "affiliational"],
+                "att": "in_person", "free": "1", "peer": "1"}
+    assert dict(at.query_params) == expected
+    for page in ("pages/map.py", "pages/events.py", "pages/find.py"):
+        at.switch_page(page).run()
+        assert not at.exception, page
+        assert at.text_input(key="f_text").value == "sober", page
+        assert at.text_input(key="f_near").value == "19104", page
+        assert at.selectbox(key="f_radius").value == 25, page
+        assert at.multiselect(key="f_types").value == ["emotional", "affiliational"], page
+        assert at.multiselect(key="f_att").value == ["in_person"], page
+        assert at.checkbox(key="f_free").value is True and at.checkbox(key="f_peer").value is True, page
+        assert at.checkbox(key="f_moud").value is False, page
+        assert dict(at.query_params) == expected, page

@@ -61,36 +61,30 @@ def _from_url(spec: FilterSpec) -> object:
     return raw[:200]
 
 
+def _to_url(spec: FilterSpec, value: object) -> list[str]:
+    if not value or value == _DEFAULTS[spec.kind]:
+        return []
+    if spec.kind == "terms":
+        return list(value)
+    return ["1"] if spec.kind == "flag" else [str(value).strip()]
+
+
+# Streamlit's own bind="query-params" cannot carry these URLs: it names the parameter after the widget key (so
+# f_text would become ?f_text= instead of ?q=), reads a checkbox only as true/false (free=1 is dropped) and a
+# selectbox only by its label (radius=5 is dropped), and AppTest never sees the URL it writes.
 def start_filters() -> None:
-    """Once per session, fill the filters from the URL; on every run, keep them alive across pages."""
-    if not st.session_state.get("_filters_started"):
-        for spec in FILTERS:
-            st.session_state[spec.key] = _from_url(spec)
-        st.session_state["_filters_started"] = True
+    """On a session's first run, fill the filters from the URL; on every run, keep them alive across pages."""
     for spec in FILTERS:
         # Re-assigning keeps a widget's value when a page that does not draw it runs.
-        st.session_state[spec.key] = st.session_state.get(spec.key, _DEFAULTS[spec.kind])
+        st.session_state[spec.key] = st.session_state[spec.key] if spec.key in st.session_state else _from_url(spec)
 
 
 def sync_url() -> None:
     """Write the current filters (and an open detail view) into the URL so it can be bookmarked."""
-    wanted: dict[str, str | list[str]] = {}
-    for spec in FILTERS:
-        value = st.session_state.get(spec.key)
-        if value == _DEFAULTS[spec.kind] or value in ("", None, []):
-            continue
-        if spec.kind == "flag":
-            wanted[spec.param] = "1"
-        elif spec.kind == "terms":
-            wanted[spec.param] = list(value)
-        else:
-            wanted[spec.param] = str(value).strip()
-    detail = st.query_params.get(DETAIL_PARAM)
-    if detail:
-        wanted[DETAIL_PARAM] = detail
-    current = {key: st.query_params.get_all(key) for key in st.query_params}
-    normalised = {key: value if isinstance(value, list) else [value] for key, value in wanted.items()}
-    if current != normalised:
+    wanted = {spec.param: _to_url(spec, st.session_state.get(spec.key)) for spec in FILTERS}
+    wanted[DETAIL_PARAM] = [st.query_params.get(DETAIL_PARAM, "")]
+    wanted = {key: values for key, values in wanted.items() if any(values)}
+    if wanted != {key: st.query_params.get_all(key) for key in st.query_params}:
         st.query_params.from_dict(wanted)
 
 

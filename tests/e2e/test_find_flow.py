@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 from playwright.sync_api import expect
 
@@ -61,3 +62,23 @@ def test_phone_viewport_has_no_sideways_scroll_and_keeps_the_crisis_banner(phone
     assert overflow <= 0
     banner = phone_page.get_by_text("In crisis or need help now?", exact=False)
     expect(banner).to_be_in_viewport()
+
+
+def _params(url: str) -> dict[str, list[str]]:
+    return parse_qs(urlsplit(url).query)
+
+
+def test_a_bookmark_keeps_its_filters_from_find_to_map_to_events(page, app_url) -> None:
+    """An old bookmark (repeated type=, free=1, a bare radius) restores its filters and keeps them on every page."""
+    bookmark = {"near": ["19104"], "radius": ["25"], "type": ["emotional", "affiliational"], "free": ["1"]}
+    page.goto(app_url + "/?" + urlencode(bookmark, doseq=True))
+    wait_for_app(page)
+    expect(page.get_by_text("within 25 miles of 19104", exact=False)).to_be_visible()
+    assert _params(page.url) == bookmark
+    for title, path in (("Map", "/map"), ("Events", "/events"), ("Find support", "")):
+        page.get_by_role("link", name=title, exact=True).first.click()
+        page.wait_for_url(re.compile(re.escape(app_url + path) + r"/?\?"))
+        wait_for_app(page)
+        expect(page.get_by_label("Near (ZIP or City, ST)")).to_have_value("19104")
+        assert _params(page.url) == bookmark, title
+    expect(page.get_by_text("within 25 miles of 19104", exact=False)).to_be_visible()
