@@ -21,7 +21,7 @@ from directory import config
 from directory import taxonomy as tx
 from directory.auth import Accounts, Curator
 from directory.gaps import Kind, coverage_share, gap_table
-from directory.geo import PlaceNotFound, resolve_place
+from directory.gazetteer import PlaceNotFound, resolve_place
 from directory.interop.column_mapping import load_mapping
 from directory.interop.formats import EXPORT_FORMATS, IMPORT_FORMATS, export_to, read_source
 from directory.interop.hsds import validate_hsds

@@ -365,7 +365,7 @@ def standalone_html(fmap: folium.Map) -> str:
 
 def add_area_layers(fmap: folium.Map, unmet: pd.DataFrame, fresh: pd.DataFrame) -> None:
     """Optional layers at ZIP centres: logged unmet needs, and the share of entries not verified lately."""
-    from directory.geo import zip_centroid
+    from directory.gazetteer import zip_centroid
 
     needs = folium.FeatureGroup(name="Unmet needs (logged by peer leaders)", show=True)
     for zip_code, count in unmet.groupby("zip").size().items():

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from directory.geo import city_centroid, zip_centroid
+from directory.gazetteer import city_centroid, zip_centroid
 from directory.schema import validate_field
 
 # Columns that can place an entry more finely than its ZIP.

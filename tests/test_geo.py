@@ -12,17 +12,14 @@ from geopy.distance import geodesic
 from geopy.exc import GeocoderUnavailable
 
 from directory import taxonomy
+from directory.gazetteer import PlaceNotFound, city_centroid, resolve_place, zip_centroid
 from directory.geo import (
     GeocodeResult,
     OnlineGeocoder,
-    PlaceNotFound,
     _quality,
-    city_centroid,
     geocode_offline,
     haversine_miles,
     make_geocoder,
-    resolve_place,
-    zip_centroid,
 )
 
 CITY_HALL = (39.9526, -75.1652)

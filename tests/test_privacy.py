@@ -14,7 +14,7 @@ from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
 from directory.auth import Curator
-from directory.geo import zip_centroid
+from directory.gazetteer import zip_centroid
 from directory.interop.ical import event_calendar
 from directory.interop.meeting_guide import meeting_guide_feed
 from directory.maps import marker_columns, on_map, results_map

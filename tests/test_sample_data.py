@@ -12,7 +12,7 @@ import zipcodes
 
 from directory import taxonomy as tx
 from directory.config import DEFAULT_DATA_DIR
-from directory.geo import zip_centroid
+from directory.gazetteer import zip_centroid
 from directory.schema import COLUMNS, split_list, validate_record
 from tools.make_sample import COUNTIES, write_csv
 

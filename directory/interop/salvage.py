@@ -14,7 +14,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from directory.geo import EARTH_RADIUS_MILES, city_centroid, zip_centroid
+from directory.gazetteer import city_centroid, zip_centroid
+from directory.geo import EARTH_RADIUS_MILES
 from directory.hours import HoursError, format_hours, parse_hours, parse_textual_hours
 from directory.phones import PhoneError, join_labelled, normalise_phone, split_labelled
 from directory.schema import FIELD_BY_NAME, FieldError, join_list, validate_field

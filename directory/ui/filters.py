@@ -9,7 +9,7 @@ import streamlit as st
 
 from directory import schedule
 from directory import taxonomy as tx
-from directory.geo import Place, PlaceNotFound, resolve_place
+from directory.gazetteer import Place, PlaceNotFound, resolve_place
 from directory.routes import DETAIL_PARAM
 from directory.search import Query, SearchIndex, search
 from directory.text import escape_markdown as md

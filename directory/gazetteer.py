@@ -1,0 +1,154 @@
+"""The offline gazetteer: ZIP codes and "City, ST" resolved from the `zipcodes` wheel, with no network.
+
+Used to place a search ("near 19104"), to give a confidential entry only its ZIP's centre, and to check a
+file's coordinates against its own ZIP or city. Geocoding an address (offline or online) is `geo`'s job.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import cache, lru_cache
+from typing import NamedTuple
+
+import zipcodes
+
+_ZIP = re.compile(r"^(\d{5})(?:-?\d{4})?$")
+_CITY_STATE = re.compile(r"^(?P<city>.*?[A-Za-z].*?)\s*(?:,\s*|\s+)(?P<state>[A-Za-z]{2})\.?$")
+_NON_ALNUM = re.compile(r"[^A-Z0-9]+")
+_ABBREVIATIONS = {"ST": "SAINT", "STE": "SAINTE", "FT": "FORT", "MT": "MOUNT"}
+_LOWER_WORDS = frozenset({"of", "on", "the", "in", "upon", "and"})
+
+@dataclass(frozen=True)
+class Place:
+    """A resolved place: a label to show, coordinates, and how they were found."""
+
+    label: str
+    lat: float
+    lon: float
+    quality: str
+    zip: str = ""
+
+
+class PlaceNotFound(ValueError):
+    """The text is not a ZIP or "City, ST" the gazetteer knows; str() is the message for people."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        super().__init__(f"We couldn't find '{text.strip()[:60]}' — try a 5-digit ZIP or City, ST")
+
+
+class _Zip(NamedTuple):
+    lat: float
+    lon: float
+    city: str
+    state: str
+
+
+class _City(NamedTuple):
+    name: str
+    lat: float
+    lon: float
+
+
+@dataclass
+class _Group:
+    name: str = ""
+    # Running sums (lat, lon, count) of STANDARD ZIPs and of the others, so no per-ZIP objects are kept.
+    standard: list[float] = field(default_factory=lambda: [0.0, 0.0, 0])
+    other: list[float] = field(default_factory=lambda: [0.0, 0.0, 0])
+
+
+class _Gazetteer(NamedTuple):
+    zips: dict[str, _Zip]
+    cities: dict[tuple[str, str], _City]
+
+
+@lru_cache(maxsize=65536)
+def _city_key(city: str) -> str:
+    # Spacing and punctuation vary ("Mc Kees Rocks", "McKees Rocks", "Coeur d'Alene", "Coeur D Alene"),
+    # so the key keeps only letters and digits, after expanding the usual abbreviations.
+    words = _NON_ALNUM.split(city.upper().replace("'", "").replace("’", ""))
+    return "".join([_ABBREVIATIONS.get(word, word) for word in words])
+
+
+def _title(city: str) -> str:
+    # The gazetteer writes "King Of Prussia" and "Winston-salem"; acronyms such as "AFB" stay as they are.
+    def word(position: int, text: str) -> str:
+        if len(text) > 1 and text.isupper():
+            return text
+        if position and text.lower() in _LOWER_WORDS:
+            return text.lower()
+        return "-".join(part.capitalize() for part in text.split("-"))
+
+    return " ".join(word(i, text) for i, text in enumerate(city.split()))
+
+
+def _centres(groups: dict[tuple[str, str], _Group]) -> dict[tuple[str, str], _City]:
+    # STANDARD ZIPs describe where people live; PO Box and unique ZIPs count only when a city has no other.
+    centres = {}
+    for key, group in groups.items():
+        lat, lon, count = group.standard if group.standard[2] else group.other
+        centres[key] = _City(group.name, lat / count, lon / count)
+    return centres
+
+
+@cache
+def _gazetteer() -> _Gazetteer:
+    zips: dict[str, _Zip] = {}
+    primary: dict[tuple[str, str], _Group] = defaultdict(_Group)
+    alias: dict[tuple[str, str], _Group] = defaultdict(_Group)
+    for entry in zipcodes.list_all():
+        try:
+            lat, lon = float(entry["lat"]), float(entry["long"])
+        except (TypeError, ValueError):
+            continue
+        if not entry.get("active") or not (math.isfinite(lat) and math.isfinite(lon)) or lat == 0 or lon == 0:
+            continue
+        state = entry["state"].upper()
+        zips[entry["zip_code"]] = _Zip(lat, lon, entry["city"], state)
+        names = [(primary, entry["city"])] + [(alias, name) for name in entry["acceptable_cities"]]
+        for groups, name in names:
+            group = groups[(_city_key(name), state)]
+            group.name = group.name or name
+            sums = group.standard if entry.get("zip_code_type") == "STANDARD" else group.other
+            sums[0] += lat
+            sums[1] += lon
+            sums[2] += 1
+    # A name people use for part of a city ("Phila") counts only where no city has it as its own name.
+    return _Gazetteer(zips, {**_centres(alias), **_centres(primary)})
+
+
+def zip_centroid(zip_code: str) -> tuple[float, float] | None:
+    """The centre of a 5-digit ZIP (ZIP+4 accepted), or None when unknown, inactive or without coordinates."""
+    match = _ZIP.match(zip_code.strip())
+    found = _gazetteer().zips.get(match[1]) if match else None
+    return (found.lat, found.lon) if found else None
+
+
+def city_centroid(city: str, state: str) -> tuple[float, float] | None:
+    """The mean centre of a city's ZIP codes (STANDARD ones when it has any), or None when unknown."""
+    found = _gazetteer().cities.get((_city_key(city), state.strip().upper()))
+    return (found.lat, found.lon) if found else None
+
+
+def resolve_place(text: str) -> Place:
+    """A ZIP or "City, ST" as a Place, offline; raises PlaceNotFound otherwise."""
+    cleaned = " ".join(text.split())
+    zip_match = _ZIP.match(cleaned)
+    if zip_match:
+        code = zip_match[1]
+        found = _gazetteer().zips.get(code)
+        if found:
+            label = f"{code} ({_title(found.city)}, {found.state})"
+            return Place(label, found.lat, found.lon, "zip_centroid", code)
+        raise PlaceNotFound(text)
+    city_match = _CITY_STATE.match(cleaned)
+    if city_match:
+        state = city_match["state"].upper()
+        city = _gazetteer().cities.get((_city_key(city_match["city"]), state))
+        if city:
+            return Place(f"{_title(city.name)}, {state}", city.lat, city.lon, "city_centroid")
+    raise PlaceNotFound(text)
