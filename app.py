@@ -4,14 +4,26 @@ from pathlib import Path
 
 import streamlit as st
 
+from directory.config import SettingsError
 from directory.routes import GROUPS, visible_routes
 from directory.ui.banners import crisis_banner
 from directory.ui.filters import start_filters
+from directory.ui.services import app_settings
 from directory.ui.session import current_curator
 
 # A local icon: the default and Material icons would be fetched from a third-party host.
 FAVICON = Path(__file__).parent / "static" / "favicon.png"
 st.set_page_config(page_title="Peer Recovery Support Directory", page_icon=str(FAVICON))
+
+# Every setting is checked before any page runs: a bad value stops here, naming the variable, not halfway
+# through drawing a map or saving an entry.
+try:
+    app_settings()
+except SettingsError as error:
+    crisis_banner()
+    st.error("The directory cannot start because of its settings. An operator needs to fix this:")
+    st.code(str(error), language=None, wrap_lines=True)
+    st.stop()
 
 pages: dict[str, list] = {group: [] for group in GROUPS}
 # Only the pages this session may see are registered; every write path checks the role again.

@@ -39,7 +39,8 @@ class UsageError(Exception):
 
 
 def _store(args: argparse.Namespace) -> Store:
-    return Store(config.data_dir(args.data_dir))
+    settings = args.settings
+    return Store(settings.data_dir, snapshots_kept=settings.snapshots_kept)
 
 
 def _term_keys(terms: tuple[tx.Term, ...], given: Sequence[str] | None, what: str) -> tuple[str, ...]:
@@ -55,7 +56,7 @@ def _term_keys(terms: tuple[tx.Term, ...], given: Sequence[str] | None, what: st
 
 def cmd_validate(args: argparse.Namespace) -> int:
     """List every bad row of a resources CSV (row, field, reason); exit 1 if there is one."""
-    path = Path(args.path) if args.path else config.data_dir(args.data_dir) / config.RESOURCES_FILE
+    path = Path(args.path) if args.path else args.settings.resources_path
     if path.is_dir():
         path = path / config.RESOURCES_FILE
     if not path.is_file():
@@ -174,7 +175,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         frame = store.read_raw()
     except StoreReadError as error:
         raise UsageError(str(error)) from None
-    written = export_to(frame, args.format, Path(args.out))
+    written = export_to(frame, args.format, Path(args.out), directory_zone=args.settings.timezone)
     print(f"exported {len(frame)} rows as {args.format} to {written}", file=sys.stderr)
     if args.format == "hsds":
         problems = validate_hsds(written)
@@ -263,7 +264,7 @@ def _read_password(args: argparse.Namespace) -> str:
 
 def cmd_curator(args: argparse.Namespace) -> int:
     """Manage peer-leader accounts: add, list, remove."""
-    accounts = Accounts(config.data_dir(args.data_dir))
+    accounts = Accounts(args.settings.data_dir)
     try:
         if args.action == "add":
             role = "admin" if args.admin else "curator"
@@ -294,7 +295,7 @@ def cmd_gaps(args: argparse.Namespace) -> int:
     if frame.empty:
         raise UsageError("the directory has no entries to measure from")
     kind = Kind(support_type=support[0] if support else "", category=category[0] if category else "")
-    table = gap_table(frame, kind, args.threshold_miles)
+    table = gap_table(frame, kind, args.threshold_miles, bounds=args.settings.region)
     columns = ["zip", "lat", "lon", "nearest_miles", "nearest_id", "within_threshold"]
     if args.format == "csv":
         table[columns].to_csv(sys.stdout, index=False, lineterminator="\n")
@@ -311,6 +312,12 @@ def cmd_gaps(args: argparse.Namespace) -> int:
 def cmd_columns(args: argparse.Namespace) -> int:
     """Print the CSV columns as a Markdown table (the README's table is made from this)."""
     print(columns_markdown())
+    return 0
+
+
+def cmd_settings(args: argparse.Namespace) -> int:
+    """Print the settings (environment variables) as a Markdown table (the README's table is made from this)."""
+    print(config.settings_markdown())
     return 0
 
 
@@ -395,6 +402,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = commands.add_parser("columns", parents=[common], help=cmd_columns.__doc__)
     p.set_defaults(run=cmd_columns)
+    p = commands.add_parser("settings", parents=[common], help=cmd_settings.__doc__)
+    p.set_defaults(run=cmd_settings)
     return parser
 
 
@@ -402,6 +411,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run one command and return its exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    try:
+        args.settings = config.load_settings(data_dir=args.data_dir)
+    except config.SettingsError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     try:
         return args.run(args)
     except UsageError as error:

@@ -1,78 +1,202 @@
-"""Settings, read from environment variables; every one is documented in the README."""
+"""Settings: one typed object, read once from DIRECTORY_* environment variables and checked at start-up.
+
+Nothing else in `directory/` reads the environment. The app (`directory.ui.services`) and the CLI build a
+`Settings` with `load_settings()` and pass it, or the values it holds, to what needs them. The README's
+settings table is printed from this class (`python -m directory settings`).
+"""
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import AfterValidator, BeforeValidator, Field, ValidationError, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from directory.errors import DirectoryError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
 RESOURCES_FILE = "resources.csv"
-
-
-@dataclass(frozen=True)
-class Setting:
-    """One environment variable the app reads."""
-
-    name: str
-    default: str
-    doc: str
-
-
-SETTINGS: tuple[Setting, ...] = (
-    Setting("DIRECTORY_DATA_DIR", "data/", "Folder holding resources.csv and the store's companions."),
-    Setting("DIRECTORY_TIMEZONE", "America/New_York", "Time zone of the directory, shown next to every time."),
-    Setting(
-        "DIRECTORY_GEOCODER",
-        "offline",
-        "'offline' (ZIP and city centroids, no network) or 'nominatim' (online, used only when saving).",
+ENV_PREFIX = "DIRECTORY_"
+DEFAULT_SNAPSHOTS_KEPT = 20
+# The map tile layers a directory can choose (DIRECTORY_MAP_TILES): URL template and attribution, or none.
+TILE_LAYERS: dict[str, tuple[str, str] | None] = {
+    "osm": (
+        "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
     ),
-    Setting(
-        "DIRECTORY_GEOCODER_USER_AGENT",
-        "",
-        "User agent sent to Nominatim; required when DIRECTORY_GEOCODER is 'nominatim'.",
-    ),
-    Setting(
-        "DIRECTORY_MAP_TILES",
-        "osm",
-        "'osm' draws OpenStreetMap tiles (with attribution); 'none' draws no tiles, for fully offline use.",
-    ),
-    Setting(
-        "DIRECTORY_NOW",
-        "",
-        "A fixed 'now' (ISO date and time in the directory's zone) for demos and tests; empty uses the clock.",
-    ),
-    Setting(
-        "DIRECTORY_REGION",
-        "",
-        "The gap dashboard's region as 'south,west,north,east' degrees; empty uses the entries' extent plus 10 miles.",
-    ),
-    Setting("DIRECTORY_STALE_DAYS", "180", "Entries not verified within this many days are listed as stale."),
-    Setting("DIRECTORY_SNAPSHOTS_KEPT", "20", "How many earlier versions of resources.csv the store keeps."),
-    Setting("DIRECTORY_PUBLIC_URL", "", "The app's public address, e.g. https://help.example.org, for packet links and "
-            "QR codes; when empty, the address the browser used."),
-    Setting("DIRECTORY_SAMPLE_DATA", "auto", "'auto' labels the shipped sample as sample data; 'no' hides the label."),
-)
+    "none": None,
+}
 
 
-def setting(name: str) -> str:
-    """The value of a setting: the environment's, or its default."""
-    for item in SETTINGS:
-        if item.name == name:
-            return os.environ.get(name, "").strip() or item.default
-    raise KeyError(name)
+class SettingsError(DirectoryError):
+    """A setting has a value the app cannot use; the message names the variable and what it accepts."""
 
 
-def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
-    """The data folder: an explicit override, then DIRECTORY_DATA_DIR, then the shipped data/."""
-    chosen = override or os.environ.get("DIRECTORY_DATA_DIR", "").strip()
-    return Path(chosen).expanduser().resolve() if chosen else DEFAULT_DATA_DIR
+def _lower(value: Any) -> Any:
+    return value.strip().lower() if isinstance(value, str) else value
 
 
-def is_sample_data(folder: Path) -> bool:
-    """True when the app is showing the shipped sample directory."""
-    mode = setting("DIRECTORY_SAMPLE_DATA").lower()
-    if mode == "no":
-        return False
-    return mode == "yes" or (folder / ".sample").exists()
+def _zone_name(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError("not a known time zone") from None
+    return value
+
+
+def _region(value: Any) -> tuple[float, float, float, float] | None:
+    if value is None or isinstance(value, tuple):
+        return value
+    parts = [part.strip() for part in str(value).split(",")]
+    try:
+        south, west, north, east = (float(part) for part in parts)
+    except ValueError:
+        raise ValueError("needs four numbers") from None
+    if not (-90 <= south < north <= 90 and -180 <= west < east <= 180):
+        raise ValueError("south must be below north and west left of east, within -90..90 and -180..180")
+    return south, west, north, east
+
+
+def _public_url(value: str) -> str:
+    parts = urlsplit(value)
+    if value and (parts.scheme not in ("http", "https") or not parts.netloc):
+        raise ValueError("not an http(s) address")
+    return value.rstrip("/")
+
+
+def _tile_layer(value: str) -> str:
+    if value not in TILE_LAYERS:
+        raise ValueError("not a known tile layer")
+    return value
+
+
+def _folder(value: Path) -> Path:
+    return value.expanduser().resolve()
+
+
+def _setting(default: Any, doc: str, accepts: str, shown: str | None = None) -> Any:
+    # `accepts` is quoted in the start-up error; `shown` is the default as the README prints it.
+    extra = {"accepts": accepts, "shown_default": shown if shown is not None else str(default or "")}
+    return Field(default=default, description=doc, json_schema_extra=extra)
+
+
+class Settings(BaseSettings):
+    """Every setting of the app and the CLI, validated as a whole."""
+
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, env_ignore_empty=True, frozen=True, extra="ignore")
+
+    data_dir: Annotated[Path, AfterValidator(_folder)] = _setting(
+        DEFAULT_DATA_DIR, "Folder holding resources.csv and the store's companions.", "a folder path", "data/")
+    timezone: Annotated[str, AfterValidator(_zone_name)] = _setting(
+        "America/New_York", "Time zone of the directory, shown next to every time.",
+        "an IANA time zone name such as America/New_York")
+    geocoder: Annotated[Literal["offline", "nominatim"], BeforeValidator(_lower)] = _setting(
+        "offline", "'offline' (ZIP and city centroids, no network) or 'nominatim' (online, used only when saving).",
+        "'offline' or 'nominatim'")
+    geocoder_user_agent: str = _setting(
+        "", "User agent sent to Nominatim; required when DIRECTORY_GEOCODER is 'nominatim'.",
+        "any text that names your organisation")
+    map_tiles: Annotated[str, BeforeValidator(_lower), AfterValidator(_tile_layer)] = _setting(
+        "osm", "'osm' draws OpenStreetMap tiles (with attribution); 'none' draws no tiles, for fully offline use.",
+        " or ".join(f"'{name}'" for name in TILE_LAYERS))
+    now: datetime | None = _setting(
+        None, "A fixed 'now' (ISO date and time in the directory's zone) for demos and tests; empty uses the clock.",
+        "an ISO date and time such as 2026-11-25T18:30")
+    region: Annotated[tuple[float, float, float, float] | None, NoDecode, BeforeValidator(_region)] = _setting(
+        None, "The gap dashboard's region as 'south,west,north,east' degrees; empty uses the entries' extent "
+        "plus 10 miles.", "four numbers 'south,west,north,east' in degrees, such as 39.7,-75.6,40.6,-74.7")
+    stale_days: int = Field(default=180, ge=1, le=3650, description=(
+        "Entries not verified within this many days are stale: listed to check, counted on the gap dashboard, "
+        "and flagged 'call ahead' on their cards."),
+        json_schema_extra={"accepts": "a whole number of days from 1 to 3650", "shown_default": "180"})
+    snapshots_kept: int = Field(default=DEFAULT_SNAPSHOTS_KEPT, ge=0, le=1000, description=(
+        "How many earlier versions of resources.csv the store keeps."),
+        json_schema_extra={"accepts": "a whole number from 0 to 1000",
+                           "shown_default": str(DEFAULT_SNAPSHOTS_KEPT)})
+    public_url: Annotated[str, AfterValidator(_public_url)] = _setting(
+        "", "The app's public address, e.g. https://help.example.org, for packet links and QR codes; when empty, "
+        "the address the browser used.", "an http(s) address such as https://help.example.org")
+    sample_data: Annotated[Literal["auto", "yes", "no"], BeforeValidator(_lower)] = _setting(
+        "auto", "'auto' labels the shipped sample as sample data; 'no' hides the label.", "'auto', 'yes' or 'no'")
+
+    @model_validator(mode="after")
+    def _nominatim_needs_an_agent(self) -> Settings:
+        if self.geocoder == "nominatim" and not self.geocoder_user_agent.strip():
+            raise ValueError("DIRECTORY_GEOCODER_USER_AGENT must be set when DIRECTORY_GEOCODER is 'nominatim': "
+                             "Nominatim's usage policy requires a user agent that names your organisation")
+        return self
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The directory's time zone."""
+        return ZoneInfo(self.timezone)
+
+    def current_time(self) -> datetime:
+        """The current moment in the directory's zone, or the fixed DIRECTORY_NOW when set."""
+        if self.now is None:
+            return datetime.now(self.zone)
+        return self.now.astimezone(self.zone) if self.now.tzinfo else self.now.replace(tzinfo=self.zone)
+
+    def today(self) -> date:
+        """Today's date in the directory's zone (DIRECTORY_NOW's date when set)."""
+        return self.current_time().date()
+
+    def is_sample_data(self) -> bool:
+        """True when the app is showing the shipped sample directory (a `.sample` marker in the data folder)."""
+        if self.sample_data != "auto":
+            return self.sample_data == "yes"
+        return (self.data_dir / ".sample").exists()
+
+    @property
+    def resources_path(self) -> Path:
+        """The resources CSV of the data folder."""
+        return self.data_dir / RESOURCES_FILE
+
+
+def env_name(field: str) -> str:
+    """The environment variable behind a settings field."""
+    return ENV_PREFIX + field.upper()
+
+
+def _explain(error: ValidationError) -> str:
+    lines = []
+    for problem in error.errors():
+        if not problem["loc"]:
+            lines.append(str(problem["ctx"]["error"]) if "ctx" in problem else problem["msg"])
+            continue
+        field = str(problem["loc"][0])
+        extra = Settings.model_fields[field].json_schema_extra or {}
+        lines.append(f"{env_name(field)}={problem['input']!r} is not usable; it accepts {extra.get('accepts')}.")
+    return " ".join(lines)
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Read and check every setting from the environment; overrides (e.g. a CLI's --data-dir) win.
+
+    Raises SettingsError naming each bad variable and what it accepts.
+    """
+    given = {name: value for name, value in overrides.items() if value not in (None, "")}
+    try:
+        return Settings(**given)
+    except ValidationError as error:
+        raise SettingsError(_explain(error)) from None
+
+
+def settings_markdown() -> str:
+    """The settings as a Markdown table: variable, default, meaning (the README's table is made from this)."""
+    lines = ["| Variable | Default | Meaning |", "|---|---|---|"]
+    for name, field in Settings.model_fields.items():
+        extra = field.json_schema_extra or {}
+        lines.append(f"| `{env_name(name)}` | `{extra['shown_default']}` | {field.description} |")
+    return "\n".join(lines)
+
+
+def environment_key() -> tuple[tuple[str, str], ...]:
+    """The DIRECTORY_* environment as a hashable value, so a cached Settings is rebuilt when it changes."""
+    return tuple(sorted((name, value) for name, value in os.environ.items() if name.startswith(ENV_PREFIX)))

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 import pandas as pd
 
 from directory.auth import Curator, require_role
-from directory.geo import make_geocoder
+from directory.freshness import stale_mask
+from directory.geo import Geocoder
 from directory.schema import COLUMNS, UNCHANGEABLE, validate_record
 from directory.store import ConflictError, Store
 
@@ -23,21 +24,21 @@ def check_entry(values: Mapping[str, str]) -> dict[str, str]:
     return validate_record(draft, require_id=False).errors
 
 
-def save_entry(store: Store, curator: Curator, values: Mapping[str, str], *, resource_id: str = "",
-               base_version: int | str = 0) -> dict[str, str]:
+def save_entry(store: Store, curator: Curator, values: Mapping[str, str], *, geocode: Geocoder,
+               resource_id: str = "", base_version: int | str = 0) -> dict[str, str]:
     """Add a new entry, or apply an edit made on base_version; raises ValidationError or ConflictError."""
     require_role(curator)
-    changes = place_entry({k: str(values.get(k, "")) for k in EDITABLE if k in values}, store.data_dir)
+    changes = place_entry({k: str(values.get(k, "")) for k in EDITABLE if k in values}, geocode)
     if resource_id:
         return store.update(resource_id, changes, base_version=base_version, by=curator)
     return store.add(changes, by=curator)
 
 
-def place_entry(values: dict[str, str], data_dir) -> dict[str, str]:
+def place_entry(values: dict[str, str], geocode: Geocoder) -> dict[str, str]:
     """Fill in coordinates from the address when an entry has none; this is the only time we geocode."""
     if values.get("latitude") or values.get("longitude"):
         return values
-    found = make_geocoder(data_dir)(values.get("address", ""), values.get("city", ""), values.get("state", ""),
+    found = geocode(values.get("address", ""), values.get("city", ""), values.get("state", ""),
                                     values.get("zip", ""))
     if found is None:
         return values
@@ -45,9 +46,9 @@ def place_entry(values: dict[str, str], data_dir) -> dict[str, str]:
 
 
 def verify_today(store: Store, curator: Curator, resource_id: str, base_version: int | str,
-                 today: date | None = None) -> dict[str, str]:
-    """Mark an entry as checked today by this curator."""
-    day = (today or date.today()).isoformat()
+                 today: date) -> dict[str, str]:
+    """Mark an entry as checked today (the directory's today, Settings.today()) by this curator."""
+    day = today.isoformat()
     return store.update(resource_id, {"last_verified": day, "verified_by": curator.name},
                         base_version=base_version, by=curator)
 
@@ -70,16 +71,15 @@ def restore_version(store: Store, curator: Curator, resource_id: str, version: i
     return store.update(resource_id, changes, base_version=base_version, by=curator)
 
 
-def stale_entries(frame: pd.DataFrame, days: int, today: date | None = None) -> pd.DataFrame:
+def stale_entries(frame: pd.DataFrame, days: int, today: date) -> pd.DataFrame:
     """Active and pending entries not verified within `days`, never-verified first, then oldest first."""
-    cutoff = ((today or date.today()) - timedelta(days=days)).isoformat()
     listed = frame[frame["status"] != "inactive"]
-    stale = listed[(listed["last_verified"] == "") | (listed["last_verified"] < cutoff)]
+    stale = listed[stale_mask(listed["last_verified"], today, days)]
     return stale.sort_values(["last_verified", "name"], kind="stable")
 
 
 def verify_many(store: Store, curator: Curator, versions: Mapping[str, str | int],
-                today: date | None = None) -> tuple[list[str], list[str]]:
+                today: date) -> tuple[list[str], list[str]]:
     """Mark several entries verified today; returns (done ids, ids refused because someone changed them)."""
     done, refused = [], []
     for resource_id, base_version in versions.items():

@@ -7,6 +7,7 @@ points on the sphere orders them exactly as the great-circle distance does, and 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 
 import h3
@@ -17,7 +18,7 @@ from scipy.spatial import cKDTree
 
 from directory import taxonomy as tx
 from directory import term_bits
-from directory.config import setting
+from directory.freshness import stale_mask
 from directory.geo import EARTH_RADIUS_MILES
 
 DEFAULT_MARGIN_MILES = 10.0
@@ -66,15 +67,11 @@ def resources_of(frame: pd.DataFrame, kind: Kind) -> pd.DataFrame:
     return chosen
 
 
-def region_bounds(frame: pd.DataFrame, margin_miles: float = DEFAULT_MARGIN_MILES) -> tuple[float, float, float, float]:
-    """(south, west, north, east): DIRECTORY_REGION when configured, else the placed entries plus a margin."""
-    configured = setting("DIRECTORY_REGION")
-    if configured:
-        try:
-            south, west, north, east = (float(part) for part in configured.split(","))
-        except ValueError:
-            raise ValueError("DIRECTORY_REGION must be four numbers: south,west,north,east") from None
-        return south, west, north, east
+def region_bounds(frame: pd.DataFrame, margin_miles: float = DEFAULT_MARGIN_MILES,
+                  configured: tuple[float, float, float, float] | None = None) -> tuple[float, float, float, float]:
+    """(south, west, north, east): the configured region (Settings.region) if any, else the entries plus a margin."""
+    if configured is not None:
+        return configured
     placed = frame[(frame["latitude"] != "") & (frame["longitude"] != "")]
     lats, lons = placed["latitude"].astype(float), placed["longitude"].astype(float)
     pad_lat = margin_miles / 69.0
@@ -170,12 +167,9 @@ def read_demand(text: str) -> pd.DataFrame:
     return pd.DataFrame({"zip": zips, "count": counts}).groupby("zip", as_index=False)["count"].sum()
 
 
-def freshness(frame: pd.DataFrame, stale_days: int, today) -> pd.DataFrame:
+def freshness(frame: pd.DataFrame, stale_days: int, today: date) -> pd.DataFrame:
     """Per ZIP: entries listed and the share not verified within the stale window."""
-    from datetime import timedelta
-
     listed = frame[(frame["status"] != "inactive") & (frame["zip"] != "")].copy()
-    cutoff = (today - timedelta(days=stale_days)).isoformat()
-    listed["stale"] = (listed["last_verified"] == "") | (listed["last_verified"] < cutoff)
+    listed["stale"] = stale_mask(listed["last_verified"], today, stale_days)
     grouped = listed.groupby(listed["zip"].str[:5]).agg(entries=("id", "size"), stale_share=("stale", "mean"))
     return grouped.reset_index().sort_values("stale_share", ascending=False, kind="stable")

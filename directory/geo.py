@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from directory import config
+from directory.config import Settings
 from directory.files import write_atomically
 from directory.gazetteer import city_centroid, zip_centroid
 
@@ -36,6 +36,10 @@ class GeocodeResult:
     lat: float
     lon: float
     quality: str
+
+
+Geocoder = Callable[[str, str, str, str], GeocodeResult | None]
+"""Places an entry from (address, city, state, ZIP), or None when it cannot."""
 
 
 def geocode_offline(
@@ -129,15 +133,11 @@ def _online_geocoder(user_agent: str, cache_path: Path) -> OnlineGeocoder:
     return OnlineGeocoder(user_agent, cache_path)
 
 
-def make_geocoder(data_dir: Path) -> Callable[[str, str, str, str], GeocodeResult | None]:
+def make_geocoder(settings: Settings) -> Geocoder:
     """The configured way to place entries on save: offline centroids, or Nominatim when configured."""
-    choice = config.setting("DIRECTORY_GEOCODER").lower()
-    if choice == "offline":
-        return geocode_offline
-    if choice == "nominatim":
-        agent = config.setting("DIRECTORY_GEOCODER_USER_AGENT")
-        return _online_geocoder(agent, Path(data_dir) / CACHE_FILE).geocode
-    raise ValueError(f"DIRECTORY_GEOCODER must be 'offline' or 'nominatim', not '{choice}'")
+    if settings.geocoder == "nominatim":
+        return _online_geocoder(settings.geocoder_user_agent, settings.data_dir / CACHE_FILE).geocode
+    return geocode_offline
 
 
 def haversine_miles(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:

@@ -22,7 +22,7 @@ from folium.template import Template
 
 from directory import taxonomy as tx
 from directory import term_bits
-from directory.config import setting
+from directory.config import TILE_LAYERS
 from directory.privacy import confidential_mask
 from directory.routes import detail_link
 
@@ -34,13 +34,6 @@ CLUSTER_CSS = [
     ("markercluster_css", f"{STATIC_URL}/leaflet.markercluster/MarkerCluster.css"),
     ("markercluster_default_css", f"{STATIC_URL}/leaflet.markercluster/MarkerCluster.Default.css"),
 ]
-TILE_LAYERS: dict[str, tuple[str, str] | None] = {
-    "osm": (
-        "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
-        '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
-    ),
-    "none": None,
-}
 REGION_CENTRE = (39.9526, -75.1652)
 METRES_PER_MILE = 1609.344
 
@@ -54,27 +47,19 @@ def map_text(value: str) -> str:
     return html.escape(str(value), quote=True).translate(_TEMPLATE_LITERAL)
 
 
-def tile_layer_name() -> str:
-    """The configured tile layer: 'osm' (default) or 'none' for fully offline use."""
-    choice = setting("DIRECTORY_MAP_TILES").lower()
-    if choice not in TILE_LAYERS:
-        raise ValueError(f"DIRECTORY_MAP_TILES must be one of {', '.join(TILE_LAYERS)}, not '{choice}'")
-    return choice
-
-
-def tile_host() -> str | None:
-    """The host the configured tile layer loads from, or None when offline."""
-    layer = TILE_LAYERS[tile_layer_name()]
+def tile_host(tiles: str) -> str | None:
+    """The host a tile layer ('osm' or 'none', Settings.map_tiles) loads from, or None when offline."""
+    layer = TILE_LAYERS[tiles]
     return layer[0].split("/")[2] if layer else None
 
 
-def base_map(centre: tuple[float, float] = REGION_CENTRE, zoom: int = 10) -> folium.Map:
-    """An empty map that loads Leaflet from the app itself and the configured tiles (or none)."""
+def base_map(centre: tuple[float, float] = REGION_CENTRE, zoom: int = 10, *, tiles: str = "osm") -> folium.Map:
+    """An empty map that loads Leaflet from the app itself, and the tile layer named by tiles (or none)."""
     fmap = folium.Map(location=list(centre), zoom_start=zoom, tiles=None, control_scale=True)
     # Instance lists: folium's add_js_link would mutate the class-wide CDN lists.
     fmap.default_js = list(LEAFLET_JS)
     fmap.default_css = list(LEAFLET_CSS)
-    layer = TILE_LAYERS[tile_layer_name()]
+    layer = TILE_LAYERS[tiles]
     if layer:
         folium.TileLayer(tiles=layer[0], attr=layer[1], max_zoom=19, name="OpenStreetMap").add_to(fmap)
     return fmap
@@ -232,12 +217,13 @@ def _bounds(frame: pd.DataFrame) -> list[list[float]] | None:
 
 
 def results_map(frame: pd.DataFrame, *, near: tuple[float, float] | None = None,
-                radius_miles: float | None = None, detail_base: str = detail_link("")) -> folium.Map:
+                radius_miles: float | None = None, detail_base: str = detail_link(""),
+                tiles: str = "osm") -> folium.Map:
     """A map of search results: clustered markers, a legend, the search radius, fitted to what is shown.
 
     Confidential entries are left out entirely, so neither a pin nor the map's extent can hint at them.
     """
-    fmap = base_map(near or REGION_CENTRE)
+    fmap = base_map(near or REGION_CENTRE, tiles=tiles)
     ResourceLayer(frame, detail_base).add_to(fmap)
     Legend().add_to(fmap)
     bounds = _bounds(frame)
@@ -257,9 +243,9 @@ def results_map(frame: pd.DataFrame, *, near: tuple[float, float] | None = None,
 
 
 def picker_map(centre: tuple[float, float] = REGION_CENTRE, chosen: tuple[float, float] | None = None,
-               zoom: int = 12) -> folium.Map:
+               zoom: int = 12, *, tiles: str = "osm") -> folium.Map:
     """A map for placing an entry by hand: click anywhere; the chosen point is marked."""
-    fmap = base_map(chosen or centre, zoom)
+    fmap = base_map(chosen or centre, zoom, tiles=tiles)
     if chosen is not None:
         folium.CircleMarker(location=list(chosen), radius=8, color="#D55E00", fill=True,
                             fill_opacity=0.9).add_to(fmap)
@@ -322,7 +308,7 @@ class GapLegend(MacroElement):
         self.entries = list(zip(GAP_COLOURS, words, strict=True))
 
 
-def gap_map(cells: pd.DataFrame, threshold_miles: float, kind: str) -> folium.Map:
+def gap_map(cells: pd.DataFrame, threshold_miles: float, kind: str, *, tiles: str = "osm") -> folium.Map:
     """H3 cells coloured by distance to the nearest resource, styled per feature (no colormap, no d3)."""
     import h3
 
@@ -334,7 +320,7 @@ def gap_map(cells: pd.DataFrame, threshold_miles: float, kind: str) -> folium.Ma
                                         "colour": gap_colour(miles, threshold_miles),
                                         "gap": bool(miles > threshold_miles)}})
     centre = (float(cells["lat"].mean()), float(cells["lon"].mean())) if len(cells) else REGION_CENTRE
-    fmap = base_map(centre, 9)
+    fmap = base_map(centre, 9, tiles=tiles)
     folium.GeoJson(
         {"type": "FeatureCollection", "features": features},
         style_function=lambda f: {"fillColor": f["properties"]["colour"], "fillOpacity": 0.55,

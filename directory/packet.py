@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from urllib.parse import urlsplit
 
 import pandas as pd
@@ -16,7 +17,7 @@ from directory.crisis import crisis_text
 from directory.present import category_label, other_phones, place_text, support_types_of
 from directory.privacy import public_record
 from directory.routes import url_of
-from directory.schedule import clock, next_occurrence, now
+from directory.schedule import clock, next_occurrence
 from directory.schema import ID_PATTERN
 
 MAX_ENTRIES = 20
@@ -66,30 +67,30 @@ def offers(row: Mapping[str, str]) -> str:
     return f"{category_label(row.get('category', ''))}" + (f" ({kinds} support)" if kinds else "")
 
 
-def when_text(row: Mapping[str, str]) -> str:
-    """Opening hours, or the next time an event meets, with the time zone."""
+def when_text(row: Mapping[str, str], now: datetime) -> str:
+    """Opening hours, or the next time an event meets after now (Settings.current_time()), with the time zone."""
     if row.get("event_start"):
-        sitting = next_occurrence(row, now())
+        sitting = next_occurrence(row, now)
         if sitting is None:
             return ""
         return f"Next: {sitting.start.strftime('%A %d %B')}, {clock(sitting.start)} ({sitting.start.tzinfo.key})"
     if row.get("hours"):
-        return f"Hours: {row['hours']} ({now().tzinfo.key})"
+        return f"Hours: {row['hours']} ({now.tzinfo.key})"
     return f"Hours: {row['hours_text']}" if row.get("hours_text") else ""
 
 
-def entry_lines(row: Mapping[str, str]) -> list[str]:
+def entry_lines(row: Mapping[str, str], now: datetime) -> list[str]:
     """The lines a packet shows for one entry after its name."""
     verified = f"Last checked by a peer leader: {row['last_verified']}" if row.get("last_verified") else (
         "Not yet checked by a peer leader")
     lines = [offers(row), place_text(row), f"Phone: {row['phone']}" if row.get("phone") else "",
              *(extra.text for extra in other_phones(row)),
-             f"Join online: {row['conference_url']}" if row.get("conference_url") else "", when_text(row),
+             f"Join online: {row['conference_url']}" if row.get("conference_url") else "", when_text(row, now),
              verified]
     return [line for line in lines if line]
 
 
-def packet_text(entries: list[PacketEntry], note: str = "", link: str = "") -> str:
+def packet_text(entries: list[PacketEntry], now: datetime, note: str = "", link: str = "") -> str:
     """A plain-text packet for a text message or an e-mail: name, phone and place for each, then the crisis lines."""
     lines = ["Places that could help:"]
     for n, entry in enumerate(entries, start=1):
@@ -98,7 +99,7 @@ def packet_text(entries: list[PacketEntry], note: str = "", link: str = "") -> s
             continue
         row = entry.row
         details = [row.get("phone", ""), *(extra.text for extra in other_phones(row)),
-                   place_text(row) or row.get("conference_url", ""), when_text(row)]
+                   place_text(row) or row.get("conference_url", ""), when_text(row, now)]
         lines.append(f"{n}. {row['name']}" + "".join(f"\n   {d}" for d in details if d))
     if note.strip():
         lines.append(f"Note: {note.strip()[:NOTE_MAX_CHARS]}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import unicodedata
+from datetime import datetime
 
 import segno
 from fpdf import FPDF
@@ -32,7 +33,7 @@ def pdf_safe(text: str) -> str:
     return "".join(out)
 
 
-def packet_pdf(entries: list[PacketEntry], note: str = "", link: str = "") -> bytes:
+def packet_pdf(entries: list[PacketEntry], now: datetime, note: str = "", link: str = "") -> bytes:
     """The packet as PDF bytes: a title, each entry in large type, the note, a QR code of the link, crisis lines."""
     pdf = FPDF(format="Letter")
     pdf.set_auto_page_break(auto=True, margin=18)
@@ -46,7 +47,7 @@ def packet_pdf(entries: list[PacketEntry], note: str = "", link: str = "") -> by
         name = entry.row["name"] if entry.listed else f"({NO_LONGER_LISTED})"
         pdf.multi_cell(0, 8, pdf_safe(f"{n}. {name}"), new_x="LMARGIN", new_y="NEXT")
         pdf.set_font("Helvetica", "", 13)
-        for line in entry_lines(entry.row) if entry.listed else []:
+        for line in entry_lines(entry.row, now) if entry.listed else []:
             pdf.multi_cell(0, 6.5, pdf_safe(line), new_x="LMARGIN", new_y="NEXT")
         pdf.ln(3)
     if note.strip():

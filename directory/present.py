@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from urllib.parse import quote
 
 import phonenumbers
@@ -15,8 +15,6 @@ from directory.phones import is_callable_label, phone_link, split_labelled
 from directory.privacy import CONFIDENTIAL_LOCATION, is_confidential
 from directory.schedule import event_zone_name
 from directory.schema import split_list
-
-STALE_AFTER_DAYS = 365
 
 
 def full_address(row: Mapping[str, str]) -> str:
@@ -107,14 +105,6 @@ def labels(terms: tuple[tx.Term, ...], cell: str) -> list[str]:
     return [tx.label_of(terms, key) for key in split_list(cell)]
 
 
-def is_stale(last_verified: str, today: date | None = None) -> bool:
-    """True when an entry was never verified or not within STALE_AFTER_DAYS."""
-    if not last_verified:
-        return True
-    today = today or date.today()
-    return (today - date.fromisoformat(last_verified)).days > STALE_AFTER_DAYS
-
-
 _WEEKDAYS = {"MO": "Monday", "TU": "Tuesday", "WE": "Wednesday", "TH": "Thursday", "FR": "Friday",
              "SA": "Saturday", "SU": "Sunday"}
 _ORDINALS = {"1": "First", "2": "Second", "3": "Third", "4": "Fourth", "-1": "Last"}
@@ -138,14 +128,14 @@ def _rule_words(rule: str) -> str:
     return "Repeats"
 
 
-def event_summary(row: Mapping[str, str]) -> str:
+def event_summary(row: Mapping[str, str], directory_zone: str) -> str:
     """When an event happens in plain words, e.g. 'Every Thursday, 7:00 pm – 9:00 pm (America/New_York)'."""
     if not row.get("event_start"):
         return ""
     start = datetime.fromisoformat(row["event_start"])
     end = datetime.fromisoformat(row["event_end"]) if row.get("event_end") else None
     times = _clock(start) + (f" – {_clock(end)}" if end else "")
-    zone = event_zone_name(row)
+    zone = event_zone_name(row, directory_zone)
     if row.get("recurrence_rule"):
         when = f"{_rule_words(row['recurrence_rule'])}, {times}"
     else:

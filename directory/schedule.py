@@ -1,5 +1,7 @@
 """Time: event occurrences (one-off or RFC 5545 recurring) and weekly opening hours, for an injected 'now'.
 
+The directory's 'now' comes from `Settings.current_time()`; its zone is also the zone of an event that names none.
+
 Recurrences are expanded in local wall-clock time and only then given their zone, so a meeting "every
 Thursday at 7 pm" stays at 7 pm on both sides of a daylight-saving change.
 """
@@ -13,7 +15,6 @@ from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrulestr
 
-from directory.config import setting
 from directory.hours import parse_hours
 
 DEFAULT_EVENT_MINUTES = 60
@@ -27,25 +28,19 @@ class Occurrence:
     end: datetime
 
 
-def directory_zone() -> ZoneInfo:
-    """The directory's configured time zone."""
-    return ZoneInfo(setting("DIRECTORY_TIMEZONE"))
-
-
-def event_zone_name(row: Mapping[str, str]) -> str:
+def event_zone_name(row: Mapping[str, str], directory_zone: str) -> str:
     """The zone an event's times are in: its own, or the directory's when it names none."""
-    return row.get("event_timezone") or setting("DIRECTORY_TIMEZONE")
-
-
-def _zone(row: Mapping[str, str]) -> ZoneInfo:
-    return ZoneInfo(event_zone_name(row))
+    return row.get("event_timezone") or directory_zone
 
 
 def occurrences(row: Mapping[str, str], start: datetime, end: datetime) -> list[Occurrence]:
-    """Sittings of an entry's event that overlap [start, end) (aware datetimes), in order."""
+    """Sittings of an entry's event that overlap [start, end), in order.
+
+    start and end are aware datetimes in the directory's zone, which is also the zone of an event naming none.
+    """
     if not row.get("event_start"):
         return []
-    zone = _zone(row)
+    zone = ZoneInfo(row["event_timezone"]) if row.get("event_timezone") else start.tzinfo
     first = datetime.fromisoformat(row["event_start"])
     length = (datetime.fromisoformat(row["event_end"]) - first if row.get("event_end")
               else timedelta(minutes=DEFAULT_EVENT_MINUTES))
@@ -123,16 +118,6 @@ def open_status(hours: str, now: datetime) -> OpenStatus | None:
             return OpenStatus(True, closes)
     upcoming = [opens for opens, _ in intervals if opens > now]
     return OpenStatus(False, upcoming[0] if upcoming else None)
-
-
-def now() -> datetime:
-    """The current moment in the directory's zone, or DIRECTORY_NOW when set (demos and tests)."""
-    fixed = setting("DIRECTORY_NOW")
-    zone = directory_zone()
-    if fixed:
-        moment = datetime.fromisoformat(fixed)
-        return moment.astimezone(zone) if moment.tzinfo else moment.replace(tzinfo=zone)
-    return datetime.now(zone)
 
 
 VIEWS: tuple[str, ...] = ("Happening now", "Today", "Tonight", "This weekend", "This week")

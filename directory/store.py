@@ -169,14 +169,13 @@ class RowTable:
 class Store:
     """The resources of one data folder."""
 
-    def __init__(self, data_dir: Path | str, *, snapshots_kept: int | None = None,
+    def __init__(self, data_dir: Path | str, *, snapshots_kept: int = config.DEFAULT_SNAPSHOTS_KEPT,
                  clock: Callable[[], str] = utc_now):
         self.data_dir = Path(data_dir)
         self.path = self.data_dir / config.RESOURCES_FILE
         self.audit_path = self.data_dir / AUDIT_FILE
         self.snapshot_dir = self.data_dir / SNAPSHOT_DIR
-        kept = snapshots_kept if snapshots_kept is not None else config.setting("DIRECTORY_SNAPSHOTS_KEPT")
-        self.snapshots_kept = max(0, int(kept))
+        self.snapshots_kept = max(0, snapshots_kept)
         self._lock = FileLock(str(self.path) + ".lock", timeout=60)
         self._clock = clock
 

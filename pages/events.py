@@ -8,11 +8,12 @@ from directory import schedule
 from directory.interop.ical import event_calendar
 from directory.ui import filters
 from directory.ui.cards import event_card
+from directory.ui.services import app_settings
 from directory.ui.shell import start_directory_page
 
 loaded = start_directory_page("Sober events and meetings")
 outcome = filters.search_with_filters(loaded.index)
-now = schedule.now()
+now = app_settings().current_time()
 view = st.radio("When", [*schedule.VIEWS, "Pick dates"], key="ev_view", horizontal=True, index=1)
 if view == "Pick dates":
     picked = st.date_input("Dates", (now.date(), now.date() + timedelta(days=6)), key="ev_dates")
@@ -31,7 +32,8 @@ st.caption(f"{len(items)} sitting{plural}. Times are in {now.tzinfo.key} unless 
            "past ones are hidden.")
 if items:
     listed = list({row["id"]: row for _, row in items}.values())
-    st.download_button(f"Add all {len(listed)} to a calendar (.ics)", event_calendar(listed), key="ev_ics",
+    st.download_button(f"Add all {len(listed)} to a calendar (.ics)",
+                       event_calendar(listed, directory_zone=now.tzinfo.key), key="ev_ics",
                        file_name="sober-events.ics", mime="text/calendar", on_click="ignore")
 else:
     st.info("Nothing on in this window. Try a longer window (This week), another time of day"

@@ -2,9 +2,7 @@
 
 import streamlit as st
 
-from directory import config
 from directory import taxonomy as tx
-from directory.config import setting
 from directory.gaps import (
     Kind,
     coverage_share,
@@ -18,14 +16,15 @@ from directory.gaps import (
     weighted_gap,
 )
 from directory.maps import add_area_layers, gap_map, standalone_html
-from directory.schedule import now
 from directory.text import escape_markdown as md
 from directory.ui import charts
 from directory.ui.map_view import show_map
+from directory.ui.services import app_settings
 from directory.ui.shell import start_directory_page
 from directory.unmet import UnmetNeeds
 
 loaded = start_directory_page("Where the service gaps are")
+settings = app_settings()
 frame = loaded.index.frame
 active = frame[frame["status"] == "active"]
 kinds = {"any": "any support"} | {f"type:{t.key}": t.label for t in tx.SUPPORT_TYPES} | {
@@ -37,25 +36,26 @@ kind = Kind(support_type=chosen[5:] if chosen.startswith("type:") else "",
 
 headline = st.columns(len(tx.SUPPORT_TYPES))
 for column, support in zip(headline, tx.SUPPORT_TYPES, strict=True):
-    share = coverage_share(gap_table(frame, Kind(support_type=support.key), threshold), threshold)
+    share = coverage_share(gap_table(frame, Kind(support_type=support.key), threshold, bounds=settings.region),
+                           threshold)
     column.metric(f"{support.symbol} {support.label}", f"{share:.0%}", help=f"ZIP areas within {threshold} miles")
 
 pool = resources_of(frame, kind)
 if pool.empty:
     st.warning(f"There is no active {kinds[chosen].lower()} in the directory, so every area is a gap.")
-cells = hex_cells(region_bounds(frame))
+cells = hex_cells(region_bounds(frame, configured=settings.region))
 cells["nearest_miles"], _ = nearest(pool["latitude"].astype(float).to_numpy(), pool["longitude"].astype(float)
                                     .to_numpy(), cells["lat"].to_numpy(), cells["lon"].to_numpy())
 gaps_share = float((cells["nearest_miles"] > threshold).mean())
 st.caption(f"{gaps_share:.0%} of the region's hexagons are more than {threshold} miles from {kinds[chosen].lower()}.")
-fmap = gap_map(cells, threshold, kinds[chosen].lower())
-unmet = UnmetNeeds(config.data_dir()).table()
-fresh = freshness(frame, int(setting("DIRECTORY_STALE_DAYS")), now().date())
+fmap = gap_map(cells, threshold, kinds[chosen].lower(), tiles=settings.map_tiles)
+unmet = UnmetNeeds(settings.data_dir).table()
+fresh = freshness(frame, settings.stale_days, settings.today())
 add_area_layers(fmap, unmet[unmet["category"].isin([kind.category or "any", "any"])] if kind.category else unmet,
                 fresh)
 show_map(fmap, key="g_map")
 
-table = gap_table(frame, kind, threshold)
+table = gap_table(frame, kind, threshold, bounds=settings.region)
 st.subheader("By ZIP code, largest gap first", anchor=False)
 st.dataframe(table, hide_index=True)
 left, right = st.columns(2)
@@ -87,4 +87,4 @@ st.subheader("What the directory covers", anchor=False)
 st.altair_chart(charts.support_by_category(active), use_container_width=True)
 st.altair_chart(charts.coverage_bars(active, "dimensions", tx.RECOVERY_DIMENSIONS, "Recovery dimensions"))
 st.altair_chart(charts.coverage_bars(active, "stages", tx.STAGES, "Stages of treatment"))
-st.altair_chart(charts.verification_age(active, now().date()), use_container_width=True)
+st.altair_chart(charts.verification_age(active, settings.today()), use_container_width=True)

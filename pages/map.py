@@ -7,6 +7,7 @@ from directory.privacy import confidential_mask
 from directory.ui import filters
 from directory.ui.cards import detail_view
 from directory.ui.map_view import show_results_map
+from directory.ui.services import app_settings
 from directory.ui.shell import start_directory_page
 
 loaded = start_directory_page("Map of peer recovery support")
@@ -19,7 +20,7 @@ note = f" ({unplaced} without a location are listed on Find only)" if unplaced e
 st.caption(f"{int(mapped.sum())} results on the map{where}{note}. Tap a marker to see its details below.")
 
 fmap = results_map(results, near=(outcome.place.lat, outcome.place.lon) if outcome.place else None,
-                   radius_miles=outcome.query.radius_miles)
+                   radius_miles=outcome.query.radius_miles, tiles=app_settings().map_tiles)
 # Only mapped rows can answer a click, so a confidential entry at its ZIP's centre is never picked by a pin.
 clicked = show_results_map(fmap, results[mapped])
 if confidential.any():

@@ -5,6 +5,7 @@ import streamlit as st
 from directory.packet import NOTE_MAX_CHARS, build_packet, packet_text, share_link
 from directory.packet_pdf import packet_pdf
 from directory.ui import packet
+from directory.ui.services import app_settings
 from directory.ui.shell import start_directory_page
 
 loaded = start_directory_page("Packet")
@@ -37,9 +38,10 @@ note = st.session_state.get(packet.NOTE_KEY, "")
 link = share_link(ids, packet.base_url())
 st.markdown("**Share link** (only the ids of the places):")
 st.code(link, language=None)
-text = packet_text(entries, note, link)
+now = app_settings().current_time()
+text = packet_text(entries, now, note, link)
 pdf_column, text_column = st.columns(2)
-pdf_column.download_button("Download PDF", packet_pdf(entries, note, link), "packet.pdf", "application/pdf",
+pdf_column.download_button("Download PDF", packet_pdf(entries, now, note, link), "packet.pdf", "application/pdf",
                            key="pk_pdf", on_click="ignore", type="primary")
 text_column.download_button("Download text for a message", text, "packet.txt", "text/plain", key="pk_txt",
                             on_click="ignore")

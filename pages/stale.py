@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from directory.config import setting
 from directory.curation import stale_entries, verify_many
 from directory.ui import curate_actions as act
+from directory.ui.services import app_settings
 from directory.ui.session import current_curator
 from directory.ui.shell import start_directory_page
 
@@ -14,8 +14,8 @@ if curator is None:
     st.warning("Sign in on the Curate page to check entries.")
     st.stop()
 days = st.number_input("Not verified within (days)", min_value=1, max_value=3650, step=30, key="st_days",
-                       value=int(setting("DIRECTORY_STALE_DAYS")))
-stale = stale_entries(act.store().load().frame, int(days))
+                       value=app_settings().stale_days)
+stale = stale_entries(act.store().load().frame, int(days), app_settings().today())
 st.caption(f"{len(stale)} entries to check, never-verified and oldest first. Click a column to sort.")
 table = stale[["id", "name", "city", "phone", "last_verified", "verified_by", "row_version"]]
 picked = st.dataframe(table, hide_index=True, on_select="rerun", selection_mode="multi-row", key="st_table",
@@ -25,7 +25,7 @@ rows = table if everything else table.iloc[picked.selection.rows if picked else 
 
 
 def mark_verified(versions: dict[str, str]) -> None:
-    done, refused = verify_many(act.store(), curator, versions)
+    done, refused = verify_many(act.store(), curator, versions, app_settings().today())
     message = f"Marked {len(done)} as verified today."
     if refused:
         message += f" {len(refused)} changed meanwhile and were left for another look: {', '.join(refused)}."

@@ -11,6 +11,7 @@ from directory.interop.records import UnusableInput
 from directory.text import escape_markdown as md
 from directory.ui import transfer
 from directory.ui.curate_actions import store
+from directory.ui.services import app_settings
 from directory.ui.session import current_curator
 from directory.ui.shell import start_directory_page
 
@@ -31,7 +32,8 @@ with exporting:
     frame = store().read_raw()
     for fmt_key, label in EXPORT_FORMATS.items():
         file_name, mime = EXPORT_FILE_NAMES[fmt_key]
-        st.download_button(label, partial(export_bytes, frame, fmt_key), file_name, mime,
+        st.download_button(label, partial(export_bytes, frame, fmt_key, directory_zone=app_settings().timezone),
+                           file_name, mime,
                            key=f"x_export_{fmt_key}", on_click="ignore")
 
 with importing:

@@ -20,7 +20,7 @@ def test_recurring_and_one_off_events_round_trip_through_ics() -> None:
          "conference_url": "https://meet.example.org/dance"},
         {"name": "Just a Center"},
         prefix="ev")
-    calendar = Calendar.from_ical(event_calendar(frame.to_dict("records")))
+    calendar = Calendar.from_ical(event_calendar(frame.to_dict("records"), directory_zone="America/New_York"))
     events = {e.get("summary"): e for e in calendar.walk("VEVENT")}
     assert set(events) == {"Thursday Sober Volleyball", "New Year Sober Dance"}
     volleyball = events["Thursday Sober Volleyball"]

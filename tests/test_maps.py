@@ -110,19 +110,14 @@ def test_a_fifth_support_type_widens_the_packing_in_python_and_script(monkeypatc
     assert not re.search(r"d\.k\[i\] (& 15|>> 4)|first < 3", html)
 
 
-def test_tiles_are_configurable(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_tiles_are_configurable() -> None:
     """OpenStreetMap with attribution by default; 'none' draws no tile layer at all."""
-    monkeypatch.delenv("DIRECTORY_MAP_TILES", raising=False)
     html = _html(results_map(_frame({})))
     assert "tile.openstreetmap.org" in html and "OpenStreetMap" in html
-    assert tile_host() == "tile.openstreetmap.org"
-    monkeypatch.setenv("DIRECTORY_MAP_TILES", "none")
-    html = _html(results_map(_frame({})))
+    assert tile_host("osm") == "tile.openstreetmap.org"
+    html = _html(results_map(_frame({}), tiles="none"))
     assert "openstreetmap.org/{z}" not in html and "L.tileLayer" not in html
-    assert tile_host() is None
-    monkeypatch.setenv("DIRECTORY_MAP_TILES", "google")
-    with pytest.raises(ValueError, match="DIRECTORY_MAP_TILES"):
-        results_map(_frame({}))
+    assert tile_host("none") is None
 
 
 def test_near_search_draws_the_radius_and_fits_it() -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 import zxingcpp
@@ -22,6 +24,8 @@ from directory.packet import (
 )
 from directory.packet_pdf import packet_pdf, pdf_safe
 from tests.factories import valid_frame
+
+NOW = datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("America/New_York"))
 
 
 def _frame():
@@ -55,26 +59,25 @@ def test_retired_and_unknown_ids_are_no_longer_listed_not_dropped() -> None:
     """Each id keeps its place; a retired or unknown one has no row."""
     entries = build_packet(_frame(), ["p-2", "p-0", "gone-9"])
     assert [(e.resource_id, e.listed) for e in entries] == [("p-2", False), ("p-0", True), ("gone-9", False)]
-    text = packet_text(entries)
+    text = packet_text(entries, NOW)
     assert text.count(f"({NO_LONGER_LISTED})") == 2 and "Harbor House" in text
 
 
-def test_entry_lines_say_what_it_offers_where_when_and_when_checked(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_entry_lines_say_what_it_offers_where_when_and_when_checked() -> None:
     """Support types in plain words, address, phone, hours or the next sitting, and the verified date."""
-    monkeypatch.setenv("DIRECTORY_NOW", "2026-11-23T10:00")
     house, volleyball = (e.row for e in build_packet(_frame(), ["p-0", "p-1"]))
-    lines = entry_lines(house)
+    lines = entry_lines(house, NOW)
     assert lines[0] == "Recovery housing (instrumental, affiliational support)"
     assert "12 Oak St, Philadelphia, PA 19104" in lines and "Phone: (215) 555-0100" in lines
     assert "Hours: Mon-Fri 09:00-17:00 (America/New_York)" in lines
     assert "Last checked by a peer leader: 2026-10-01" in lines
-    assert "Next: Thursday 26 November, 7 pm (America/New_York)" in entry_lines(volleyball)
+    assert "Next: Thursday 26 November, 7 pm (America/New_York)" in entry_lines(volleyball, NOW)
 
 
 def test_plain_text_fits_a_message_and_ends_with_the_crisis_lines() -> None:
     """Three places, a note and a link stay short enough for a text message or e-mail."""
     entries = build_packet(_frame(), ["p-0", "p-1", "p-3"])
-    text = packet_text(entries, note="Ask for Dana", link="https://help.example.org/packet?ids=p-0,p-1,p-3")
+    text = packet_text(entries, NOW, note="Ask for Dana", link="https://help.example.org/packet?ids=p-0,p-1,p-3")
     assert len(text) < 700
     assert "Note: Ask for Dana" in text and "Café Sobriété – 日本語" in text
     assert text.rstrip().endswith(CRISIS_LINES[-1][1])
@@ -85,7 +88,7 @@ def test_the_pdf_holds_every_name_the_note_and_the_crisis_lines(monkeypatch: pyt
     monkeypatch.setenv("DIRECTORY_NOW", "2026-11-23T10:00")
     entries = build_packet(_frame(), ["p-0", "p-1", "p-3", "p-2"])
     link = "https://help.example.org/packet?ids=p-0,p-1,p-3,p-2"
-    data = packet_pdf(entries, note="Ask for Dana", link=link)
+    data = packet_pdf(entries, NOW, note="Ask for Dana", link=link)
     assert data.startswith(b"%PDF")
     reader = PdfReader(io.BytesIO(data))
     text = " ".join(page.extract_text() for page in reader.pages).replace("\n", " ")

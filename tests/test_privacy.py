@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import io
 import json
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 import pytest
@@ -48,6 +50,7 @@ LATITUDE, LONGITUDE = "39.95123", "-75.18765"
 FORBIDDEN = ("Secret Lane", VENUE, LATITUDE[:7], LONGITUDE[:8])
 DIRECTIONS = "openstreetmap.org/directions"
 NOW = "2026-11-26T18:30"  # a Thursday evening
+MOMENT = datetime.fromisoformat(NOW).replace(tzinfo=ZoneInfo("America/New_York"))
 
 
 def confidential_record(**overrides: str) -> dict[str, str]:
@@ -217,7 +220,7 @@ def test_the_meeting_guide_feed_says_the_location_is_confidential(view) -> None:
 @pytest.mark.parametrize("view", [public_view, lambda frame: frame], ids=["public view", "stored frame"])
 def test_the_calendar_says_the_location_is_confidential(view) -> None:
     """LOCATION is 'Confidential location, City, ST ZIP' and there is no GEO."""
-    data = event_calendar(view(_frame()).to_dict("records"))
+    data = event_calendar(view(_frame()).to_dict("records"), directory_zone="America/New_York")
     assert leaks(data.decode("utf-8")) == []
     events = {str(e.get("summary")): e for e in Calendar.from_ical(data).walk("VEVENT")}
     secret = events["Quiet Harbor Circle"]
@@ -235,9 +238,9 @@ def test_packets_give_city_and_zip_only_and_list_every_phone(view, monkeypatch: 
     """The packet's lines, text and PDF say 'Confidential location' and list the intake and fax numbers."""
     monkeypatch.setenv("DIRECTORY_NOW", NOW)
     entries = build_packet(view(_frame()), ["c-0", "c-1"])
-    text = packet_text(entries, link="https://help.example.org/packet?ids=c-0,c-1")
-    pdf = _pdf_text(packet_pdf(entries, link="https://help.example.org/packet?ids=c-0,c-1"))
-    for shown_text in (text, pdf, "\n".join(entry_lines(entries[0].row))):
+    text = packet_text(entries, MOMENT, link="https://help.example.org/packet?ids=c-0,c-1")
+    pdf = _pdf_text(packet_pdf(entries, MOMENT, link="https://help.example.org/packet?ids=c-0,c-1"))
+    for shown_text in (text, pdf, "\n".join(entry_lines(entries[0].row, MOMENT))):
         assert leaks(shown_text) == []
         assert "Confidential location" in shown_text and "Philadelphia, PA 19104" in shown_text
         assert "Intake: (215) 555-0101" in shown_text and "Fax: (215) 555-0199" in shown_text

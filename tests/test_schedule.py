@@ -134,9 +134,11 @@ def test_agenda_orders_sittings_and_filters_by_time_of_day() -> None:
 
 def test_now_can_be_fixed_for_demos_and_tests(monkeypatch: pytest.MonkeyPatch) -> None:
     """DIRECTORY_NOW pins the clock; without it the real clock is used, in the directory's zone."""
-    from directory.schedule import now
+    from directory.config import load_settings
 
     monkeypatch.setenv("DIRECTORY_NOW", "2026-11-26T19:30")
-    assert now() == datetime(2026, 11, 26, 19, 30, tzinfo=NY)
+    assert load_settings().current_time() == datetime(2026, 11, 26, 19, 30, tzinfo=NY)
+    monkeypatch.setenv("DIRECTORY_NOW", "2026-11-27T00:30:00+00:00")
+    assert load_settings().current_time() == datetime(2026, 11, 26, 19, 30, tzinfo=NY)
     monkeypatch.delenv("DIRECTORY_NOW")
-    assert now().tzinfo == NY
+    assert load_settings().current_time().tzinfo == NY

@@ -91,8 +91,8 @@ def read_opened_csv(source: CsvSource) -> Iterable[SourceRow]:
     return _restored(source.rows())
 
 
-def export_bytes(frame: pd.DataFrame, fmt: str) -> bytes:
-    """The whole directory in one export format, for a download."""
+def export_bytes(frame: pd.DataFrame, fmt: str, *, directory_zone: str) -> bytes:
+    """The whole directory in one export format, for a download; directory_zone is Settings.timezone."""
     if fmt == "csv":
         return safe_csv_bytes(frame)
     if fmt == "hsds":
@@ -100,11 +100,11 @@ def export_bytes(frame: pd.DataFrame, fmt: str) -> bytes:
     if fmt == "meeting-guide":
         return meeting_guide_feed(frame)
     if fmt == "ics":
-        return event_calendar(frame[frame["status"] == "active"].to_dict("records"))
+        return event_calendar(frame[frame["status"] == "active"].to_dict("records"), directory_zone=directory_zone)
     raise ValueError(f"unknown export format '{fmt}'")
 
 
-def export_to(frame: pd.DataFrame, fmt: str, out: Path) -> Path:
+def export_to(frame: pd.DataFrame, fmt: str, out: Path, *, directory_zone: str) -> Path:
     """Write an export to a path (HSDS to a folder, or a zip when the path ends in .zip); returns the path."""
     if fmt == "hsds":
         return export_hsds(frame, out)
@@ -112,7 +112,7 @@ def export_to(frame: pd.DataFrame, fmt: str, out: Path) -> Path:
         export_csv(frame, out)
         return out
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(export_bytes(frame, fmt))
+    out.write_bytes(export_bytes(frame, fmt, directory_zone=directory_zone))
     return out
 
 

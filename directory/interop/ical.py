@@ -10,12 +10,14 @@ from icalendar import Calendar, Event, vRecur
 
 from directory.present import category_label, full_address, place_text
 from directory.privacy import is_confidential
+from directory.routes import detail_link
 from directory.schedule import DEFAULT_EVENT_MINUTES, event_zone_name
 
 
-def event_calendar(rows: Iterable[Mapping[str, str]], *, base_url: str = "") -> bytes:
+def event_calendar(rows: Iterable[Mapping[str, str]], *, directory_zone: str, base_url: str = "") -> bytes:
     """An .ics calendar with one VEVENT per entry that has an event start; others are skipped.
 
+    An event naming no zone is in directory_zone (Settings.timezone).
     A confidential entry's LOCATION says so and gives only its city, state and ZIP.
     """
     calendar = Calendar()
@@ -24,7 +26,7 @@ def event_calendar(rows: Iterable[Mapping[str, str]], *, base_url: str = "") -> 
     for row in rows:
         if not row.get("event_start"):
             continue
-        zone = ZoneInfo(event_zone_name(row))
+        zone = ZoneInfo(event_zone_name(row, directory_zone))
         start = datetime.fromisoformat(row["event_start"]).replace(tzinfo=zone)
         end = (datetime.fromisoformat(row["event_end"]).replace(tzinfo=zone) if row.get("event_end")
                else start + timedelta(minutes=DEFAULT_EVENT_MINUTES))
@@ -42,7 +44,7 @@ def event_calendar(rows: Iterable[Mapping[str, str]], *, base_url: str = "") -> 
             place = ", ".join(p for p in (row.get("location_name", ""), full_address(row)) if p)
         if place:
             event.add("location", place)
-        link = row.get("conference_url") or (f"{base_url}/?id={row['id']}" if base_url else row.get("website", ""))
+        link = row.get("conference_url") or (base_url + detail_link(row["id"]) if base_url else row.get("website", ""))
         if link:
             event.add("url", link)
         description = [category_label(row.get("category", "")), row.get("description", "")]

@@ -8,23 +8,24 @@ from collections.abc import Callable, Mapping
 import streamlit as st
 
 from directory import taxonomy as tx
+from directory.freshness import is_stale
 from directory.interop.ical import event_calendar
 from directory.present import (
     category_label,
     directions_url,
     distance_text,
     event_summary,
-    is_stale,
     labels,
     other_phones,
     place_text,
     support_types_of,
 )
 from directory.privacy import is_confidential
-from directory.schedule import Occurrence, clock, next_occurrence, now, open_status
+from directory.schedule import Occurrence, clock, next_occurrence, open_status
 from directory.schema import phone_link, split_list
 from directory.text import escape_markdown as md
 from directory.ui.packet import add_button
+from directory.ui.services import app_settings
 
 
 def _link(text: str, url: str) -> str:
@@ -49,7 +50,9 @@ def _verified_text(row: Mapping[str, str]) -> str:
     verified = row.get("last_verified", "")
     if not verified:
         return "Not yet verified by a peer leader"
-    note = " (over a year ago, so call ahead)" if is_stale(verified) else ""
+    settings = app_settings()
+    stale = is_stale(verified, settings.today(), settings.stale_days)
+    note = f" (over {settings.stale_days} days ago, so call ahead)" if stale else ""
     return f"Last verified {verified}{note}"
 
 
@@ -87,7 +90,7 @@ def result_card(row: Mapping[str, str], distance: float | None, on_open: Callabl
 def _next_sitting(row: Mapping[str, str]) -> str:
     if not row.get("event_start"):
         return ""
-    sitting = next_occurrence(row, now())
+    sitting = next_occurrence(row, app_settings().current_time())
     if sitting is None:
         return "No upcoming date"
     zone = sitting.start.tzinfo.key
@@ -97,8 +100,9 @@ def _next_sitting(row: Mapping[str, str]) -> str:
 def _hours_text(row: Mapping[str, str]) -> str:
     if not row.get("hours"):
         return row.get("hours_text", "")
-    status = open_status(row["hours"], now())
-    zone = now().tzinfo.key
+    now = app_settings().current_time()
+    status = open_status(row["hours"], now)
+    zone = now.tzinfo.key
     return f"{row['hours']} ({zone})" + (f" · {status.describe()}" if status and status.describe() else "")
 
 
@@ -106,7 +110,7 @@ def _facts(row: Mapping[str, str]) -> list[tuple[str, str]]:
     facts = [
         ("Organization", row.get("organization", "")),
         ("Attendance", tx.label_of(tx.ATTENDANCE, row.get("attendance", "")) if row.get("attendance") else ""),
-        ("When", event_summary(row)),
+        ("When", event_summary(row, app_settings().timezone)),
         ("Next", _next_sitting(row)),
         ("Hours", _hours_text(row)),
         ("Cost", ", ".join(labels(tx.COSTS, row.get("cost", "")))),
@@ -171,7 +175,8 @@ def event_card(sitting: Occurrence, row: Mapping[str, str], distance: float | No
         st.markdown(" · ".join(where) + "  \n" + "  \n".join(_contact_lines(row)))
         details, calendar, keep = st.columns(3)
         details.button("Details", key=key, on_click=on_open, args=(row["id"],))
-        calendar.download_button("Add to calendar", event_calendar([row]), file_name=f"{row['id']}.ics",
+        calendar.download_button("Add to calendar", event_calendar([row], directory_zone=app_settings().timezone),
+                                 file_name=f"{row['id']}.ics",
                                  mime="text/calendar", key=f"{key}_ics", on_click="ignore")
         with keep:
             add_button(row["id"], key=f"{key}_pack")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-from directory import config
 from directory.curation import (
     check_entry,
     merge_draft,
@@ -14,9 +13,11 @@ from directory.curation import (
     verify_today,
 )
 from directory.duplicates import likely_duplicates
+from directory.geo import make_geocoder
 from directory.store import ConflictError, Store, ValidationError
 from directory.suggestions import Suggestions
 from directory.ui.entry_form import form_values, load_into_form
+from directory.ui.services import app_settings
 from directory.ui.session import current_curator
 
 ENTRY_KEY = "c_entry"
@@ -24,7 +25,7 @@ ENTRY_KEY = "c_entry"
 
 def store() -> Store:
     """The store of the configured data folder."""
-    return Store(config.data_dir())
+    return Store(app_settings().data_dir, snapshots_kept=app_settings().snapshots_kept)
 
 
 def _remember(row: dict[str, str]) -> None:
@@ -61,7 +62,8 @@ def save() -> None:
             return
     st.session_state["c_duplicates"] = []
     try:
-        row = save_entry(store(), current_curator(), values, resource_id=st.session_state.get("c_id", ""),
+        row = save_entry(store(), current_curator(), values, geocode=make_geocoder(app_settings()),
+                         resource_id=st.session_state.get("c_id", ""),
                          base_version=st.session_state.get("c_base") or 0)
     except ValidationError as error:
         st.session_state.update(c_errors=error.errors)
@@ -74,7 +76,7 @@ def save() -> None:
     suggestion_id = st.session_state.get("c_suggestion")
     if suggestion_id:
         new = not st.session_state.get("c_was_existing")
-        Suggestions(config.data_dir()).decide(current_curator(), suggestion_id, "approved" if new else "merged",
+        Suggestions(app_settings().data_dir).decide(current_curator(), suggestion_id, "approved" if new else "merged",
                                               result_id=row["id"])
         st.session_state.update(c_suggestion="", c_message=f"Saved '{row['name']}' and closed the suggestion.")
 
@@ -99,7 +101,8 @@ def _apply(action) -> None:
 def mark_verified() -> None:
     """Mark the loaded entry as verified today."""
     st.session_state["c_message_next"] = "Marked as verified today."
-    _apply(lambda: verify_today(store(), current_curator(), st.session_state["c_id"], st.session_state["c_base"]))
+    _apply(lambda: verify_today(store(), current_curator(), st.session_state["c_id"], st.session_state["c_base"],
+                                app_settings().today()))
 
 
 def change_status(status: str) -> None:

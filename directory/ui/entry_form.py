@@ -6,13 +6,13 @@ from collections.abc import Mapping
 
 import streamlit as st
 
-from directory import config
 from directory import taxonomy as tx
 from directory.curation import EDITABLE
 from directory.geo import make_geocoder
 from directory.schema import FIELD_BY_NAME, join_list, split_list
 from directory.text import escape_markdown as md
 from directory.ui.map_view import pick_location
+from directory.ui.services import app_settings
 
 PREFIX = "e_"
 SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -91,7 +91,7 @@ def _widget(name: str, error: str | None) -> None:
 
 def _geocode_from_address() -> None:
     values = form_values()
-    found = make_geocoder(config.data_dir())(values["address"], values["city"], values["state"], values["zip"])
+    found = make_geocoder(app_settings())(values["address"], values["city"], values["state"], values["zip"])
     if found is None:
         st.session_state["e_geocode_missed"] = True
         return

@@ -7,12 +7,12 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from directory import schedule
 from directory import taxonomy as tx
 from directory.gazetteer import Place, PlaceNotFound, resolve_place
 from directory.routes import DETAIL_PARAM
 from directory.search import Query, SearchIndex, search
 from directory.text import escape_markdown as md
+from directory.ui.services import app_settings
 
 RADIUS_CHOICES: tuple[int, ...] = (1, 2, 5, 10, 25, 50)
 DEFAULT_RADIUS = 10
@@ -148,7 +148,7 @@ def current_query(*, limit: int | None = None) -> tuple[Query, Place | None, str
         free_only=bool(state.get("f_free")),
         moud_welcome=bool(state.get("f_moud")),
         peer_run=bool(state.get("f_peer")),
-        open_at=schedule.now() if state.get("f_open") else None,
+        open_at=app_settings().current_time() if state.get("f_open") else None,
         near=(place.lat, place.lon) if place else None,
         radius_miles=float(state.get("f_radius", DEFAULT_RADIUS)) if place else None,
         limit=limit,

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import streamlit as st
 
-from directory import config
 from directory.privacy import listable, public_view
 from directory.search import SearchIndex, build_index
 from directory.store import RowProblem, Store, StoreReadError
+from directory.ui.services import app_settings
 
 
 @dataclass(frozen=True)
@@ -24,7 +24,7 @@ class LoadedDirectory:
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
-def _load(folder: str, signature: tuple[int, int, int]) -> LoadedDirectory:
+def _load(folder: str, signature: tuple[int, int, int], is_sample: bool) -> LoadedDirectory:
     # The signature is part of the cache key: any writer's atomic replace changes it,
     # so every session sees a write at once. The result is shared and never mutated.
     store = Store(Path(folder))
@@ -36,10 +36,11 @@ def _load(folder: str, signature: tuple[int, int, int]) -> LoadedDirectory:
     # source, and a confidential entry has no street, venue or pin here, only its ZIP's centre, so a near
     # search still finds it by ZIP and no page can leak more.
     return LoadedDirectory(build_index(public_view(listable(loaded.frame))), loaded.problems,
-                           is_sample=config.is_sample_data(store.data_dir))
+                           is_sample=is_sample)
 
 
 def load_directory() -> LoadedDirectory:
     """The current directory of the configured data folder."""
-    store = Store(config.data_dir())
-    return _load(str(store.data_dir), store.signature())
+    settings = app_settings()
+    store = Store(settings.data_dir, snapshots_kept=settings.snapshots_kept)
+    return _load(str(store.data_dir), store.signature(), settings.is_sample_data())

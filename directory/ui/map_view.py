@@ -7,6 +7,7 @@ import pandas as pd
 from streamlit_folium import st_folium
 
 from directory.maps import picker_map, resources_at
+from directory.ui.services import app_settings
 
 MAP_HEIGHT = 480
 
@@ -26,7 +27,8 @@ def show_results_map(fmap: folium.Map, frame: pd.DataFrame, *, key: str = "resul
 def pick_location(centre: tuple[float, float], chosen: tuple[float, float] | None = None, *,
                   key: str = "pick_location") -> tuple[float, float] | None:
     """Show a map to click on; return the clicked latitude and longitude, or None before any click."""
-    state = st_folium(picker_map(centre, chosen), height=360, use_container_width=True, key=key,
+    state = st_folium(picker_map(centre, chosen, tiles=app_settings().map_tiles), height=360,
+                      use_container_width=True, key=key,
                       returned_objects=["last_clicked"])
     clicked = (state or {}).get("last_clicked")
     if not clicked:

@@ -6,7 +6,6 @@ import html
 
 import streamlit as st
 
-from directory.config import setting
 from directory.crisis import crisis_text
 from directory.packet import (
     MAX_ENTRIES,
@@ -18,6 +17,7 @@ from directory.packet import (
     parse_ids,
 )
 from directory.text import escape_markdown as md
+from directory.ui.services import app_settings
 
 PACKET_KEY = "packet_ids"
 NOTE_KEY = "packet_note"
@@ -73,9 +73,9 @@ def load_shared_link() -> None:
 
 def base_url() -> str:
     """The app's public address: the setting, else the address this browser used."""
-    configured = setting("DIRECTORY_PUBLIC_URL")
+    configured = app_settings().public_url
     if configured:
-        return configured.rstrip("/")
+        return configured
     try:
         return base_url_of(st.context.url or "")
     except AttributeError:  # not running in a browser session (AppTest)
@@ -86,7 +86,8 @@ def entry_block(n: int, entry: PacketEntry, count: int) -> None:
     """One entry of the packet with its move and remove buttons."""
     with st.container(border=True):
         if entry.listed:
-            st.markdown(f"**{n}. {md(entry.row['name'])}**  \n" + "  \n".join(md(x) for x in entry_lines(entry.row)))
+            lines = entry_lines(entry.row, app_settings().current_time())
+            st.markdown(f"**{n}. {md(entry.row['name'])}**  \n" + "  \n".join(md(x) for x in lines))
         else:
             st.markdown(f"**{n}. No longer listed** (id {md(entry.resource_id)}): it was retired or removed.")
         up, down, out = st.columns(3)
@@ -109,11 +110,12 @@ PRINT_CSS = """<style>
 def print_view(entries: list[PacketEntry], note: str) -> None:
     """Large type without navigation: the browser's Print gives a clean page."""
     parts = ["<div class='packet-print'><h2>Places that could help</h2>"]
+    now = app_settings().current_time()
     for n, entry in enumerate(entries, start=1):
         if not entry.listed:
             parts.append(f"<p><b>{n}. ({html.escape(NO_LONGER_LISTED)})</b></p>")
             continue
-        lines = "<br>".join(html.escape(line) for line in entry_lines(entry.row))
+        lines = "<br>".join(html.escape(line) for line in entry_lines(entry.row, now))
         parts.append(f"<p><b>{n}. {html.escape(entry.row['name'])}</b><br>{lines}</p>")
     if note.strip():
         parts.append(f"<p><i>Note: {html.escape(note.strip()[:NOTE_MAX_CHARS])}</i></p>")

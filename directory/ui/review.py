@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-from directory import config
 from directory import taxonomy as tx
 from directory.curation import check_entry, merge_draft
 from directory.duplicates import likely_duplicates
@@ -14,12 +13,13 @@ from directory.suggestions import Suggestion, Suggestions
 from directory.text import escape_markdown as md
 from directory.ui import curate_actions as act
 from directory.ui.entry_form import load_into_form
+from directory.ui.services import app_settings
 from directory.ui.session import current_curator
 
 
 def queue() -> Suggestions:
     """The suggestion queue of the configured data folder."""
-    return Suggestions(config.data_dir())
+    return Suggestions(app_settings().data_dir)
 
 
 def draft_from(suggestion: Suggestion) -> dict[str, str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
+from directory.config import load_settings
 from directory.maps import tile_host
 from tests.e2e.conftest import LOCAL_HOSTS, wait_for_app
 
@@ -16,5 +17,6 @@ def test_gap_map_draws_hexagons_offline(page, app_url, requests_seen) -> None:
     expect(frame.locator("path.leaflet-interactive").first).to_be_attached(timeout=30_000)
     assert frame.locator("path.leaflet-interactive").count() > 100
     expect(frame.locator(".map-legend")).to_contain_text("a gap")
-    allowed = LOCAL_HOSTS | ({tile_host()} if tile_host() else set())
+    tiles = tile_host(load_settings().map_tiles)
+    allowed = LOCAL_HOSTS | ({tiles} if tiles else set())
     assert requests_seen.hosts <= allowed, requests_seen.hosts - allowed

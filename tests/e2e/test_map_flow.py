@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 
 from playwright.sync_api import expect
 
-from directory.config import DEFAULT_DATA_DIR
+from directory.config import DEFAULT_DATA_DIR, load_settings
 from directory.maps import tile_host
 from tests.e2e.conftest import LOCAL_HOSTS, wait_for_app
 
@@ -24,7 +24,8 @@ def test_clusters_render_with_only_localhost_reachable(page, app_url, requests_s
     wait_for_app(page)
     expect(_map(page).locator(".marker-cluster").first).to_be_visible(timeout=30_000)
     expect(_map(page).locator(".map-legend")).to_contain_text("Affiliational")
-    allowed = LOCAL_HOSTS | ({tile_host()} if tile_host() else set())
+    tiles = tile_host(load_settings().map_tiles)
+    allowed = LOCAL_HOSTS | ({tiles} if tiles else set())
     assert requests_seen.hosts <= allowed, requests_seen.hosts - allowed
     assert {b.split("/")[2] for b in requests_seen.blocked} <= allowed - LOCAL_HOSTS
 
