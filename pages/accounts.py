@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from directory.auth import ROLES, Accounts
-from directory.ui.services import app_settings
+from directory.auth import ROLES
+from directory.ui.services import services
 from directory.ui.session import current_curator
 from directory.ui.shell import ensure_app_shell
 
@@ -13,7 +13,7 @@ admin = current_curator()
 if admin is None or not admin.is_admin:
     st.warning("Only an admin can manage accounts.")
     st.stop()
-accounts = Accounts(app_settings().data_dir)
+accounts = services().accounts
 
 
 def add_account() -> None:

@@ -5,7 +5,7 @@ import streamlit as st
 
 from directory import taxonomy as tx
 from directory.curation import BULK_COLUMNS, apply_bulk_edits
-from directory.ui import curate_actions as act
+from directory.ui.services import services
 from directory.ui.session import current_curator
 from directory.ui.shell import start_directory_page
 
@@ -16,7 +16,8 @@ if curator is None:
     st.stop()
 # The editor's source stays fixed until a save; its output is never fed back in as input.
 if "b_source" not in st.session_state:
-    st.session_state["b_source"] = act.store().read_raw()[["id", "row_version", *BULK_COLUMNS]].reset_index(drop=True)
+    stored = services().store.read_raw()
+    st.session_state["b_source"] = stored[["id", "row_version", *BULK_COLUMNS]].reset_index(drop=True)
 source: pd.DataFrame = st.session_state["b_source"]
 st.caption("Edit cells, add rows, or delete rows (deleted entries are retired, never erased). Nothing is saved "
            "until you press Save.")
@@ -29,7 +30,7 @@ st.data_editor(source, key="b_editor", num_rows="dynamic", hide_index=True, disa
 
 
 def save() -> None:
-    result = apply_bulk_edits(act.store(), current_curator(), source, st.session_state["b_editor"])
+    result = apply_bulk_edits(services().store, current_curator(), source, st.session_state["b_editor"])
     st.session_state["b_result"] = result
     if not result.errors:
         del st.session_state["b_source"]  # reload, so the next edits start from what was saved

@@ -8,6 +8,7 @@ from directory.ui import curate_actions as act
 from directory.ui.cards import result_card
 from directory.ui.entry_form import entry_form, form_values
 from directory.ui.history import history_panel
+from directory.ui.services import services
 from directory.ui.session import current_curator, sign_in_form, signed_in_bar
 from directory.ui.shell import ensure_app_shell
 
@@ -20,7 +21,7 @@ if curator is None:
     st.stop()
 signed_in_bar(curator)
 
-entries = act.store().read_raw().sort_values("name")
+entries = services().store.read_raw().sort_values("name")
 labels = {"": "— Add a new entry —"} | {
     row.id: f"{row.name} ({row.city or 'no city'}){'' if row.status == 'active' else f' · {row.status}'}"
     for row in entries.itertuples()}

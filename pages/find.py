@@ -7,9 +7,8 @@ from directory.present import result_count
 from directory.ui import filters
 from directory.ui.banners import crisis_markdown
 from directory.ui.cards import detail_view, result_card
-from directory.ui.services import app_settings
+from directory.ui.services import services
 from directory.ui.shell import start_directory_page
-from directory.unmet import UnmetNeeds
 
 PAGE_SIZE = 25
 
@@ -23,7 +22,7 @@ def close_detail() -> None:
 
 
 def log_unmet(category: str, zip_code: str) -> None:
-    UnmetNeeds(app_settings().data_dir).record(category, zip_code)
+    services().unmet.record(category, zip_code)
     st.session_state["unmet_logged"] = True
 
 

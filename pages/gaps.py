@@ -19,9 +19,8 @@ from directory.maps import add_area_layers, gap_map, standalone_html
 from directory.text import escape_markdown as md
 from directory.ui import charts
 from directory.ui.map_view import show_map
-from directory.ui.services import app_settings
+from directory.ui.services import app_settings, services
 from directory.ui.shell import start_directory_page
-from directory.unmet import UnmetNeeds
 
 loaded = start_directory_page("Where the service gaps are")
 settings = app_settings()
@@ -49,7 +48,7 @@ cells["nearest_miles"], _ = nearest(pool["latitude"].astype(float).to_numpy(), p
 gaps_share = float((cells["nearest_miles"] > threshold).mean())
 st.caption(f"{gaps_share:.0%} of the region's hexagons are more than {threshold} miles from {kinds[chosen].lower()}.")
 fmap = gap_map(cells, threshold, kinds[chosen].lower(), tiles=settings.map_tiles)
-unmet = UnmetNeeds(settings.data_dir).table()
+unmet = services().unmet.table()
 fresh = freshness(frame, settings.stale_days, settings.today())
 add_area_layers(fmap, unmet[unmet["category"].isin([kind.category or "any", "any"])] if kind.category else unmet,
                 fresh)

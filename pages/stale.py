@@ -3,8 +3,7 @@
 import streamlit as st
 
 from directory.curation import stale_entries, verify_many
-from directory.ui import curate_actions as act
-from directory.ui.services import app_settings
+from directory.ui.services import app_settings, services
 from directory.ui.session import current_curator
 from directory.ui.shell import start_directory_page
 
@@ -15,7 +14,7 @@ if curator is None:
     st.stop()
 days = st.number_input("Not verified within (days)", min_value=1, max_value=3650, step=30, key="st_days",
                        value=app_settings().stale_days)
-stale = stale_entries(act.store().load().frame, int(days), app_settings().today())
+stale = stale_entries(services().store.load().frame, int(days), app_settings().today())
 st.caption(f"{len(stale)} entries to check, never-verified and oldest first. Click a column to sort.")
 table = stale[["id", "name", "city", "phone", "last_verified", "verified_by", "row_version"]]
 picked = st.dataframe(table, hide_index=True, on_select="rerun", selection_mode="multi-row", key="st_table",
@@ -25,7 +24,7 @@ rows = table if everything else table.iloc[picked.selection.rows if picked else 
 
 
 def mark_verified(versions: dict[str, str]) -> None:
-    done, refused = verify_many(act.store(), curator, versions, app_settings().today())
+    done, refused = verify_many(services().store, curator, versions, app_settings().today())
     message = f"Marked {len(done)} as verified today."
     if refused:
         message += f" {len(refused)} changed meanwhile and were left for another look: {', '.join(refused)}."

@@ -10,8 +10,7 @@ from directory.interop.importer import changes_frame, rejects_csv
 from directory.interop.records import UnusableInput
 from directory.text import escape_markdown as md
 from directory.ui import transfer
-from directory.ui.curate_actions import store
-from directory.ui.services import app_settings
+from directory.ui.services import app_settings, services
 from directory.ui.session import current_curator
 from directory.ui.shell import start_directory_page
 
@@ -29,7 +28,7 @@ with exporting:
     st.caption(f"Signed in as {md(curator.name)}. Exports hold every entry, including retired ones (the CSV and "
                "HSDS package) or every active event and meeting (the feed and calendar). CSV cells that a "
                "spreadsheet would run as formulas are prefixed with ' so they stay text.")
-    frame = store().read_raw()
+    frame = services().store.read_raw()
     for fmt_key, label in EXPORT_FORMATS.items():
         file_name, mime = EXPORT_FILE_NAMES[fmt_key]
         st.download_button(label, partial(export_bytes, frame, fmt_key, directory_zone=app_settings().timezone),
@@ -61,7 +60,7 @@ with importing:
             mapping = transfer.column_mapping_editor(data, mapping_upload.getvalue() if mapping_upload else None)
             st.download_button("Save this mapping for next time", mapping_json(mapping, mapping.fixed), "mapping.json",
                                "application/json", key="x_save_mapping", on_click="ignore")
-        plan = transfer.current_plan(store(), data, upload.name, "csv" if is_csv else fmt, mapping)
+        plan = transfer.current_plan(services().store, data, upload.name, "csv" if is_csv else fmt, mapping)
     except (UnusableInput, ValueError, UnicodeDecodeError) as error:
         st.error(transfer.read_error(error))
         st.stop()

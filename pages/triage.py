@@ -3,7 +3,7 @@
 import streamlit as st
 
 from directory.triage import group_by_reason, group_label, review_queue
-from directory.ui import curate_actions as act
+from directory.ui.services import services
 from directory.ui.session import current_curator
 from directory.ui.shell import start_directory_page
 from directory.ui.triage import GO_TO_CURATE_KEY, TAB_KEY, group_panel, show_messages
@@ -16,7 +16,7 @@ if st.session_state.pop(GO_TO_CURATE_KEY, False):
     st.switch_page("pages/curate.py")
 show_messages()
 # The file as it is now, not the cached public view: exact versions to act on, full records to review.
-queue = review_queue(act.store().read_raw())
+queue = review_queue(services().store.read_raw())
 groups = group_by_reason(queue)
 if not groups:
     st.info("Nothing waits for review.")

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
+from directory.auth import Curator
 from directory.curation import (
     check_entry,
     merge_draft,
@@ -13,19 +16,12 @@ from directory.curation import (
     verify_today,
 )
 from directory.duplicates import likely_duplicates
-from directory.geo import make_geocoder
 from directory.store import ConflictError, Store, ValidationError
-from directory.suggestions import Suggestions
 from directory.ui.entry_form import form_values, load_into_form
-from directory.ui.services import app_settings
+from directory.ui.services import app_settings, services
 from directory.ui.session import current_curator
 
 ENTRY_KEY = "c_entry"
-
-
-def store() -> Store:
-    """The store of the configured data folder."""
-    return Store(app_settings().data_dir, snapshots_kept=app_settings().snapshots_kept)
 
 
 def _remember(row: dict[str, str]) -> None:
@@ -43,7 +39,7 @@ def begin_edit(row: dict[str, str], suggestion_id: str = "") -> None:
 def choose_entry() -> None:
     """Load the chosen entry into the form, or an empty form for a new one."""
     chosen = st.session_state.get(ENTRY_KEY, "")
-    _remember(store().get(chosen) if chosen else {})
+    _remember(services().store.get(chosen) if chosen else {})
     st.session_state.update(c_message="", c_suggestion="")
 
 
@@ -56,13 +52,13 @@ def save() -> None:
         st.session_state.update(c_errors=errors, c_message="")
         return
     if not st.session_state.get("c_id") and not st.session_state.pop("c_duplicates_ok", False):
-        found = likely_duplicates(store().load().frame, values)
+        found = likely_duplicates(services().store.load().frame, values)
         if not found.empty:
             st.session_state["c_duplicates"] = found[["id", "name", "city", "reason"]].to_dict("records")
             return
     st.session_state["c_duplicates"] = []
     try:
-        row = save_entry(store(), current_curator(), values, geocode=make_geocoder(app_settings()),
+        row = save_entry(services().store, current_curator(), values, geocode=services().geocode,
                          resource_id=st.session_state.get("c_id", ""),
                          base_version=st.session_state.get("c_base") or 0)
     except ValidationError as error:
@@ -76,47 +72,45 @@ def save() -> None:
     suggestion_id = st.session_state.get("c_suggestion")
     if suggestion_id:
         new = not st.session_state.get("c_was_existing")
-        Suggestions(app_settings().data_dir).decide(current_curator(), suggestion_id, "approved" if new else "merged",
+        services().suggestions.decide(current_curator(), suggestion_id, "approved" if new else "merged",
                                               result_id=row["id"])
         st.session_state.update(c_suggestion="", c_message=f"Saved '{row['name']}' and closed the suggestion.")
 
 
 def reload_latest() -> None:
     """After a conflict: load the other curator's version to redo the edit on top of it."""
-    _remember(store().get(st.session_state["c_id"]))
+    _remember(services().store.get(st.session_state["c_id"]))
     st.session_state["c_message"] = "Loaded the latest version. Make your change again and save."
 
 
-def _apply(action) -> None:
+def _apply(action: Callable[[Store, Curator, str, str], dict[str, str]], message: str) -> None:
+    """Run one action on the loaded entry at the version the form was loaded at; show message once it is done."""
     try:
-        row = action()
+        row = action(services().store, current_curator(), st.session_state["c_id"], st.session_state["c_base"])
     except ConflictError as conflict:
         st.session_state.update(c_conflict=conflict)
         return
-    message = st.session_state.get("c_message_next", "Saved.")
     _remember(row)
     st.session_state["c_message"] = message
 
 
 def mark_verified() -> None:
     """Mark the loaded entry as verified today."""
-    st.session_state["c_message_next"] = "Marked as verified today."
-    _apply(lambda: verify_today(store(), current_curator(), st.session_state["c_id"], st.session_state["c_base"],
-                                app_settings().today()))
+    today = app_settings().today()
+    _apply(lambda store, by, resource_id, base: verify_today(store, by, resource_id, base, today),
+           "Marked as verified today.")
 
 
 def change_status(status: str) -> None:
     """Retire or restore the loaded entry."""
-    st.session_state["c_message_next"] = "Retired; it can be restored." if status == "inactive" else "Restored."
-    _apply(lambda: set_status(store(), current_curator(), st.session_state["c_id"], status,
-                              st.session_state["c_base"]))
+    _apply(lambda store, by, resource_id, base: set_status(store, by, resource_id, status, base),
+           "Retired; it can be restored." if status == "inactive" else "Restored.")
 
 
 def restore_to(version: int) -> None:
     """Bring back an earlier version of the loaded entry as a new version."""
-    st.session_state["c_message_next"] = f"Restored version {version} as a new version."
-    _apply(lambda: restore_version(store(), current_curator(), st.session_state["c_id"], version,
-                                   st.session_state["c_base"]))
+    _apply(lambda store, by, resource_id, base: restore_version(store, by, resource_id, version, base),
+           f"Restored version {version} as a new version.")
 
 
 def save_anyway() -> None:
@@ -129,6 +123,6 @@ def merge_into(resource_id: str) -> None:
     """Open an existing entry with its empty fields filled from the draft, to save as one entry."""
     draft = form_values()
     suggestion_id = st.session_state.get("c_suggestion", "")
-    begin_edit(store().get(resource_id), suggestion_id)
-    load_into_form(merge_draft(store().get(resource_id), draft))
+    begin_edit(services().store.get(resource_id), suggestion_id)
+    load_into_form(merge_draft(services().store.get(resource_id), draft))
     st.session_state.update(c_duplicates=[], c_message="Merged the draft into the existing entry; review and save.")

@@ -8,11 +8,10 @@ import streamlit as st
 
 from directory import taxonomy as tx
 from directory.curation import EDITABLE
-from directory.geo import make_geocoder
 from directory.schema import FIELD_BY_NAME, join_list, split_list
 from directory.text import escape_markdown as md
 from directory.ui.map_view import pick_location
-from directory.ui.services import app_settings
+from directory.ui.services import services
 
 PREFIX = "e_"
 SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -91,7 +90,7 @@ def _widget(name: str, error: str | None) -> None:
 
 def _geocode_from_address() -> None:
     values = form_values()
-    found = make_geocoder(app_settings())(values["address"], values["city"], values["state"], values["zip"])
+    found = services().geocode(values["address"], values["city"], values["state"], values["zip"])
     if found is None:
         st.session_state["e_geocode_missed"] = True
         return

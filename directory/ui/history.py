@@ -6,11 +6,12 @@ import pandas as pd
 import streamlit as st
 
 from directory.ui import curate_actions as act
+from directory.ui.services import services
 
 
 def history_panel(resource_id: str) -> None:
     """Every audited version, newest first, each with its changes and 'Restore this version'."""
-    versions = act.store().history(resource_id)
+    versions = services().store.history(resource_id)
     with st.expander(f"History ({len(versions)} changes)"):
         if not versions:
             st.caption("No changes recorded since this entry came into the directory.")

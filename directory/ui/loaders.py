@@ -10,7 +10,7 @@ import streamlit as st
 from directory.privacy import listable, public_view
 from directory.search import SearchIndex, build_index
 from directory.store import RowProblem, Store, StoreReadError
-from directory.ui.services import app_settings
+from directory.ui.services import app_settings, services
 
 
 @dataclass(frozen=True)
@@ -42,5 +42,5 @@ def _load(folder: str, signature: tuple[int, int, int], is_sample: bool) -> Load
 def load_directory() -> LoadedDirectory:
     """The current directory of the configured data folder."""
     settings = app_settings()
-    store = Store(settings.data_dir, snapshots_kept=settings.snapshots_kept)
+    store = services().store
     return _load(str(store.data_dir), store.signature(), settings.is_sample_data())

@@ -13,13 +13,13 @@ from directory.suggestions import Suggestion, Suggestions
 from directory.text import escape_markdown as md
 from directory.ui import curate_actions as act
 from directory.ui.entry_form import load_into_form
-from directory.ui.services import app_settings
+from directory.ui.services import services
 from directory.ui.session import current_curator
 
 
 def queue() -> Suggestions:
     """The suggestion queue of the configured data folder."""
-    return Suggestions(app_settings().data_dir)
+    return services().suggestions
 
 
 def draft_from(suggestion: Suggestion) -> dict[str, str]:
@@ -35,12 +35,12 @@ def _approve(suggestion: Suggestion, anyway: bool = False) -> None:
     if errors:
         st.session_state[f"r_errors_{suggestion.id}"] = errors
         return
-    found = likely_duplicates(act.store().load().frame, draft)
+    found = likely_duplicates(services().store.load().frame, draft)
     if not found.empty and not anyway:
         st.session_state[f"r_dups_{suggestion.id}"] = found[["id", "name", "reason"]].to_dict("records")
         return
     try:
-        row = queue().approve(act.store(), current_curator(), suggestion, draft,
+        row = queue().approve(services().store, current_curator(), suggestion, draft,
                               note=st.session_state.get(f"r_note_{suggestion.id}", ""))
     except ValidationError as error:
         st.session_state[f"r_errors_{suggestion.id}"] = error.errors
@@ -60,12 +60,12 @@ def _edit_first(suggestion: Suggestion) -> None:
         act.begin_edit({}, suggestion.id)
         load_into_form(draft_from(suggestion))
     else:
-        act.begin_edit(act.store().get(suggestion.resource_id), suggestion.id)
+        act.begin_edit(services().store.get(suggestion.resource_id), suggestion.id)
     st.session_state["r_go_to_curate"] = True
 
 
 def _merge(suggestion: Suggestion, resource_id: str) -> None:
-    existing = act.store().get(resource_id)
+    existing = services().store.get(resource_id)
     act.begin_edit(existing, suggestion.id)
     load_into_form(merge_draft(existing, draft_from(suggestion)))
     st.session_state["r_go_to_curate"] = True

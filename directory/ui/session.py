@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from directory.auth import Accounts, AuthError, Curator
-from directory.ui.services import app_settings
+from directory.ui.services import services
 
 SESSION_KEY = "curator"
 
@@ -23,7 +23,7 @@ def sign_out() -> None:
 
 def sign_in_form() -> None:
     """The sign-in form; says which command creates the first account when there is none."""
-    accounts = Accounts(app_settings().data_dir)
+    accounts = services().accounts
     if not accounts.any():
         st.info("There are no peer-leader accounts yet. On the server, create the first one with:")
         st.code("python -m directory curator add YOUR-NAME --admin", language="bash")

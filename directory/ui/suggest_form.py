@@ -7,8 +7,8 @@ import time
 import streamlit as st
 
 from directory import taxonomy as tx
-from directory.suggestions import FIELD_LIMIT, MESSAGE_LIMIT, SuggestionError, Suggestions
-from directory.ui.services import app_settings
+from directory.suggestions import FIELD_LIMIT, MESSAGE_LIMIT, SuggestionError
+from directory.ui.services import services
 
 HONEYPOT_KEY = "s_homepage"
 RATE_LIMIT = 3
@@ -38,7 +38,7 @@ def _submit(kind: str) -> None:
     fields["category"] = state.get("s_category", "")
     fields["description"] = state.get("s_description", "")
     try:
-        Suggestions(app_settings().data_dir).submit(kind, fields=fields if kind == "new" else {},
+        services().suggestions.submit(kind, fields=fields if kind == "new" else {},
                                               resource_id=state.get("s_resource", "") if kind == "change" else "",
                                               message=state.get("s_message", ""))
     except SuggestionError as error:

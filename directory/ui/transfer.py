@@ -16,7 +16,7 @@ from directory.interop.records import UnusableInput
 from directory.schema import COLUMNS
 from directory.store import Store
 from directory.text import escape_markdown as md
-from directory.ui.services import app_settings
+from directory.ui.services import services
 from directory.ui.session import current_curator
 
 NOT_IMPORTED = ""
@@ -79,9 +79,7 @@ def run_import(all_or_nothing: bool) -> None:
         st.session_state["x_message"] = ("error", "Sign in and choose a file first.")
         return
     try:
-        settings = app_settings()
-        done = apply_plan(Store(settings.data_dir, snapshots_kept=settings.snapshots_kept), cached[1], by=curator,
-                          all_or_nothing=all_or_nothing)
+        done = apply_plan(services().store, cached[1], by=curator, all_or_nothing=all_or_nothing)
     except (ValueError, PermissionError) as error:
         st.session_state["x_message"] = ("error", f"Nothing was imported: {md(str(error))}")
         return

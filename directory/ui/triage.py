@@ -22,6 +22,7 @@ from directory.triage import (
     set_category,
 )
 from directory.ui import curate_actions as act
+from directory.ui.services import services
 from directory.ui.session import current_curator
 
 MESSAGES_KEY = "tr_messages"
@@ -48,25 +49,25 @@ def _finish(result, done: str, names: dict[str, str]) -> None:
 def _set_category(group: str, versions: dict[str, str], names: dict[str, str]) -> None:
     category = st.session_state.get(f"tr_category_{group}")
     label = tx.label_of(tx.CATEGORIES, category)
-    _finish(set_category(act.store(), current_curator(), versions, category), f"Set '{label}' on", names)
+    _finish(set_category(services().store, current_curator(), versions, category), f"Set '{label}' on", names)
 
 
 def _accept(versions: dict[str, str], names: dict[str, str]) -> None:
-    _finish(accept_inferred(act.store(), current_curator(), versions), "Accepted the inferred category of", names)
+    _finish(accept_inferred(services().store, current_curator(), versions), "Accepted the inferred category of", names)
 
 
 def _resolve(group: str, versions: dict[str, str], names: dict[str, str]) -> None:
-    _finish(resolve_reason(act.store(), current_curator(), versions, group), "Marked as checked:", names)
+    _finish(resolve_reason(services().store, current_curator(), versions, group), "Marked as checked:", names)
 
 
 def _publish(group: str, versions: dict[str, str], names: dict[str, str]) -> None:
     confirmed = bool(st.session_state.get(f"tr_confirm_{group}_{_round()}"))
-    _finish(publish(act.store(), current_curator(), versions, hidden_by_source_confirmed=confirmed), "Published",
+    _finish(publish(services().store, current_curator(), versions, hidden_by_source_confirmed=confirmed), "Published",
             names)
 
 
 def _open_in_curate(resource_id: str) -> None:
-    act.begin_edit(act.store().get(resource_id))
+    act.begin_edit(services().store.get(resource_id))
     st.session_state[GO_TO_CURATE_KEY] = True
 
 
