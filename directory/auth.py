@@ -18,6 +18,7 @@ from pathlib import Path
 
 from filelock import FileLock
 
+from directory.errors import DirectoryError
 from directory.files import write_atomically
 
 ROLES: tuple[str, ...] = ("curator", "admin")
@@ -44,8 +45,31 @@ class Curator:
         return self.role == "admin"
 
 
-class AuthError(Exception):
+class AuthError(DirectoryError):
     """Sign-in failed; the message is safe to show."""
+
+
+class NotAllowed(DirectoryError, PermissionError):
+    """The person is not signed in, or their role may not do this; the message says which."""
+
+
+class AccountsUnreadable(DirectoryError):
+    """The accounts or sign-in counters file is damaged; nobody can sign in until it is restored."""
+
+
+class AccountError(DirectoryError, ValueError):
+    """An account cannot be added as asked (name, role, password or a taken name); the message says why."""
+
+
+class NoSuchAccount(DirectoryError, KeyError):
+    """No account has this name; str() is the plain message, without KeyError's quotes."""
+
+    def __init__(self, name: str):
+        self.name = name
+        super().__init__(f"no account named '{name}'")
+
+    def __str__(self) -> str:
+        return str(self.args[0])
 
 
 class LockedOut(AuthError):
@@ -66,11 +90,11 @@ class SlowDown(AuthError):
 
 
 def require_role(curator: Curator | None, role: str = "curator") -> Curator:
-    """The curator, if signed in with at least this role; otherwise PermissionError."""
+    """The curator, if signed in with at least this role; otherwise NotAllowed (a PermissionError)."""
     if not isinstance(curator, Curator) or curator.role not in ROLES:
-        raise PermissionError("sign in as a peer leader to make changes")
+        raise NotAllowed("sign in as a peer leader to make changes")
     if role == "admin" and not curator.is_admin:
-        raise PermissionError("only an admin can do this")
+        raise NotAllowed("only an admin can do this")
     return curator
 
 
@@ -109,7 +133,15 @@ class Accounts:
         self._clock = clock
 
     def _read(self, path: Path) -> dict:
-        return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+        if not path.exists():
+            return {}
+        try:
+            loaded = json.loads(path.read_text(encoding="utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+            raise AccountsUnreadable(f"{path} is damaged ({error}); restore it from a backup") from None
+        if not isinstance(loaded, dict):
+            raise AccountsUnreadable(f"{path} is damaged (not a JSON object); restore it from a backup")
+        return loaded
 
     def names(self) -> list[tuple[str, str]]:
         """(name, role) of every account, sorted by name."""
@@ -123,17 +155,17 @@ class Accounts:
         """Create an account. The first account may be made by a local tool (by=None); later ones need an admin."""
         name = name.strip()
         if not name or len(name) > 64 or not name.replace("-", "").replace("_", "").replace(".", "").isalnum():
-            raise ValueError("a name uses letters, digits, '-', '_' or '.', at most 64 characters")
+            raise AccountError("a name uses letters, digits, '-', '_' or '.', at most 64 characters")
         if role not in ROLES:
-            raise ValueError(f"role must be one of {', '.join(ROLES)}")
+            raise AccountError(f"role must be one of {', '.join(ROLES)}")
         if len(password) < MIN_PASSWORD_LENGTH:
-            raise ValueError(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
+            raise AccountError(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
         with self._lock:
             accounts = self._read(self.path)
             if by is not None:
                 require_role(by, "admin")
             if name in accounts:
-                raise ValueError(f"there is already an account named '{name}'")
+                raise AccountError(f"there is already an account named '{name}'")
             accounts[name] = {"role": role, "hash": hash_password(password)}
             self.data_dir.mkdir(parents=True, exist_ok=True)
             _write_json(self.path, accounts)
@@ -145,7 +177,7 @@ class Accounts:
         with self._lock:
             accounts = self._read(self.path)
             if name not in accounts:
-                raise KeyError(f"no account named '{name}'")
+                raise NoSuchAccount(name)
             del accounts[name]
             _write_json(self.path, accounts)
 

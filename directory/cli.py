@@ -19,14 +19,14 @@ import pandas as pd
 
 from directory import config
 from directory import taxonomy as tx
-from directory.auth import Accounts, Curator
+from directory.auth import AccountError, Accounts, Curator, NoSuchAccount
+from directory.errors import DirectoryError
 from directory.gaps import Kind, coverage_share, gap_table
 from directory.gazetteer import PlaceNotFound, resolve_place
 from directory.interop.column_mapping import load_mapping
 from directory.interop.formats import EXPORT_FORMATS, IMPORT_FORMATS, export_to, read_source
 from directory.interop.hsds import validate_hsds
 from directory.interop.importer import ImportPlan, import_rows, rejects_csv
-from directory.interop.records import UnusableInput
 from directory.present import category_label, place_text
 from directory.privacy import is_confidential, listable, public_view
 from directory.schema import FIELDS, split_list
@@ -34,7 +34,7 @@ from directory.search import Query, build_index, search
 from directory.store import Store, StoreReadError, read_resources_csv, validate_frame
 
 
-class UsageError(Exception):
+class UsageError(DirectoryError):
     """Input the command cannot use at all (exit 2)."""
 
 
@@ -215,8 +215,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         rows = read_source(Path(args.path), args.format, mapping)
         plan = import_rows(store, rows, by=Curator(args.by, "curator"), dry_run=args.dry_run,
                            all_or_nothing=args.all_or_nothing)
-    except (UnusableInput, StoreReadError, OSError, ValueError, csv.Error, RecursionError) as error:
-        # Readers turn what they see into UnusableInput; this is the last net, so no traceback reaches anyone.
+    except (DirectoryError, OSError, UnicodeDecodeError, csv.Error, RecursionError) as error:
+        # Readers turn what they see into UnusableInput; the file itself may still fail to open or decode.
         raise UsageError(f"{args.path}: {error}; nothing was imported") from None
     _report_review(plan)
     if plan.rejected:
@@ -244,11 +244,8 @@ def cmd_snapshots(args: argparse.Namespace) -> int:
 
 def cmd_restore(args: argparse.Namespace) -> int:
     """Make a kept snapshot the current resources.csv (the current one is snapshotted first)."""
-    try:
-        # The CLI runs on the server's own machine, so its operator acts as an admin.
-        _store(args).restore_snapshot(args.snapshot, by=Curator(args.by, "admin"))
-    except FileNotFoundError as error:
-        raise UsageError(str(error)) from None
+    # The CLI runs on the server's own machine, so its operator acts as an admin.
+    _store(args).restore_snapshot(args.snapshot, by=Curator(args.by, "admin"))
     print(f"restored {args.snapshot}", file=sys.stderr)
     return 0
 
@@ -277,8 +274,8 @@ def cmd_curator(args: argparse.Namespace) -> int:
         else:
             for name, role in accounts.names():
                 print(f"{name}\t{role}")
-    except (ValueError, KeyError) as error:
-        raise UsageError(str(error).strip("'\"")) from None
+    except (AccountError, NoSuchAccount) as error:
+        raise UsageError(str(error)) from None
     return 0
 
 
@@ -418,6 +415,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         return args.run(args)
-    except UsageError as error:
+    except DirectoryError as error:  # the last resort: UsageError and any domain error the command let through
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -18,6 +18,7 @@ from scipy.spatial import cKDTree
 
 from directory import taxonomy as tx
 from directory import term_bits
+from directory.errors import DirectoryError
 from directory.freshness import stale_mask
 from directory.geo import EARTH_RADIUS_MILES
 
@@ -149,20 +150,27 @@ def weighted_gap(table: pd.DataFrame, demand: pd.DataFrame, threshold_miles: flo
     return beyond, (beyond / total if total else 0.0)
 
 
+class DemandError(DirectoryError, ValueError):
+    """A demand file cannot be used: not CSV, no ZIP column or number column, or a ZIP that is not 5 digits."""
+
+
 def read_demand(text: str) -> pd.DataFrame:
-    """A demand layer from CSV text with a ZIP column and one number column; raises ValueError when unusable."""
+    """A demand layer from CSV text with a ZIP column and one number column; raises DemandError when unusable."""
     from io import StringIO
 
-    frame = pd.read_csv(StringIO(text), dtype=str, keep_default_na=False)
+    try:
+        frame = pd.read_csv(StringIO(text), dtype=str, keep_default_na=False)
+    except ValueError as error:  # pandas' EmptyDataError and ParserError are ValueErrors
+        raise DemandError(f"the file cannot be read as CSV ({error})") from None
     lowered = {c.lower().strip(): c for c in frame.columns}
     zip_column = next((lowered[c] for c in ("zip", "zip code", "zipcode", "zcta") if c in lowered), None)
     numbers = [c for c in frame.columns if c != zip_column
                and pd.to_numeric(frame[c].str.replace(",", ""), errors="coerce").notna().all()]
     if zip_column is None or not numbers:
-        raise ValueError("the file needs a ZIP column and a column of numbers (for example population)")
+        raise DemandError("the file needs a ZIP column and a column of numbers (for example population)")
     zips = frame[zip_column].str.strip().str.zfill(5)
     if not zips.str.fullmatch(r"\d{5}").all():
-        raise ValueError("every ZIP must be 5 digits")
+        raise DemandError("every ZIP must be 5 digits")
     counts = pd.to_numeric(frame[numbers[0]].str.replace(",", ""))
     return pd.DataFrame({"zip": zips, "count": counts}).groupby("zip", as_index=False)["count"].sum()
 

@@ -15,6 +15,8 @@ from typing import NamedTuple
 
 import zipcodes
 
+from directory.errors import DirectoryError
+
 _ZIP = re.compile(r"^(\d{5})(?:-?\d{4})?$")
 _CITY_STATE = re.compile(r"^(?P<city>.*?[A-Za-z].*?)\s*(?:,\s*|\s+)(?P<state>[A-Za-z]{2})\.?$")
 _NON_ALNUM = re.compile(r"[^A-Z0-9]+")
@@ -32,7 +34,7 @@ class Place:
     zip: str = ""
 
 
-class PlaceNotFound(ValueError):
+class PlaceNotFound(DirectoryError, ValueError):
     """The text is not a ZIP or "City, ST" the gazetteer knows; str() is the message for people."""
 
     def __init__(self, text: str) -> None:

@@ -14,6 +14,8 @@ import re
 from itertools import pairwise
 from typing import NamedTuple
 
+from directory.errors import DirectoryError
+
 DAY_NAMES: tuple[str, ...] = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _DAY_INDEX = {name.lower(): i for i, name in enumerate(DAY_NAMES)}
 _PART = re.compile(r"^(?P<days>[A-Za-z]{3}(?:\s*-\s*[A-Za-z]{3})?)\s+(?P<times>.+)$")
@@ -22,8 +24,8 @@ _RANGE = re.compile(r"^(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})$")
 WeeklyHours = dict[int, list[tuple[int, int]]]
 
 
-class HoursError(ValueError):
-    """Raised when a weekly-hours text cannot be read."""
+class HoursError(DirectoryError, ValueError):
+    """A weekly-hours text cannot be read; the message names the part that is wrong."""
 
 
 def _minutes(hours: str, minutes: str, *, allow_24: bool) -> int:

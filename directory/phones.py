@@ -6,6 +6,8 @@ import re
 
 import phonenumbers
 
+from directory.errors import DirectoryError
+
 # N11 service numbers people really dial, and the 988 crisis line: complete numbers as they are.
 SHORT_NUMBERS = frozenset({"211", "311", "411", "511", "611", "711", "811", "911", "988"})
 # Labels that name a number nobody can call or join by.
@@ -16,7 +18,7 @@ _DIAL_SUFFIX = re.compile(r"^(?P<number>.*?\d)\s*(?P<suffix>(?:,+[\d*#]+)+#?)$")
 _LABELLED = re.compile(r"^\s*(?P<label>[^:;]{1,80}?)\s*:\s*(?P<number>.+?)\s*$")
 
 
-class PhoneError(ValueError):
+class PhoneError(DirectoryError, ValueError):
     """A phone number cannot be read; the message says why."""
 
 

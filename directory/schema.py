@@ -19,6 +19,7 @@ from dateutil.rrule import rrulestr
 from email_validator import EmailNotValidError, validate_email
 
 from directory import taxonomy as tx
+from directory.errors import DirectoryError
 from directory.hours import HoursError, format_hours, parse_hours
 from directory.phones import PhoneError, normalise_labelled, normalise_phone, phone_link  # noqa: F401 (re-exported)
 from directory.text import clean_text
@@ -112,7 +113,7 @@ _STATES = frozenset(
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
 
-class FieldError(ValueError):
+class FieldError(DirectoryError, ValueError):
     """A single field's value is not acceptable; the message says why."""
 
 

@@ -25,6 +25,7 @@ from filelock import FileLock
 
 from directory import config
 from directory.auth import Curator, require_role
+from directory.errors import DirectoryError
 from directory.files import write_atomically
 from directory.schema import COLUMNS, UNCHANGEABLE, FieldError, rule_errors, validate_field, validate_record
 
@@ -78,7 +79,7 @@ class BatchResult:
     invalid: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
-class ValidationError(ValueError):
+class ValidationError(DirectoryError, ValueError):
     """A record was refused; `errors` maps each bad field to its message."""
 
     def __init__(self, errors: Mapping[str, str]):
@@ -86,7 +87,7 @@ class ValidationError(ValueError):
         super().__init__("; ".join(f"{name}: {message}" for name, message in self.errors.items()))
 
 
-class ConflictError(RuntimeError):
+class ConflictError(DirectoryError, RuntimeError):
     """An edit was based on an old version; `changes` says what others changed since."""
 
     def __init__(self, resource_id: str, base_version: int, current: dict[str, str], changes: dict[str, list[str]]):
@@ -102,12 +103,23 @@ class ConflictError(RuntimeError):
         )
 
 
-class NotFoundError(KeyError):
-    """No resource has this id."""
+class NotFoundError(DirectoryError, KeyError):
+    """No resource has this id (`resource_id`); str() is the plain message, without KeyError's quotes."""
+
+    def __init__(self, resource_id: str):
+        self.resource_id = resource_id
+        super().__init__(f"no resource has the id {resource_id}")
+
+    def __str__(self) -> str:
+        return str(self.args[0])
 
 
-class StoreReadError(RuntimeError):
+class StoreReadError(DirectoryError, RuntimeError):
     """The resources file cannot be read as CSV; nothing is written until it is fixed."""
+
+
+class SnapshotNotFound(DirectoryError, FileNotFoundError):
+    """restore_snapshot was given a name that is not a kept snapshot."""
 
 
 def read_resources_csv(path: Path) -> pd.DataFrame:
@@ -337,7 +349,7 @@ class Store:
         by = _actor(by, "admin")
         source = self.snapshot_dir / Path(name).name
         if not source.is_file():
-            raise FileNotFoundError(f"no snapshot named '{name}'")
+            raise SnapshotNotFound(f"no snapshot named '{name}'")
         restored = read_resources_csv(source)
         with self._lock:
             self._commit(restored, [{"at": self._clock(), "by": by, "action": "restore_snapshot",

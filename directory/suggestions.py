@@ -16,6 +16,7 @@ from pathlib import Path
 from filelock import FileLock
 
 from directory.auth import Curator, require_role
+from directory.errors import DirectoryError
 from directory.store import Store, utc_now
 from directory.text import clean_text
 
@@ -45,7 +46,7 @@ class Suggestion:
     result_id: str = ""
 
 
-class SuggestionError(ValueError):
+class SuggestionError(DirectoryError, ValueError):
     """A suggestion was refused; the message says why."""
 
 

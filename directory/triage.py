@@ -16,6 +16,7 @@ import pandas as pd
 
 from directory import taxonomy as tx
 from directory.auth import Curator, require_role
+from directory.errors import DirectoryError
 from directory.schema import join_list, split_list
 from directory.store import Store
 
@@ -52,7 +53,7 @@ class TriageResult:
     refused: dict[str, str] = field(default_factory=dict)
 
 
-class _Refused(Exception):
+class _Refused(DirectoryError):
     """One entry cannot take this action; the message says why, naming the entry."""
 
 

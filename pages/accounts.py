@@ -3,6 +3,7 @@
 import streamlit as st
 
 from directory.auth import ROLES
+from directory.errors import DirectoryError
 from directory.ui.services import services
 from directory.ui.session import current_curator
 from directory.ui.shell import ensure_app_shell
@@ -21,7 +22,7 @@ def add_account() -> None:
     try:
         accounts.add(state.get("a_name", ""), state.get("a_password", ""), state.get("a_role", "curator"), by=admin)
         state["a_message"] = ("success", f"Added {state.get('a_name')}.")
-    except (ValueError, PermissionError) as error:
+    except DirectoryError as error:
         state["a_message"] = ("error", str(error).capitalize() + ".")
 
 
@@ -29,7 +30,7 @@ def remove_account(name: str) -> None:
     try:
         accounts.remove(name, by=admin)
         st.session_state["a_message"] = ("success", f"Removed {name}.")
-    except (KeyError, PermissionError) as error:
+    except DirectoryError as error:
         st.session_state["a_message"] = ("error", str(error))
 
 

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from directory import taxonomy as tx
+from directory.errors import DirectoryError
 from directory.gaps import (
     Kind,
     coverage_share,
@@ -72,7 +73,7 @@ if upload is not None:
         beyond, share = weighted_gap(table, demand, threshold)
         st.metric(f"Beyond {threshold} miles of {kinds[chosen].lower()}", f"{beyond:,.0f}", f"{share:.0%} of the total",
                   delta_color="off")
-    except (ValueError, UnicodeDecodeError) as error:
+    except (DirectoryError, UnicodeDecodeError) as error:
         st.error(f"That file could not be used: {md(str(error))}")
 st.caption(f"Unmet needs logged by peer leaders: {len(unmet)} (category, ZIP and date only).")
 if len(unmet):

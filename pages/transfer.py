@@ -4,10 +4,10 @@ from functools import partial
 
 import streamlit as st
 
+from directory.errors import DirectoryError
 from directory.interop.column_mapping import mapping_json
 from directory.interop.formats import EXPORT_FILE_NAMES, EXPORT_FORMATS, IMPORT_FORMATS, export_bytes
 from directory.interop.importer import changes_frame, rejects_csv
-from directory.interop.records import UnusableInput
 from directory.text import escape_markdown as md
 from directory.ui import transfer
 from directory.ui.services import app_settings, services
@@ -61,7 +61,7 @@ with importing:
             st.download_button("Save this mapping for next time", mapping_json(mapping, mapping.fixed), "mapping.json",
                                "application/json", key="x_save_mapping", on_click="ignore")
         plan = transfer.current_plan(services().store, data, upload.name, "csv" if is_csv else fmt, mapping)
-    except (UnusableInput, ValueError, UnicodeDecodeError) as error:
+    except (DirectoryError, UnicodeDecodeError) as error:
         st.error(transfer.read_error(error))
         st.stop()
 

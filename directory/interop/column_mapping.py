@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from directory.interop.records import UnusableInput
 from directory.schema import COLUMNS
 
 # Header spellings per column, compared with case, spaces and punctuation removed. Each column's own name
@@ -254,11 +255,15 @@ def apply_overrides(guessed: Mapping[str, str], overrides: Mapping[str, str], he
     return mapping
 
 
+class MappingError(UnusableInput):
+    """A column mapping (file) cannot be used: not JSON, the wrong shape, or naming columns we do not have."""
+
+
 def check_targets(mapping: Mapping[str, str]) -> None:
-    """Raise ValueError naming any target that is not one of our columns."""
+    """Raise MappingError naming any target that is not one of our columns."""
     wrong = sorted({target for target in mapping.values() if target and target not in COLUMNS})
     if wrong:
-        raise ValueError(f"the mapping names unknown columns: {', '.join(wrong)} "
+        raise MappingError(f"the mapping names unknown columns: {', '.join(wrong)} "
                          "(see `python -m directory columns`)")
 
 
@@ -271,13 +276,13 @@ def load_mapping_text(text: str) -> ColumnMapping:
     try:
         document = json.loads(text)
     except (ValueError, RecursionError) as error:
-        raise ValueError(f"the mapping file is not valid JSON ({error})") from None
+        raise MappingError(f"the mapping file is not valid JSON ({error})") from None
     columns = document.get("columns") if isinstance(document, dict) else None
     if not isinstance(columns, dict) or not all(isinstance(v, str) for v in columns.values()):
-        raise ValueError('the mapping file must look like {"columns": {"Source header": "our column"}}')
+        raise MappingError('the mapping file must look like {"columns": {"Source header": "our column"}}')
     fixed = document.get("values", {})
     if not isinstance(fixed, dict) or not all(isinstance(v, str) for v in fixed.values()):
-        raise ValueError('the mapping file\'s "values" must look like {"our column": "the value for every row"}')
+        raise MappingError('the mapping file\'s "values" must look like {"our column": "the value for every row"}')
     check_targets(columns)
     check_targets({column: column for column in fixed})
     return ColumnMapping({str(k): v for k, v in columns.items()}, {str(k): v for k, v in fixed.items()})

@@ -31,6 +31,7 @@ import ftfy
 import pandas as pd
 
 from directory import taxonomy as tx
+from directory.errors import DirectoryError
 from directory.hours import HoursError, WeeklyHours, format_hours, parse_clock, parse_hours, parse_textual_hours
 from directory.interop.hsds_schema import TABLES, columns, datapackage
 from directory.interop.records import SourceRow, UnusableInput
@@ -376,8 +377,8 @@ def _read_table(table: str, data: bytes) -> list[_Record]:
     return records
 
 
-class _TooLarge(Exception):
-    pass
+class _TooLarge(DirectoryError):
+    """A cell is larger than MAX_CELL; _read_table turns it into UnusableInput naming the table and row."""
 
 
 def _too_large(table: str, number: int) -> str:
@@ -422,7 +423,8 @@ def read_hsds(path: Path) -> list[SourceRow]:
     for record in package.services:
         try:
             rows.append(package.service_row(record))
-        except Exception as error:  # the last net: one service's data never sinks the package
+        # One service's data never sinks the package: what reading odd cells and links can raise stays with it.
+        except (DirectoryError, ArithmeticError, AttributeError, LookupError, TypeError, ValueError) as error:
             values = {k: v for k, v in (("external_id", record.get("id", "")), ("name", record.get("name", "")))
                       if v}
             rows.append(SourceRow(record.number, values, _raw(record),

@@ -17,6 +17,7 @@ import pandas as pd
 
 from directory import taxonomy as tx
 from directory.auth import Curator
+from directory.errors import DirectoryError
 from directory.geo import GeocodeResult, geocode_offline
 from directory.interop.csv_export import neutralise_cell
 from directory.interop.infer import CONFIDENT, infer_category
@@ -156,6 +157,10 @@ def _match(values: dict[str, str], by_id: Mapping[str, int], by_external: Mappin
     return at
 
 
+class DirectoryChanged(DirectoryError, ValueError):
+    """The directory changed between planning and writing an import, so the plan no longer fits; nothing was written."""
+
+
 def apply_plan(store: Store, plan: ImportPlan, *, by: Curator, all_or_nothing: bool = False) -> ImportPlan:
     """Write a plan in one batch; with all_or_nothing, write nothing when any row was rejected.
 
@@ -170,7 +175,7 @@ def apply_plan(store: Store, plan: ImportPlan, *, by: Curator, all_or_nothing: b
     try:
         written = store.import_batch(adds, updates, by=by, checked=True)
     except ValidationError as error:  # planned from an older file: nothing was written
-        raise ValueError(f"the directory changed during the import; nothing was written ({error})") from None
+        raise DirectoryChanged(f"the directory changed during the import; nothing was written ({error})") from None
     conflicts = set(written.conflicts)
     kept = [c for c in plan.updated if c.resource_id not in conflicts]
     late = [Rejected(c.line, {"row": "this entry was changed by someone else during the import; import again"},

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from directory.errors import DirectoryError
 
-class UnusableInput(ValueError):
+
+class UnusableInput(DirectoryError, ValueError):
     """The input cannot be used at all (unreadable or unrecognised); nothing is imported."""
 
 

@@ -8,11 +8,11 @@ import json
 import pandas as pd
 import streamlit as st
 
-from directory.interop.column_mapping import ColumnMapping, load_mapping_text
+from directory.errors import DirectoryError
+from directory.interop.column_mapping import ColumnMapping, MappingError, load_mapping_text
 from directory.interop.csv_import import CsvSource, open_csv
 from directory.interop.formats import read_opened_csv, read_upload
 from directory.interop.importer import ImportPlan, apply_plan, plan_import
-from directory.interop.records import UnusableInput
 from directory.schema import COLUMNS
 from directory.store import Store
 from directory.text import escape_markdown as md
@@ -32,7 +32,7 @@ def column_mapping_editor(data: bytes, mapping_file: bytes | None) -> ColumnMapp
 
     A mapping file's fixed values (`"values"`) travel with the returned mapping and are listed under the table.
     """
-    given = load_mapping_text(mapping_file.decode("utf-8-sig")) if mapping_file else None
+    given = load_mapping_text(_mapping_text(mapping_file)) if mapping_file else None
     source = opened_csv(data).with_mapping(given)
     table = pd.DataFrame({"column in your file": source.headers,
                           "imported as": [source.mapping.get(h, NOT_IMPORTED) for h in source.headers]})
@@ -80,7 +80,7 @@ def run_import(all_or_nothing: bool) -> None:
         return
     try:
         done = apply_plan(services().store, cached[1], by=curator, all_or_nothing=all_or_nothing)
-    except (ValueError, PermissionError) as error:
+    except DirectoryError as error:
         st.session_state["x_message"] = ("error", f"Nothing was imported: {md(str(error))}")
         return
     st.session_state.pop("x_plan", None)
@@ -115,8 +115,15 @@ def plan_counts(plan: ImportPlan) -> None:
 
 def read_error(error: Exception) -> str:
     """A clear message for a file that cannot be used at all."""
-    reason = str(error) if isinstance(error, UnusableInput | ValueError) else "it could not be read"
+    reason = str(error) if isinstance(error, DirectoryError) else "it could not be read"
     return f"This file cannot be imported: {md(reason)}. Nothing was changed."
+
+
+def _mapping_text(mapping_file: bytes) -> str:
+    try:
+        return mapping_file.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise MappingError(f"the mapping file is not UTF-8 text ({error})") from None
 
 
 def _digest(data: bytes) -> str:
