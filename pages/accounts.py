@@ -6,9 +6,7 @@ from directory.auth import ROLES
 from directory.errors import DirectoryError
 from directory.ui.services import services
 from directory.ui.session import current_curator
-from directory.ui.shell import ensure_app_shell
 
-ensure_app_shell()
 st.title("Peer-leader accounts")
 admin = current_curator()
 if admin is None or not admin.is_admin:

@@ -10,9 +10,7 @@ from directory.ui.entry_form import entry_form, form_values
 from directory.ui.history import history_panel
 from directory.ui.services import services
 from directory.ui.session import current_curator, sign_in_form, signed_in_bar
-from directory.ui.shell import ensure_app_shell
 
-ensure_app_shell()
 st.title("Curate the directory")
 curator = current_curator()
 if curator is None:

@@ -6,10 +6,27 @@ import shutil
 from pathlib import Path
 
 import pytest
+from streamlit.runtime.pages_manager import PagesManager
 
 from directory.config import DEFAULT_DATA_DIR
+from directory.ui.shell import use_navigation_only
 
 SAMPLE_FILES = ("resources.csv", ".sample")
+STREAMLIT_PAGES_MANAGER_INIT = PagesManager.__init__
+
+
+@pytest.fixture(autouse=True)
+def navigation_only_as_served(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run AppTest as serve.py runs the app: with Streamlit's legacy pages/ discovery off.
+
+    serve.py turns it off once per process, at start-up; AppTest resets the class flag before every run, so
+    here it is turned off again right after AppTest builds its PagesManager.
+    """
+    def init(self: PagesManager, *args: object, **kwargs: object) -> None:
+        STREAMLIT_PAGES_MANAGER_INIT(self, *args, **kwargs)
+        use_navigation_only()
+
+    monkeypatch.setattr(PagesManager, "__init__", init)
 
 
 @pytest.fixture

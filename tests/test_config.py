@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -12,6 +15,8 @@ from streamlit.testing.v1 import AppTest
 from directory.cli import main
 from directory.config import DEFAULT_DATA_DIR, SettingsError, load_settings
 from tests.apps import APP
+
+ROOT = Path(APP).parent
 
 
 @pytest.mark.parametrize(
@@ -110,3 +115,13 @@ def test_the_app_stops_at_start_on_a_bad_setting(monkeypatch: pytest.MonkeyPatch
     assert at.error and "DIRECTORY_MAP_TILES='google' is not usable" in at.code[0].value
     assert "988" in at.info[0].value
     assert not at.title
+
+
+def test_the_server_stops_at_start_on_a_bad_setting(sample_dir: Path) -> None:
+    """`streamlit run serve.py` exits 2 before serving anyone, with one line naming the variable."""
+    env = {**os.environ, "DIRECTORY_TIMEZONE": "Mars/Olympus", "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, "-m", "streamlit", "run", "serve.py", "--server.port", "0",
+                           "--server.headless", "true"], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 2
+    assert "DIRECTORY_TIMEZONE='Mars/Olympus' is not usable" in done.stderr and "Traceback" not in done.stderr

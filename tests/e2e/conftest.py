@@ -114,13 +114,13 @@ def _sample_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The app running on a free port against a temporary copy of the sample directory."""
-    yield from _serve("app.py", _sample_copy(tmp_path_factory))
+    yield from _serve("serve.py", _sample_copy(tmp_path_factory))
 
 
 @pytest.fixture(scope="module")
 def thursday_evening_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The app with its clock pinned to Thursday 26 November 2026, 6:30 pm."""
-    yield from _serve("app.py", _sample_copy(tmp_path_factory), DIRECTORY_NOW="2026-11-26T18:30")
+    yield from _serve("serve.py", _sample_copy(tmp_path_factory), DIRECTORY_NOW="2026-11-26T18:30")
 
 
 @pytest.fixture(scope="module")

@@ -22,7 +22,7 @@ def confidential_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The app on a copy of the sample plus one confidential entry at 1234 Secret Lane, ZIP 19104."""
     data = _sample_copy(tmp_path_factory)
     Store(data).add(confidential_record(), by=Curator("test", "curator"))
-    yield from _serve("app.py", data)
+    yield from _serve("serve.py", data)
 
 
 def _everything(page) -> str:

@@ -60,7 +60,7 @@ def imported(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Imported]:
     # An entry the source keeps off its own website: the test never publishes it.
     hidden = groups["excluded_by_source"].iloc[0]
     counts = {key: len(rows) for key, rows in groups.items()}
-    for url in _serve("app.py", data):
+    for url in _serve("serve.py", data):
         yield Imported(url, data, counts, picked, (hidden["id"], hidden["name"]))
 
 
