@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -36,3 +37,24 @@ def fsync_folder(folder: Path) -> None:
         os.fsync(descriptor)
     finally:
         os.close(descriptor)
+
+
+def append_durably(path: Path, text: str) -> None:
+    """Append `text` to a log file and fsync it, so an acknowledged entry survives a crash.
+
+    The caller holds the log's lock. A new file's name is made durable in its folder too.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    new = not path.exists()
+    with path.open("a", encoding="utf-8", newline="") as log:
+        log.write(text)
+        log.flush()
+        os.fsync(log.fileno())
+    if new:
+        fsync_folder(path.parent)
+
+
+def copy_atomically(source: Path, target: Path) -> None:
+    """Copy a file so that `target` appears whole or not at all (used for snapshots)."""
+    with source.open(encoding="utf-8", newline="") as original:
+        write_atomically(target, lambda out: shutil.copyfileobj(original, out), temp_prefix=f".{target.name}-")

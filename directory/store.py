@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
-import shutil
 import uuid
 from collections.abc import Callable, Container, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -26,7 +24,7 @@ from filelock import FileLock
 from directory import config
 from directory.auth import Curator, require_role
 from directory.errors import DirectoryError
-from directory.files import write_atomically
+from directory.files import append_durably, copy_atomically, write_atomically
 from directory.schema import COLUMNS, UNCHANGEABLE, FieldError, rule_errors, validate_field, validate_record
 
 AUDIT_FILE = "audit.jsonl"
@@ -428,20 +426,14 @@ class Store:
         self.snapshot_dir.mkdir(exist_ok=True)
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
         target = self.snapshot_dir / f"resources-{stamp}.csv"
-        partial = target.with_suffix(".partial")
-        shutil.copyfile(self.path, partial)
-        os.replace(partial, target)
+        copy_atomically(self.path, target)
         for old in self.snapshots()[: -self.snapshots_kept]:
             old.unlink(missing_ok=True)
 
     def _append_audit(self, entries: list[dict]) -> None:
         if not entries:
             return
-        text = "".join(_AUDIT_JSON.encode(e) + "\n" for e in entries)
-        with self.audit_path.open("a", encoding="utf-8") as log:
-            log.write(text)
-            log.flush()
-            os.fsync(log.fileno())
+        append_durably(self.audit_path, "".join(_AUDIT_JSON.encode(e) + "\n" for e in entries))
 
     def _remove_orphaned_temp_files(self) -> None:
         # Safe under the lock: only a writer holding it creates these files.

@@ -7,7 +7,6 @@ suggested it. A decision (approve, merge, reject) is appended as a new line, so 
 from __future__ import annotations
 
 import json
-import os
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -17,6 +16,7 @@ from filelock import FileLock
 
 from directory.auth import Curator, require_role
 from directory.errors import DirectoryError
+from directory.files import append_durably
 from directory.store import Store, utc_now
 from directory.text import clean_text
 
@@ -120,8 +120,5 @@ class Suggestions:
         return row
 
     def _append(self, entry: dict) -> None:
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        with self._lock, self.path.open("a", encoding="utf-8") as log:
-            log.write(json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n")
-            log.flush()
-            os.fsync(log.fileno())
+        with self._lock:
+            append_durably(self.path, json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n")

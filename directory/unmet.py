@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 from datetime import date
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pandas as pd
 from filelock import FileLock
 
 from directory import taxonomy as tx
+from directory.files import append_durably
 
 UNMET_FILE = "unmet-needs.csv"
 FIELDS = ("date", "category", "zip")
@@ -22,20 +24,19 @@ class UnmetNeeds:
         self.path = Path(data_dir) / UNMET_FILE
         self._lock = FileLock(str(self.path) + ".lock", timeout=30)
 
-    def record(self, category: str, zip_code: str, day: date | None = None) -> None:
-        """Log one unmet need: a category (or 'any'), a 5-digit ZIP and a date. Nothing else is kept."""
+    def record(self, category: str, zip_code: str, day: date) -> None:
+        """Log one unmet need: a category (or 'any'), a 5-digit ZIP and the day (Settings.today()). Nothing else."""
         if category != "any" and category not in tx.keys(tx.CATEGORIES):
             raise ValueError(f"unknown category '{category}'")
         if not (len(zip_code) == 5 and zip_code.isdigit()):
             raise ValueError("a 5-digit ZIP is needed")
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        lines = io.StringIO()
+        writer = csv.writer(lines, lineterminator="\n")
         with self._lock:
-            new = not self.path.exists()
-            with self.path.open("a", encoding="utf-8", newline="") as out:
-                writer = csv.writer(out, lineterminator="\n")
-                if new:
-                    writer.writerow(FIELDS)
-                writer.writerow(((day or date.today()).isoformat(), category, zip_code))
+            if not self.path.exists():
+                writer.writerow(FIELDS)
+            writer.writerow((day.isoformat(), category, zip_code))
+            append_durably(self.path, lines.getvalue())
 
     def table(self) -> pd.DataFrame:
         """Every logged need, as text columns date, category, zip."""

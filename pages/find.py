@@ -22,7 +22,7 @@ def close_detail() -> None:
 
 
 def log_unmet(category: str, zip_code: str) -> None:
-    services().unmet.record(category, zip_code)
+    services().unmet.record(category, zip_code, services().settings.today())
     st.session_state["unmet_logged"] = True
 
 

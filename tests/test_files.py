@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from directory.files import write_atomically
+from directory.files import append_durably, copy_atomically, write_atomically
 
 
 def test_a_write_replaces_the_file_whole(tmp_path: Path) -> None:
@@ -31,3 +31,21 @@ def test_a_failed_write_keeps_the_old_version_and_removes_its_temporary_file(tmp
         write_atomically(target, half_then_fail, temp_prefix=".cache-")
     assert target.read_text(encoding="utf-8") == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["cache.json"]
+
+
+def test_appends_keep_every_entry_in_order_and_create_the_folder(tmp_path: Path) -> None:
+    """A log is created on first use; each append adds to the end and nothing is rewritten."""
+    log = tmp_path / "new" / "log.jsonl"
+    append_durably(log, '{"n": 1}\n')
+    append_durably(log, '{"n": 2}\n{"n": 3}\n')
+    assert log.read_text(encoding="utf-8").splitlines() == ['{"n": 1}', '{"n": 2}', '{"n": 3}']
+
+
+def test_a_copy_is_whole_and_leaves_no_temporary_file(tmp_path: Path) -> None:
+    """A snapshot copy matches its source byte for byte (line endings included), with nothing left beside it."""
+    source = tmp_path / "resources.csv"
+    source.write_bytes(b"id,name\r\nr-1,\xc3\x89cole\r\n")
+    target = tmp_path / "snapshots" / "resources-1.csv"
+    copy_atomically(source, target)
+    assert target.read_bytes() == source.read_bytes()
+    assert [p.name for p in target.parent.iterdir()] == ["resources-1.csv"]

@@ -19,14 +19,14 @@ def test_unmet_needs_keep_only_category_zip_and_date(empty_dir: Path) -> None:
     """A logged need is three fields; bad categories or ZIPs are refused."""
     log = UnmetNeeds(empty_dir)
     log.record("child_care", "19020", date(2026, 11, 2))
-    log.record("any", "19401")
+    log.record("any", "19401", date(2026, 11, 3))
     table = log.table()
     assert list(table.columns) == ["date", "category", "zip"]
     assert table.iloc[0].tolist() == ["2026-11-02", "child_care", "19020"]
     with pytest.raises(ValueError):
-        log.record("bars", "19020")
+        log.record("bars", "19020", date(2026, 11, 3))
     with pytest.raises(ValueError):
-        log.record("any", "1902")
+        log.record("any", "1902", date(2026, 11, 3))
 
 
 def test_demand_weights_the_gap() -> None:
