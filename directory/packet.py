@@ -16,7 +16,7 @@ import pandas as pd
 from directory.crisis import crisis_text
 from directory.present import category_label, other_phones, place_text, support_types_of
 from directory.privacy import public_record
-from directory.routes import url_of
+from directory.routes import PACKET_PARAM, url_of
 from directory.schedule import clock, next_occurrence
 from directory.schema import ID_PATTERN
 
@@ -45,7 +45,7 @@ def parse_ids(text: str) -> list[str]:
 
 def share_link(ids: Iterable[str], base_url: str = "") -> str:
     """The link that rebuilds a packet: `<base>/packet?ids=ID1,ID2` (relative when no base is known)."""
-    return f"{base_url.rstrip('/')}{url_of('pages/packet.py')}?ids={','.join(ids)}"
+    return f"{base_url.rstrip('/')}{url_of('pages/packet.py')}?{PACKET_PARAM}={','.join(ids)}"
 
 
 def base_url_of(page_url: str) -> str:

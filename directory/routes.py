@@ -40,6 +40,8 @@ ROUTES: tuple[Route, ...] = (
 
 # The query parameter that opens one resource's detail view on Find (/?id=...).
 DETAIL_PARAM = "id"
+# The packet page's parameter: the comma-separated ids of a shared packet, and nothing else.
+PACKET_PARAM = "ids"
 
 
 def detail_link(resource_id: str) -> str:

@@ -16,6 +16,7 @@ from directory.packet import (
     entry_lines,
     parse_ids,
 )
+from directory.routes import PACKET_PARAM
 from directory.text import escape_markdown as md
 from directory.ui.services import app_settings
 
@@ -65,7 +66,7 @@ def add_button(resource_id: str, key: str) -> None:
 
 def load_shared_link() -> None:
     """Rebuild the packet from a shared link's ?ids=, once per link opened."""
-    given = st.query_params.get("ids", "")
+    given = st.query_params.get(PACKET_PARAM, "")
     if given and st.session_state.get(_FROM_LINK_KEY) != given:
         st.session_state[_FROM_LINK_KEY] = given
         _set(parse_ids(given))
