@@ -8,8 +8,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from directory.interop.formats import decide_format
 from directory.interop.importer import plan_import
-from directory.interop.meeting_guide import looks_like_meeting_guide, meeting_guide_feed, read_meeting_guide
+from directory.interop.meeting_guide import meeting_guide_feed, read_meeting_guide
 from directory.interop.records import UnusableInput
 from directory.schema import COLUMNS, validate_record
 
@@ -103,7 +104,6 @@ def test_unusable_feeds_are_refused(data: bytes, message: str) -> None:
     """Non-JSON, an object instead of a list, and bytes that are not UTF-8."""
     with pytest.raises(UnusableInput, match=message):
         read_meeting_guide(data)
-    assert not looks_like_meeting_guide(data)
 
 
 def test_feed_to_rows_to_feed_keeps_every_meeting_field_we_hold() -> None:
@@ -122,7 +122,7 @@ def test_feed_to_rows_to_feed_keeps_every_meeting_field_we_hold() -> None:
         if "formatted_address" not in source:  # a formatted address goes back out split into its parts
             assert (meeting.get("address"), meeting.get("postal_code")) == (source.get("address"),
                                                                             source.get("postal_code"))
-    assert looks_like_meeting_guide(meeting_guide_feed(_as_stored(rows)))
+    assert decide_format("auto", meeting_guide_feed(_as_stored(rows)), is_package=False) == "meeting-guide"
 
 
 def test_rows_to_feed_to_rows_gives_the_same_values() -> None:
@@ -233,11 +233,10 @@ def test_odd_meeting_fields_are_read_or_reported(meeting: dict, expected: dict) 
 
 
 def test_a_feed_nested_10000_deep_is_refused_with_a_clear_message() -> None:
-    """A RecursionError in the JSON parser becomes UnusableInput; format detection says no."""
+    """A RecursionError in the JSON parser becomes UnusableInput."""
     data = b"[" * 10_000 + b"]" * 10_000
     with pytest.raises(UnusableInput, match="nested too deeply"):
         read_meeting_guide(data)
-    assert not looks_like_meeting_guide(data)
     deep_in_a_meeting = b'[{"name": "A", "day": 1, "time": "19:00", "notes": ' + b"[" * 10_000 + b"]" * 10_000 + b"}]"
     with pytest.raises(UnusableInput, match="nested too deeply"):
         read_meeting_guide(deep_in_a_meeting)

@@ -294,15 +294,6 @@ def _member_names(path: Path) -> set[str]:
         return {PurePosixPath(name).name.lower() for name in archive.namelist()}
 
 
-def looks_like_hsds(path: Path) -> bool:
-    """Whether a folder or zip holds an HSDS package (datapackage.json, or services.csv)."""
-    try:
-        names = _member_names(path) if path.is_dir() or zipfile.is_zipfile(path) else set()
-    except (zipfile.BadZipFile, OSError):
-        return False
-    return "services.csv" in names or "datapackage.json" in names
-
-
 def _cell(raw: str, latin1: bool) -> tuple[str, list[str]]:
     """One cell's text and what reading it repaired; `latin1` cells hold the file's bytes one per character."""
     if raw.isascii():

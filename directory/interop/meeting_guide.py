@@ -37,17 +37,6 @@ _DAY_NAMES = {name: number for number, names in enumerate(
 _ATTENDANCE_OPTIONS = {"in_person": "in_person", "online": "online", "hybrid": "hybrid"}
 
 
-def looks_like_meeting_guide(data: bytes) -> bool:
-    """Whether bytes are a JSON list of objects that look like meetings (a name and a day or time)."""
-    try:
-        feed = json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, ValueError, RecursionError):
-        return False
-    sample = feed[:20] if isinstance(feed, list) else []
-    return bool(sample) and all(isinstance(m, dict) for m in sample) and any(
-        "day" in m or "time" in m or "slug" in m for m in sample)
-
-
 def read_meeting_guide(data: bytes) -> list[SourceRow]:
     """One source row per meeting; a meeting with an unusable field still comes out, with its problems.
 
