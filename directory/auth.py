@@ -18,7 +18,7 @@ from pathlib import Path
 
 from filelock import FileLock
 
-from directory.errors import DirectoryError
+from directory.errors import DirectoryError, DirectoryLookupError
 from directory.files import write_atomically
 
 ROLES: tuple[str, ...] = ("curator", "admin")
@@ -61,15 +61,12 @@ class AccountError(DirectoryError, ValueError):
     """An account cannot be added as asked (name, role, password or a taken name); the message says why."""
 
 
-class NoSuchAccount(DirectoryError, KeyError):
-    """No account has this name; str() is the plain message, without KeyError's quotes."""
+class NoSuchAccount(DirectoryLookupError):
+    """No account has this name."""
 
     def __init__(self, name: str):
         self.name = name
         super().__init__(f"no account named '{name}'")
-
-    def __str__(self) -> str:
-        return str(self.args[0])
 
 
 class LockedOut(AuthError):

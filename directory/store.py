@@ -23,9 +23,17 @@ from filelock import FileLock
 
 from directory import config
 from directory.auth import Curator, require_role
-from directory.errors import DirectoryError
+from directory.errors import DirectoryError, DirectoryLookupError
 from directory.files import append_durably, copy_atomically, write_atomically
-from directory.schema import COLUMNS, UNCHANGEABLE, FieldError, rule_errors, validate_field, validate_record
+from directory.schema import (
+    COLUMNS,
+    UNCHANGEABLE,
+    FieldError,
+    ValidationResult,
+    rule_errors,
+    validate_field,
+    validate_record,
+)
 
 AUDIT_FILE = "audit.jsonl"
 SNAPSHOT_DIR = "snapshots"
@@ -101,15 +109,12 @@ class ConflictError(DirectoryError, RuntimeError):
         )
 
 
-class NotFoundError(DirectoryError, KeyError):
-    """No resource has this id (`resource_id`); str() is the plain message, without KeyError's quotes."""
+class NotFoundError(DirectoryLookupError):
+    """No resource has this id (`resource_id`)."""
 
     def __init__(self, resource_id: str):
         self.resource_id = resource_id
         super().__init__(f"no resource has the id {resource_id}")
-
-    def __str__(self) -> str:
-        return str(self.args[0])
 
 
 class StoreReadError(DirectoryError, RuntimeError):
@@ -253,10 +258,8 @@ class Store:
             if str(current["row_version"]) != str(base_version):
                 raise ConflictError(resource_id, int(base_version), current,
                                     self._changes_since(resource_id, int(base_version)))
-            draft = {**current, **{k: str(v) for k, v in changes.items() if k not in _MANAGED}}
             now = self._clock()
-            draft.update(row_version=str(int(current["row_version"]) + 1), updated_at=now, updated_by=by)
-            result = validate_record(draft)
+            result = _revised(current, changes, now, by)
             if not result.ok:
                 raise ValidationError(result.errors)
             after = {**current, **result.values}
@@ -332,9 +335,7 @@ class Store:
             result.conflicts.append(resource_id)
             return None
         current = rows[at]
-        draft = {**current, **{k: str(v) for k, v in changes.items() if k not in _MANAGED}}
-        draft.update(row_version=str(int(current["row_version"]) + 1), updated_at=now, updated_by=by)
-        checked = validate_record(draft, normalised=normalised)
+        checked = _revised(current, changes, now, by, normalised)
         if not checked.ok:
             result.invalid[resource_id] = checked.errors
             return None
@@ -446,6 +447,15 @@ def _position(frame: pd.DataFrame, resource_id: str) -> int:
     if not len(matches):
         raise NotFoundError(resource_id)
     return int(matches[0])
+
+
+def _revised(current: Mapping[str, str], changes: Mapping[str, str], now: str, by: str,
+             normalised: frozenset[str] = frozenset()) -> ValidationResult:
+    # The one way a row changes: the changes over the current values (never the store's own columns),
+    # the next version, who and when, then validation of the whole row.
+    draft = {**current, **{k: str(v) for k, v in changes.items() if k not in _MANAGED}}
+    draft.update(row_version=str(int(current["row_version"]) + 1), updated_at=now, updated_by=by)
+    return validate_record(draft, normalised=normalised)
 
 
 def _new_row(record: Mapping[str, str], existing: Container[str], now: str, by: str,
