@@ -33,3 +33,9 @@ def escape_markdown(value: str) -> str:
     """Make text safe to show through Markdown: every special character is shown as itself."""
     escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", value)
     return escaped.replace("\n", "  \n")
+
+
+def plural(count: int, singular: str, plural_form: str = "") -> str:
+    """'1 result', '2 results': the count with the noun that agrees with it (plural_form for irregular nouns)."""
+    noun = singular if count == 1 else (plural_form or singular + "s")
+    return f"{count:,} {noun}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from directory.hours import HoursError, format_hours, parse_hours
-from directory.text import clean_text, escape_markdown
+from directory.text import clean_text, escape_markdown, plural
 
 
 @pytest.mark.parametrize(
@@ -86,3 +86,18 @@ def test_ambiguous_textual_hours_are_left_as_text(text: str) -> None:
     from directory.hours import parse_textual_hours
 
     assert parse_textual_hours(text) is None
+
+
+@pytest.mark.parametrize(
+    ("count", "singular", "plural_form", "expected"),
+    [
+        (0, "result", "", "0 results"),
+        (1, "result", "", "1 result"),
+        (2, "change", "", "2 changes"),
+        (1, "entry", "entries", "1 entry"),
+        (12000, "entry", "entries", "12,000 entries"),
+    ],
+)
+def test_plural_agrees_with_the_count(count: int, singular: str, plural_form: str, expected: str) -> None:
+    """The noun agrees with its number; large counts get thousands separators."""
+    assert plural(count, singular, plural_form) == expected
