@@ -9,10 +9,11 @@ from datetime import date
 import pandas as pd
 
 from directory.auth import Curator, require_role
+from directory.duplicates import likely_duplicates
 from directory.freshness import stale_mask
 from directory.geo import Geocoder
 from directory.schema import COLUMNS, UNCHANGEABLE, validate_record
-from directory.store import ConflictError, Store
+from directory.store import ConflictError, Store, ValidationError
 
 # Fields a person types or picks in the entry form; the store manages the rest.
 EDITABLE: tuple[str, ...] = tuple(c for c in COLUMNS if c not in UNCHANGEABLE)
@@ -24,14 +25,51 @@ def check_entry(values: Mapping[str, str]) -> dict[str, str]:
     return validate_record(draft, require_id=False).errors
 
 
+@dataclass
+class SaveResult:
+    """What one save did: the saved row, or what stopped it (field errors, likely duplicates, a conflict)."""
+
+    row: dict[str, str] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+    duplicates: list[dict[str, str]] = field(default_factory=list)
+    conflict: ConflictError | None = None
+
+    @property
+    def saved(self) -> bool:
+        """True when the entry was written (or already said exactly this)."""
+        return bool(self.row)
+
+
 def save_entry(store: Store, curator: Curator, values: Mapping[str, str], *, geocode: Geocoder,
-               resource_id: str = "", base_version: int | str = 0) -> dict[str, str]:
-    """Add a new entry, or apply an edit made on base_version; raises ValidationError or ConflictError."""
+               resource_id: str = "", base_version: int | str = 0, duplicates_ok: bool = False) -> SaveResult:
+    """The one way an entry is saved (Curate, approving a suggestion, bulk edit): check, look for duplicates, place.
+
+    Adds a new entry, or applies an edit made on base_version of resource_id; likely duplicates stop only a new one.
+    """
     require_role(curator)
-    changes = place_entry({k: str(values.get(k, "")) for k in EDITABLE if k in values}, geocode)
-    if resource_id:
-        return store.update(resource_id, changes, base_version=base_version, by=curator)
-    return store.add(changes, by=curator)
+    given = {k: "" if values[k] is None else str(values[k]) for k in EDITABLE if k in values}
+    # An edit may name only the fields it changes; the entry is checked and placed as it will be stored.
+    current = {k: str(v) for k, v in store.get(resource_id).items() if k in EDITABLE} if resource_id else {}
+    draft = {**current, **given}
+    errors = check_entry(draft)
+    if errors:
+        return SaveResult(errors=errors)
+    if not resource_id and not duplicates_ok:
+        found = likely_duplicates(store.load().frame, draft)
+        if not found.empty:
+            return SaveResult(duplicates=found[["id", "name", "city", "reason"]].to_dict("records"))
+    placed = place_entry(draft, geocode)
+    try:
+        if resource_id:
+            changes = {k: v for k, v in placed.items() if k in given or current.get(k, "") != v}
+            row = store.update(resource_id, changes, base_version=base_version, by=curator)
+        else:
+            row = store.add(placed, by=curator)
+    except ValidationError as error:
+        return SaveResult(errors=error.errors)
+    except ConflictError as conflict:
+        return SaveResult(conflict=conflict)
+    return SaveResult(row=row)
 
 
 def place_entry(values: dict[str, str], geocode: Geocoder) -> dict[str, str]:
@@ -100,8 +138,11 @@ def merge_draft(existing: Mapping[str, str], draft: Mapping[str, str]) -> dict[s
     return merged
 
 
-BULK_COLUMNS: tuple[str, ...] = ("name", "category", "support_types", "phone", "website", "hours", "status",
-                                 "last_verified")
+BULK_COLUMNS: tuple[str, ...] = ("name", "category", "support_types", "city", "zip", "phone", "website", "hours",
+                                 "status", "last_verified")
+# The table shows no coordinates, so a row whose address changes there is placed again from its new address.
+_PLACE = ("address", "city", "state", "zip")
+_COORDINATES = ("latitude", "longitude", "geocode_quality")
 
 
 @dataclass
@@ -113,22 +154,29 @@ class BulkResult:
     errors: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
-def apply_bulk_edits(store: Store, curator: Curator, source: pd.DataFrame, edits: Mapping) -> BulkResult:
-    """Apply a data editor's recorded edits to `source` rows: validate every row first, then write.
+def apply_bulk_edits(store: Store, curator: Curator, source: pd.DataFrame, edits: Mapping, *,
+                     geocode: Geocoder) -> BulkResult:
+    """Apply a data editor's recorded edits to `source` rows: check every row first, then save each one.
 
-    Edited rows are updated on the version they were loaded at; added rows become new entries; deleted rows
-    are retired (status inactive), since nothing is ever deleted.
+    Edited rows are updated on the version they were loaded at; added rows become new entries, placed from
+    their address; deleted rows are retired (status inactive), since nothing is ever deleted. Every row is
+    written through `save_entry`; the table offers no merge, so likely duplicates do not stop a new row.
     """
     require_role(curator)
     result = BulkResult()
     updates: dict[str, tuple[dict[str, str], str]] = {}
-    for position, changes in (edits.get("edited_rows") or {}).items():
+    edited = edits.get("edited_rows") or {}
+    on_file = {r["id"]: r for r in store.read_raw().to_dict("records")} if edited else {}
+    for position, changed in edited.items():
         row = source.iloc[int(position)].to_dict()
-        draft = {**row, **{k: "" if v is None else str(v) for k, v in changes.items() if k in EDITABLE}}
-        problems = validate_record(draft).errors
+        changes = {k: "" if v is None else str(v) for k, v in changed.items() if k in EDITABLE}
+        stored = {k: str(v) for k, v in (on_file.get(row["id"]) or store.get(row["id"])).items() if k in EDITABLE}
+        if any(changes.get(k, stored.get(k, "")) != stored.get(k, "") for k in _PLACE):
+            changes = {**dict.fromkeys(_COORDINATES, ""), **changes}
+        problems = check_entry({**stored, **changes})
         if problems:
             result.errors[f"{row['name']} ({row['id']})"] = problems
-        updates[row["id"]] = ({k: draft[k] for k in changes if k in EDITABLE}, row["row_version"])
+        updates[row["id"]] = (changes, row["row_version"])
     additions = []
     for n, added in enumerate(edits.get("added_rows") or [], start=1):
         draft = {k: "" if v is None else str(v) for k, v in added.items() if k in EDITABLE}
@@ -142,11 +190,17 @@ def apply_bulk_edits(store: Store, curator: Curator, source: pd.DataFrame, edits
         row = source.iloc[int(position)]
         updates[row["id"]] = ({"status": "inactive"}, row["row_version"])
     for resource_id, (changes, version) in updates.items():
-        try:
-            store.update(resource_id, changes, base_version=version, by=curator)
-            result.saved.append(resource_id)
-        except ConflictError:
+        saved = save_entry(store, curator, changes, geocode=geocode, resource_id=resource_id, base_version=version)
+        if saved.conflict is not None:
             result.conflicts.append(resource_id)
-    if additions:
-        result.saved += [row["id"] for row in store.add_many(additions, by=curator)]
+        elif saved.errors:
+            result.errors[resource_id] = saved.errors
+        else:
+            result.saved.append(resource_id)
+    for n, draft in enumerate(additions, start=1):
+        saved = save_entry(store, curator, draft, geocode=geocode, duplicates_ok=True)
+        if saved.errors:
+            result.errors[f"new row {n}"] = saved.errors
+        else:
+            result.saved.append(saved.row["id"])
     return result

@@ -15,8 +15,10 @@ from pathlib import Path
 from filelock import FileLock
 
 from directory.auth import Curator, require_role
+from directory.curation import SaveResult, save_entry
 from directory.errors import DirectoryError
 from directory.files import append_durably
+from directory.geo import Geocoder
 from directory.store import Store, utc_now
 from directory.text import clean_text
 
@@ -112,12 +114,13 @@ class Suggestions:
                       "decided_at": utc_now(), "note": clean_text(note, multiline=True)[:MESSAGE_LIMIT],
                       "result_id": result_id})
 
-    def approve(self, store: Store, curator: Curator, suggestion: Suggestion, edited: Mapping[str, str],
-                note: str = "") -> dict[str, str]:
-        """Add the (possibly edited) suggested resource to the directory and close the suggestion."""
-        row = store.add(edited, by=curator)
-        self.decide(curator, suggestion.id, "approved", note=note, result_id=row["id"])
-        return row
+    def approve(self, store: Store, curator: Curator, suggestion: Suggestion, edited: Mapping[str, str], *,
+                geocode: Geocoder, note: str = "", duplicates_ok: bool = False) -> SaveResult:
+        """Save the (possibly edited) suggested resource as any entry is saved; close the suggestion once it is in."""
+        saved = save_entry(store, curator, edited, geocode=geocode, duplicates_ok=duplicates_ok)
+        if saved.saved:
+            self.decide(curator, suggestion.id, "approved", note=note, result_id=saved.row["id"])
+        return saved
 
     def _append(self, entry: dict) -> None:
         with self._lock:

@@ -5,6 +5,8 @@ import streamlit as st
 
 from directory import taxonomy as tx
 from directory.curation import BULK_COLUMNS, apply_bulk_edits
+from directory.text import plural
+from directory.ui.entry_form import field_label
 from directory.ui.services import services
 from directory.ui.session import current_curator
 from directory.ui.shell import start_directory_page
@@ -30,21 +32,26 @@ st.data_editor(source, key="b_editor", num_rows="dynamic", hide_index=True, disa
 
 
 def save() -> None:
-    result = apply_bulk_edits(services().store, current_curator(), source, st.session_state["b_editor"])
+    result = apply_bulk_edits(services().store, current_curator(), source, st.session_state["b_editor"],
+                              geocode=services().geocode)
     st.session_state["b_result"] = result
-    if not result.errors:
+    if result.saved or not result.errors:
         del st.session_state["b_source"]  # reload, so the next edits start from what was saved
         st.session_state.pop("b_editor", None)
 
 
 st.button("Save", type="primary", key="b_save", on_click=save)
 result = st.session_state.pop("b_result", None)
+if result and result.saved:
+    st.success(f"Saved {plural(len(result.saved), 'entry', 'entries')}.")
 if result and result.errors:
-    st.error("Nothing was saved. Fix these rows first:")
-    st.dataframe(pd.DataFrame([{"row": row, "field": f, "problem": msg} for row, fields in result.errors.items()
-                               for f, msg in fields.items()]), hide_index=True)
-elif result:
-    st.success(f"Saved {len(result.saved)} entries.")
-    if result.conflicts:
-        st.warning(f"{len(result.conflicts)} were changed by someone else meanwhile and were not saved: "
-                   + ", ".join(result.conflicts))
+    st.error("These rows were not saved. Fix them first:" if result.saved else "Nothing was saved. Fix these rows "
+             "first:")
+    st.dataframe(pd.DataFrame([{"row": row, "field": field_label(f), "problem": msg}
+                               for row, fields in result.errors.items() for f, msg in fields.items()]),
+                 hide_index=True)
+if result and result.conflicts:
+    st.warning(f"{plural(len(result.conflicts), 'entry was', 'entries were')} changed by someone else meanwhile "
+               "and not saved: " + ", ".join(result.conflicts))
+elif result and not result.saved and not result.errors:
+    st.success("Nothing to save: no cell was changed.")

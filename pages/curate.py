@@ -1,13 +1,13 @@
 """Curate: peer leaders sign in, then add, edit, verify, retire and restore entries."""
 
-import pandas as pd
 import streamlit as st
 
 from directory.text import escape_markdown as md
+from directory.text import plural
 from directory.ui import curate_actions as act
 from directory.ui.cards import result_card
 from directory.ui.entry_form import entry_form, form_values
-from directory.ui.history import history_panel
+from directory.ui.history import changes_frame, history_panel
 from directory.ui.services import services
 from directory.ui.session import current_curator, sign_in_form, signed_in_bar
 
@@ -27,13 +27,13 @@ st.selectbox("Entry", list(labels), format_func=labels.__getitem__, key=act.ENTR
 if "c_id" not in st.session_state:
     act.choose_entry()
 
-if st.session_state.get("c_message"):
-    st.success(md(st.session_state["c_message"]))
+message = st.session_state.get("c_message")
+if message:
+    st.success(md(message))
 conflict = st.session_state.get("c_conflict")
 if conflict:
     st.error(md(str(conflict)))
-    st.dataframe(pd.DataFrame([{"field": k, "before": v[0], "now": v[1]} for k, v in conflict.changes.items()]),
-                 hide_index=True)
+    st.dataframe(changes_frame(conflict.changes, ("field", "before", "now")), hide_index=True)
     st.button("Load the latest version and redo my change", on_click=act.reload_latest)
 duplicates = st.session_state.get("c_duplicates") or []
 if duplicates:
@@ -44,7 +44,8 @@ if duplicates:
     st.button("Save as a new entry anyway", key="c_save_anyway", on_click=act.save_anyway)
 errors = st.session_state.get("c_errors") or {}
 if errors:
-    st.error(f"{len(errors)} field(s) need attention before saving; see the messages below.")
+    st.error(f"{plural(len(errors), 'field')} {'needs' if len(errors) == 1 else 'need'} attention before saving; "
+             "see the messages below.")
 
 entry_form(errors)
 with st.expander("Preview", expanded=False):
@@ -56,6 +57,11 @@ with st.expander("Preview", expanded=False):
 
 left, middle, right = st.columns(3)
 left.button("Save", type="primary", on_click=act.save, key="c_save")
+# Also right under the buttons, where the person clicked: the messages at the top are a screen away.
+if message:
+    st.success(md(message), icon=":material/check_circle:")
+elif conflict or duplicates or errors:
+    st.warning("Not saved yet: see the message at the top of the page.", icon=":material/arrow_upward:")
 if st.session_state.get("c_id"):
     middle.button("Verified today", on_click=act.mark_verified, key="c_verify")
     retired = st.session_state.get("e_status") == "inactive"

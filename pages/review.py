@@ -3,6 +3,7 @@
 import streamlit as st
 
 from directory.text import escape_markdown as md
+from directory.text import plural
 from directory.ui.review import queue, suggestion_card
 from directory.ui.session import current_curator
 from directory.ui.shell import start_directory_page
@@ -16,7 +17,7 @@ if st.session_state.pop("r_go_to_curate", False):
 if st.session_state.get("r_message"):
     st.success(md(st.session_state.pop("r_message")))
 waiting = queue().open()
-st.caption(f"{len(waiting)} suggestions waiting. Nothing here is public until a peer leader approves it.")
+st.caption(f"{plural(len(waiting), 'suggestion')} waiting. Nothing here is public until a peer leader approves it.")
 names = dict(zip(loaded.index.frame["id"], loaded.index.frame["name"], strict=True))
 for suggestion in waiting:
     suggestion_card(suggestion, names)

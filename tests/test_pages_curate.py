@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -94,7 +93,7 @@ def test_add_then_edit_an_entry(with_accounts: Path) -> None:
     """A new entry is validated field by field, saved, then edited to version 2."""
     at = _signed_in()
     at.button(key="c_save").click().run()
-    assert "need attention" in at.error[0].value
+    assert "3 fields need attention" in at.error[0].value
     assert any("Name: is required" in shown(e.value) for e in at.error)
     at.text_input(key="e_name").set_value("Friday Sober Karaoke").run()
     at.selectbox(key="e_category").set_value("sober_social").run()
@@ -120,14 +119,16 @@ def _open_entry(at: AppTest, resource_id: str) -> AppTest:
     return at.selectbox(key="c_entry").set_value(resource_id).run()
 
 
-def test_verify_retire_and_restore(with_accounts: Path) -> None:
-    """Verified today stamps the date and name; Retire sets inactive; Restore sets it back."""
+def test_verify_retire_and_restore(with_accounts: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Verified today stamps the directory's date (not the server's UTC one) and name; Retire and Restore."""
+    # 7:05 pm in New York is already the next day in UTC.
+    monkeypatch.setenv("DIRECTORY_NOW", "2026-11-23T19:05")
     store = Store(with_accounts)
     resource_id = store.load().frame.iloc[0]["id"]
     at = _open_entry(_signed_in(), resource_id)
     at.button(key="c_verify").click().run()
     row = store.get(resource_id)
-    assert row["last_verified"] == date.today().isoformat() and row["verified_by"] == "lee"
+    assert row["last_verified"] == "2026-11-23" and row["verified_by"] == "lee"
     at.button(key="c_status").click().run()
     assert store.get(resource_id)["status"] == "inactive"
     assert at.button(key="c_status").label == "Restore"
@@ -244,3 +245,51 @@ def test_find_the_location_from_the_address(with_accounts: Path) -> None:
     at.button(key="e_geocode").click().run()
     assert abs(float(at.text_input(key="e_latitude").value) - 39.96) < 0.05
     assert at.selectbox(key="e_geocode_quality").value == "zip_centroid"
+
+
+def _walk(node) -> list:
+    """Every element under node, in the order the page draws them."""
+    found = []
+    for child in getattr(node, "children", {}).values():
+        found.append(child)
+        found += _walk(child)
+    return found
+
+
+def test_the_location_section_reads_address_first(with_accounts: Path) -> None:
+    """The address fields come first, then the button and map that place them, then the coordinates."""
+    at = _signed_in()
+    location = next(e for e in at.expander if e.label.startswith("Location"))
+    keys = [getattr(e, "key", None) for e in _walk(location)]
+    assert keys.index("e_zip") < keys.index("e_geocode") < keys.index("e_latitude")
+    assert keys.index("e_address") < keys.index("e_geocode")
+
+
+def test_the_save_confirmation_is_right_under_the_buttons(with_accounts: Path) -> None:
+    """After Save, 'Saved …' is drawn right after the Save button's row, not only at the top of the page."""
+    at = _signed_in()
+    at.text_input(key="e_name").set_value("Friday Sober Karaoke").run()
+    at.selectbox(key="e_category").set_value("sober_social").run()
+    at.text_input(key="e_zip").set_value("19104")
+    at.button(key="c_save").click().run()
+    elements = _walk(at.main)
+    save_at = next(i for i, e in enumerate(elements) if getattr(e, "key", None) == "c_save")
+    row_mates = ("c_verify", "c_status")  # the other buttons of the Save button's row
+    after = next(e for e in elements[save_at + 1:]
+                 if type(e).__name__ not in ("Column", "Block") and getattr(e, "key", None) not in row_mates)
+    assert type(after).__name__ == "Success" and "Saved 'Friday Sober Karaoke'." in shown(after.value)
+
+
+def test_history_shows_labels_and_local_times(with_accounts: Path) -> None:
+    """History names fields and values as the form does, at the directory's local time, with a plural that agrees."""
+    store = Store(with_accounts, clock=lambda: "2026-11-24T00:05:00Z")
+    row = store.add({"name": "Sober Chess Club", "category": "sober_social", "support_types": "affiliational"},
+                    by=Curator("dana", "admin"))
+    at = _open_entry(_signed_in(), row["id"])
+    assert any(e.label == "History (1 change)" for e in at.expander)
+    assert any("by dana on Mon 23 Nov 2026, 7:05 pm" in m.value for m in at.markdown)
+    table = at.dataframe[-1].value
+    shown_rows = dict(zip(table["field"], table["after"], strict=True))
+    assert shown_rows["Category"] == "Sober social and recreational activity"
+    assert shown_rows["Kinds of support"] == "Affiliational"
+    assert "sober_social" not in table.to_string()

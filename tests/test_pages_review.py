@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from directory.gazetteer import zip_centroid
 from directory.store import Store
 from directory.suggestions import Suggestions
 from tests.apps import APP, signed_in_app
@@ -42,7 +43,7 @@ def test_an_incomplete_suggestion_says_what_is_missing(signed_in: AppTest, sampl
     queued = Suggestions(sample_dir).submit("new", fields={"name": "Mystery Place"})
     at = _review(signed_in)
     at.button(key=f"r_approve_{queued.id}").click().run()
-    assert any("category: is required" in shown(e.value) for e in at.error)
+    assert any("Category: is required" in shown(e.value) for e in at.error)
     assert [s.id for s in Suggestions(sample_dir).open()] == [queued.id]
 
 
@@ -94,3 +95,33 @@ def test_approving_a_likely_duplicate_offers_a_merge(signed_in: AppTest, sample_
     assert at.title[0].value == "Curate the directory"
     assert at.session_state["c_id"] == existing["id"]
     assert at.session_state["c_suggestion"] == queued.id
+
+
+def test_an_approved_suggestion_is_placed_and_found_near_its_zip(signed_in: AppTest, sample_dir: Path) -> None:
+    """'12 Oak St, 19104' with no coordinates is saved at the ZIP's centre, so a search near 19104 lists it."""
+    queued = Suggestions(sample_dir).submit("new", fields={"name": "Oak Street Recovery Cafe",
+                                                           "category": "sober_social", "address": "12 Oak St",
+                                                           "zip": "19104"})
+    at = _review(signed_in)
+    at.button(key=f"r_approve_{queued.id}").click().run()
+    assert not at.exception and "Added 'Oak Street Recovery Cafe'" in shown(at.success[0].value)
+    row = Store(sample_dir).get(Suggestions(sample_dir).all()[0].result_id)
+    assert row["geocode_quality"] == "zip_centroid"
+    assert (float(row["latitude"]), float(row["longitude"])) == zip_centroid("19104")
+
+    find = AppTest.from_file(APP, default_timeout=60)
+    find.query_params["near"] = "19104"
+    find.query_params["q"] = "Oak Street"
+    find.run()
+    assert any("Oak Street Recovery Cafe" in shown(m.value) for m in find.markdown)
+
+
+def test_the_review_card_shows_labels_and_agrees_in_number(signed_in: AppTest, sample_dir: Path) -> None:
+    """One suggestion is '1 suggestion waiting'; its details show field and category labels, not stored keys."""
+    Suggestions(sample_dir).submit("new", fields={"name": "Sober Bingo Night", "category": "sober_social",
+                                                  "zip": "19104"})
+    at = _review(signed_in)
+    assert any(c.value.startswith("1 suggestion waiting.") for c in at.caption)
+    details = "\n".join(t.value for t in at.text)
+    assert "Category: Sober social and recreational activity" in details and "ZIP: 19104" in details
+    assert "sober_social" not in details

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from directory.auth import Curator
+from directory.geo import geocode_offline
 from directory.store import Store
 from directory.suggestions import FIELD_LIMIT, SuggestionError, Suggestions
 from tests.factories import make_record
@@ -44,7 +45,8 @@ def test_approve_adds_the_edited_entry_and_closes_the_suggestion(empty_dir: Path
     """Approval adds the peer leader's edited version and records who decided."""
     queue, store = Suggestions(empty_dir), Store(empty_dir)
     queued = queue.submit("new", fields={"name": "Sober Bingo"})
-    row = queue.approve(store, LEE, queued, make_record(name="Sober Bingo Night"), note="checked by phone")
+    row = queue.approve(store, LEE, queued, make_record(name="Sober Bingo Night"), geocode=geocode_offline,
+                        note="checked by phone").row
     decided = queue.all()[0]
     assert (decided.status, decided.decided_by, decided.result_id) == ("approved", "lee", row["id"])
     assert store.get(row["id"])["name"] == "Sober Bingo Night"
@@ -73,3 +75,19 @@ def test_deciding_needs_a_curator(empty_dir: Path) -> None:
     queued = queue.submit("new", fields={"name": "Sober Bingo"})
     with pytest.raises(PermissionError):
         queue.decide(None, queued.id, "approved")
+
+
+def test_an_approval_that_cannot_be_saved_leaves_the_suggestion_open(empty_dir: Path) -> None:
+    """Approval goes through the one save path: missing fields or a likely duplicate keep the suggestion open."""
+    queue, store = Suggestions(empty_dir), Store(empty_dir)
+    existing = store.add(make_record(), by=LEE)
+    incomplete = queue.submit("new", fields={"name": "Mystery Place"})
+    refused = queue.approve(store, LEE, incomplete, {"name": "Mystery Place"}, geocode=geocode_offline)
+    assert "category" in refused.errors
+    twin = queue.submit("new", fields={"name": "Tuesday Bowling"})
+    found = queue.approve(store, LEE, twin, make_record(name="Tuesday Bowling"), geocode=geocode_offline)
+    assert [d["id"] for d in found.duplicates] == [existing["id"]]
+    assert {s.id for s in queue.open()} == {incomplete.id, twin.id} and len(store.read_raw()) == 1
+    assert queue.approve(store, LEE, twin, make_record(name="Tuesday Bowling"), geocode=geocode_offline,
+                         duplicates_ok=True).saved
+    assert [s.id for s in queue.open()] == [incomplete.id]

@@ -17,6 +17,7 @@ import pandas as pd
 
 from directory import taxonomy as tx
 from directory.auth import Curator
+from directory.curation import place_entry
 from directory.errors import DirectoryError
 from directory.geo import GeocodeResult, geocode_offline
 from directory.interop.csv_export import neutralise_cell
@@ -335,10 +336,12 @@ def _place(draft: dict[str, str], values: Mapping[str, str], current: Mapping[st
     moved = current is None or any(values.get(c, _text(current.get(c))) != _text(current.get(c)) for c in _PLACE)
     if not moved or draft["latitude"] or not any(draft[c] for c in _PLACE):
         return
-    found = geocode(draft["address"], draft["city"], draft["state"], draft["zip"])
-    if found is not None:
-        draft.update(latitude=validate_field("latitude", f"{found.lat:.6f}"),
-                     longitude=validate_field("longitude", f"{found.lon:.6f}"), geocode_quality=found.quality)
+    # The same placement as every other save (curation.place_entry); a lone longitude is no place to keep.
+    placed = place_entry({**draft, "latitude": "", "longitude": ""}, geocode)
+    if placed["latitude"]:
+        draft.update(latitude=validate_field("latitude", placed["latitude"]),
+                     longitude=validate_field("longitude", placed["longitude"]),
+                     geocode_quality=placed["geocode_quality"])
     elif current is not None:  # the old coordinates belong to the old address
         draft.update(latitude="", longitude="", geocode_quality="")
 

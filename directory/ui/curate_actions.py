@@ -7,16 +7,8 @@ from collections.abc import Callable
 import streamlit as st
 
 from directory.auth import Curator
-from directory.curation import (
-    check_entry,
-    merge_draft,
-    restore_version,
-    save_entry,
-    set_status,
-    verify_today,
-)
-from directory.duplicates import likely_duplicates
-from directory.store import ConflictError, Store, ValidationError
+from directory.curation import merge_draft, restore_version, save_entry, set_status, verify_today
+from directory.store import ConflictError, Store
 from directory.ui.entry_form import form_values, load_into_form
 from directory.ui.services import app_settings, services
 from directory.ui.session import current_curator
@@ -44,36 +36,22 @@ def choose_entry() -> None:
 
 
 def save() -> None:
-    """Validate and save the form; keep per-field messages or the conflict for the next run."""
-    values = form_values()
-    st.session_state["c_was_existing"] = bool(st.session_state.get("c_id"))
-    errors = check_entry(values)
-    if errors:
-        st.session_state.update(c_errors=errors, c_message="")
+    """Save the form through the one save path; keep per-field messages, likely duplicates or the conflict."""
+    suggestion_id = st.session_state.get("c_suggestion")
+    resource_id = st.session_state.get("c_id", "")
+    result = save_entry(services().store, current_curator(), form_values(), geocode=services().geocode,
+                        resource_id=resource_id, base_version=st.session_state.get("c_base") or 0,
+                        duplicates_ok=st.session_state.pop("c_duplicates_ok", False))
+    st.session_state.update(c_errors=result.errors, c_duplicates=result.duplicates, c_conflict=result.conflict,
+                            c_message="")
+    if not result.saved:
         return
-    if not st.session_state.get("c_id") and not st.session_state.pop("c_duplicates_ok", False):
-        found = likely_duplicates(services().store.load().frame, values)
-        if not found.empty:
-            st.session_state["c_duplicates"] = found[["id", "name", "city", "reason"]].to_dict("records")
-            return
-    st.session_state["c_duplicates"] = []
-    try:
-        row = save_entry(services().store, current_curator(), values, geocode=services().geocode,
-                         resource_id=st.session_state.get("c_id", ""),
-                         base_version=st.session_state.get("c_base") or 0)
-    except ValidationError as error:
-        st.session_state.update(c_errors=error.errors)
-        return
-    except ConflictError as conflict:
-        st.session_state.update(c_conflict=conflict)
-        return
+    row = result.row
     _remember(row)
     st.session_state.update({ENTRY_KEY: row["id"], "c_message": f"Saved '{row['name']}'."})
-    suggestion_id = st.session_state.get("c_suggestion")
     if suggestion_id:
-        new = not st.session_state.get("c_was_existing")
-        services().suggestions.decide(current_curator(), suggestion_id, "approved" if new else "merged",
-                                              result_id=row["id"])
+        services().suggestions.decide(current_curator(), suggestion_id, "merged" if resource_id else "approved",
+                                      result_id=row["id"])
         st.session_state.update(c_suggestion="", c_message=f"Saved '{row['name']}' and closed the suggestion.")
 
 

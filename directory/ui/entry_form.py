@@ -44,6 +44,11 @@ def _key(name: str) -> str:
     return PREFIX + name
 
 
+def field_label(name: str) -> str:
+    """The words a person sees for a field, in the form, its history and the review queue."""
+    return LABELS.get(name, name.replace("_", " ").capitalize())
+
+
 def load_into_form(row: Mapping[str, str]) -> None:
     """Fill the form's widgets from a stored row (or empty them for a new entry)."""
     for name in EDITABLE:
@@ -70,7 +75,7 @@ def _defaults_for_category() -> None:
 
 def _widget(name: str, error: str | None) -> None:
     field = FIELD_BY_NAME[name]
-    label = LABELS.get(name, name.replace("_", " ").capitalize()) + (" *" if field.required else "")
+    label = field_label(name) + (" *" if field.required else "")
     key, terms = _key(name), field.terms
     if field.kind == "choice" or field.kind == "yesno":
         options = ["", *tx.keys(terms)]
@@ -123,7 +128,8 @@ def entry_form(errors: Mapping[str, str]) -> None:
         has_error = any(name in errors for name in names)
         with st.expander(title + (" — needs attention" if has_error else ""), expanded=title == "About" or has_error,
                          key=f"e_section_{title}"):
-            if title == "Location":
-                _location_tools()
             for name in names:
+                # The address comes first, then the tools that place it, then the coordinates they fill in.
+                if name == "latitude":
+                    _location_tools()
                 _widget(name, errors.get(name))

@@ -2,23 +2,60 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pandas as pd
 import streamlit as st
 
+from directory import taxonomy as tx
+from directory.schema import FIELD_BY_NAME, split_list
+from directory.text import escape_markdown as md
+from directory.text import plural
 from directory.ui import curate_actions as act
-from directory.ui.services import services
+from directory.ui.entry_form import field_label
+from directory.ui.services import app_settings, services
+
+
+def value_text(name: str, value: str) -> str:
+    """A stored value as a person reads it: labels instead of taxonomy keys, the rest as stored."""
+    field = FIELD_BY_NAME.get(name)
+    if field is None or not field.terms or not value:
+        return value
+    if field.kind == "choices":
+        return ", ".join(tx.label_of(field.terms, key) for key in split_list(value))
+    return tx.label_of(field.terms, value)
+
+
+def local_time(stamp: str) -> str:
+    """A stored UTC timestamp in the directory's zone, as 'Mon 23 Nov 2026, 7:05 pm' (unreadable ones as stored)."""
+    try:
+        moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    except (AttributeError, ValueError):
+        return str(stamp or "")
+    if moment.tzinfo is None:  # written without a zone: the store always writes UTC
+        moment = moment.replace(tzinfo=UTC)
+    moment = moment.astimezone(app_settings().zone)
+    clock = moment.strftime("%I:%M %p").lstrip("0").lower()
+    return f"{moment.strftime('%a')} {moment.day} {moment.strftime('%b %Y')}, {clock}"
+
+
+def changes_frame(changes: dict[str, list[str]], columns: tuple[str, str, str]) -> pd.DataFrame:
+    """A table of (field, before, after) changes with field labels and readable values."""
+    rows = [{columns[0]: field_label(name), columns[1]: value_text(name, before), columns[2]: value_text(name, after)}
+            for name, (before, after) in changes.items()]
+    return pd.DataFrame(rows, columns=list(columns))
 
 
 def history_panel(resource_id: str) -> None:
     """Every audited version, newest first, each with its changes and 'Restore this version'."""
     versions = services().store.history(resource_id)
-    with st.expander(f"History ({len(versions)} changes)"):
+    with st.expander(f"History ({plural(len(versions), 'change')})"):
         if not versions:
             st.caption("No changes recorded since this entry came into the directory.")
         for n, version in enumerate(versions):
-            st.markdown(f"**Version {version['version']}** · {version['action']} by {version['by']} at {version['at']}")
-            changes = [{"field": k, "before": v[0], "after": v[1]} for k, v in version["changes"].items()]
-            st.dataframe(pd.DataFrame(changes, columns=["field", "before", "after"]), hide_index=True)
+            st.markdown(f"**Version {version['version']}** · {md(str(version['action']))} by {md(str(version['by']))} "
+                        f"on {local_time(version['at'])}")
+            st.dataframe(changes_frame(version["changes"], ("field", "before", "after")), hide_index=True)
             if n > 0:  # the newest is the current one
                 st.button(f"Restore version {version['version']}", key=f"c_restore_{version['version']}",
                           on_click=act.restore_to, args=(version["version"],))

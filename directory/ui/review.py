@@ -5,14 +5,13 @@ from __future__ import annotations
 import streamlit as st
 
 from directory import taxonomy as tx
-from directory.curation import check_entry, merge_draft
-from directory.duplicates import likely_duplicates
+from directory.curation import merge_draft
 from directory.schema import join_list
-from directory.store import ValidationError
 from directory.suggestions import Suggestion, Suggestions
 from directory.text import escape_markdown as md
 from directory.ui import curate_actions as act
-from directory.ui.entry_form import load_into_form
+from directory.ui.entry_form import field_label, load_into_form
+from directory.ui.history import local_time, value_text
 from directory.ui.services import services
 from directory.ui.session import current_curator
 
@@ -30,22 +29,18 @@ def draft_from(suggestion: Suggestion) -> dict[str, str]:
 
 
 def _approve(suggestion: Suggestion, anyway: bool = False) -> None:
-    draft = draft_from(suggestion)
-    errors = check_entry(draft)
-    if errors:
-        st.session_state[f"r_errors_{suggestion.id}"] = errors
-        return
-    found = likely_duplicates(services().store.load().frame, draft)
-    if not found.empty and not anyway:
-        st.session_state[f"r_dups_{suggestion.id}"] = found[["id", "name", "reason"]].to_dict("records")
-        return
-    try:
-        row = queue().approve(services().store, current_curator(), suggestion, draft,
-                              note=st.session_state.get(f"r_note_{suggestion.id}", ""))
-    except ValidationError as error:
-        st.session_state[f"r_errors_{suggestion.id}"] = error.errors
-        return
-    st.session_state["r_message"] = f"Added '{row['name']}' to the directory."
+    # Saved as every entry is saved (curation.save_entry): checked, duplicates looked for, placed from its address.
+    st.session_state.pop(f"r_errors_{suggestion.id}", None)
+    st.session_state.pop(f"r_dups_{suggestion.id}", None)
+    saved = queue().approve(services().store, current_curator(), suggestion, draft_from(suggestion),
+                            geocode=services().geocode, note=st.session_state.get(f"r_note_{suggestion.id}", ""),
+                            duplicates_ok=anyway)
+    if saved.errors:
+        st.session_state[f"r_errors_{suggestion.id}"] = saved.errors
+    elif saved.duplicates:
+        st.session_state[f"r_dups_{suggestion.id}"] = saved.duplicates
+    elif saved.saved:
+        st.session_state["r_message"] = f"Added '{saved.row['name']}' to the directory."
 
 
 def _reject(suggestion: Suggestion) -> None:
@@ -76,15 +71,16 @@ def suggestion_card(suggestion: Suggestion, entry_names: dict[str, str]) -> None
     with st.container(border=True):
         if suggestion.kind == "new":
             st.markdown(f"**New resource:** {md(suggestion.fields.get('name', ''))}")
-            details = [f"{name}: {value}" for name, value in suggestion.fields.items() if name != "name"]
+            details = [f"{field_label(name)}: {value_text(name, value)}" for name, value in suggestion.fields.items()
+                       if name != "name"]
             st.text("\n".join(details) or "No other details.")
         else:
             name = entry_names.get(suggestion.resource_id, suggestion.resource_id)
             st.markdown(f"**Change to:** {md(name)}")
             st.text(suggestion.message)
-        st.caption(f"Suggested {suggestion.created_at}")
+        st.caption(f"Suggested {local_time(suggestion.created_at)}")
         for field, message in st.session_state.get(f"r_errors_{suggestion.id}", {}).items():
-            st.error(md(f"{field}: {message}.") + " Use 'Edit first' to complete it.")
+            st.error(md(f"{field_label(field)}: {message}.") + " Use 'Edit first' to complete it.")
         for dup in st.session_state.get(f"r_dups_{suggestion.id}", []):
             st.button(md(f"Merge into: {dup['name']} · {dup['reason']}"), key=f"r_merge_{suggestion.id}_{dup['id']}",
                       on_click=_merge, args=(suggestion, dup["id"]))

@@ -1,0 +1,60 @@
+"""Curate in a real browser: after Save, the confirmation is on screen right next to the button."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import expect
+
+from directory.auth import Accounts
+from tests.e2e.conftest import _sample_copy, _serve, wait_for_app
+
+PASSWORD = "correct horse battery"
+NAME = "Saturday Sober Chess Club"
+
+
+@pytest.fixture(scope="module")
+def curate_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app on a copy of the sample with one peer leader account."""
+    data = _sample_copy(tmp_path_factory)
+    Accounts(data).add("lee", PASSWORD, "curator", by=None)
+    yield from _serve("serve.py", data)
+
+
+def _sign_in(page, url: str) -> None:
+    page.goto(url + "/curate")
+    wait_for_app(page)
+    page.get_by_label("Name", exact=True).fill("lee")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_text("Signed in as lee")).to_be_visible()
+    wait_for_app(page)
+
+
+def test_the_saved_confirmation_is_next_to_the_save_button(page, curate_url) -> None:
+    """Click Save at the bottom of the form: 'Saved …' appears in the viewport, just under the button."""
+    _sign_in(page, curate_url)
+    main = page.locator('[data-testid="stMain"]')
+    main.get_by_label("Name *", exact=True).fill(NAME)
+    main.get_by_test_id("stSelectbox").filter(has_text="Category").click()
+    page.get_by_role("option", name="Sober social and recreational activity").click()
+    wait_for_app(page)
+    expect(main.get_by_text("Affiliational", exact=True)).to_be_visible()  # the category's default kinds of support
+
+    save = main.get_by_role("button", name="Save", exact=True)
+    save.scroll_into_view_if_needed()
+    save.click()
+    wait_for_app(page)
+    expect(main.get_by_test_id("stAlert").filter(has_text=f"Saved '{NAME}'.").last).to_be_in_viewport()
+
+    button = save.bounding_box()
+    viewport = page.viewport_size
+    assert button is not None and button["y"] >= 0 and button["y"] + button["height"] <= viewport["height"]
+    near = [box for alert in main.get_by_test_id("stAlert").filter(has_text=f"Saved '{NAME}'.").all()
+            if (box := alert.bounding_box()) is not None]
+    gaps = [min(abs(box["y"] - (button["y"] + button["height"])), abs(button["y"] - (box["y"] + box["height"])))
+            for box in near]
+    assert min(gaps) < 80, f"the confirmation is {min(gaps):.0f} px from the Save button"
+    closest = near[gaps.index(min(gaps))]
+    assert closest["y"] >= 0 and closest["y"] + closest["height"] <= viewport["height"], "it is on screen"
