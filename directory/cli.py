@@ -280,7 +280,7 @@ def cmd_curator(args: argparse.Namespace) -> int:
 
 
 def cmd_gaps(args: argparse.Namespace) -> int:
-    """For each ZIP in the region, the distance to the nearest active resource of a kind, largest first."""
+    """For each ZIP area of the region (the served counties), the distance to the nearest active resource of a kind."""
     if args.threshold_miles <= 0:
         raise UsageError("--threshold-miles must be more than 0")
     support = _term_keys(tx.SUPPORT_TYPES, [args.support_type] if args.support_type else None, "support type")
@@ -292,7 +292,7 @@ def cmd_gaps(args: argparse.Namespace) -> int:
     if frame.empty:
         raise UsageError("the directory has no entries to measure from")
     kind = Kind(support_type=support[0] if support else "", category=category[0] if category else "")
-    table = gap_table(frame, kind, args.threshold_miles, bounds=args.settings.region)
+    table = gap_table(frame, kind, args.threshold_miles, region=args.settings.region)
     columns = ["zip", "lat", "lon", "nearest_miles", "nearest_id", "within_threshold"]
     if args.format == "csv":
         table[columns].to_csv(sys.stdout, index=False, lineterminator="\n")

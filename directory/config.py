@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from datetime import date, datetime
+from functools import cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
@@ -50,10 +51,44 @@ def _zone_name(value: str) -> str:
     return value
 
 
-def _region(value: Any) -> tuple[float, float, float, float] | None:
+Box = tuple[float, float, float, float]
+County = tuple[str, str]  # (county, state) spelt as the offline gazetteer spells them: ("Bucks County", "PA")
+
+
+@cache
+def _counties() -> dict[tuple[str, str], County]:
+    # Lazy: only a county-form DIRECTORY_REGION needs the gazetteer's ~42,000 ZIPs. The key is lower case and
+    # also written without a trailing "County", so "bucks, pa" finds ("Bucks County", "PA").
+    import zipcodes
+
+    known: dict[tuple[str, str], County] = {}
+    for entry in zipcodes.list_all():
+        county, state = entry.get("county") or "", entry["state"].upper()
+        if county:
+            name = " ".join(county.split()).lower()
+            known[(name, state)] = (county, state)
+            known.setdefault((name.removesuffix(" county"), state), (county, state))
+    return known
+
+
+def _county(text: str) -> County:
+    name, _, state = text.rpartition(",")
+    found = _counties().get((" ".join(name.split()).lower(), state.strip().upper()))
+    if found is None:
+        raise ValueError(f"'{text.strip()}' is not a county the gazetteer knows ('County, ST')")
+    return found
+
+
+def _region(value: Any) -> Box | tuple[County, ...] | None:
     if value is None or isinstance(value, tuple):
         return value
-    parts = [part.strip() for part in str(value).split(",")]
+    text = str(value)
+    if any(character.isalpha() for character in text):
+        counties = tuple(dict.fromkeys(_county(part) for part in text.split(";") if part.strip()))
+        if not counties:
+            raise ValueError("needs at least one county")
+        return counties
+    parts = [part.strip() for part in text.split(",")]
     try:
         south, west, north, east = (float(part) for part in parts)
     except ValueError:
@@ -108,9 +143,12 @@ class Settings(BaseSettings):
     now: datetime | None = _setting(
         None, "A fixed 'now' (ISO date and time in the directory's zone) for demos and tests; empty uses the clock.",
         "an ISO date and time such as 2026-11-25T18:30")
-    region: Annotated[tuple[float, float, float, float] | None, NoDecode, BeforeValidator(_region)] = _setting(
-        None, "The gap dashboard's region as 'south,west,north,east' degrees; empty uses the entries' extent "
-        "plus 10 miles.", "four numbers 'south,west,north,east' in degrees, such as 39.7,-75.6,40.6,-74.7")
+    region: Annotated[Box | tuple[County, ...] | None, NoDecode, BeforeValidator(_region)] = _setting(
+        None, "The Gaps page's region, measured by its standard (not PO Box) ZIP codes: counties as 'County, ST' "
+        "separated by semicolons, or a box 'south,west,north,east' in degrees (the ZIPs whose center is inside); "
+        "empty uses every county that holds at least one active entry.",
+        "counties as 'County, ST' separated by semicolons, such as 'Philadelphia County, PA; Bucks County, PA', "
+        "or four numbers 'south,west,north,east' in degrees, such as 39.7,-75.6,40.6,-74.7")
     stale_days: int = Field(default=180, ge=1, le=3650, description=(
         "Entries not verified within this many days are stale: listed to check, counted on the gap dashboard, "
         "and flagged 'call ahead' on their cards."),

@@ -1,4 +1,12 @@
-"""Service gaps: how far each place is from the nearest active resource of a kind.
+"""Service gaps: how far each place in the region is from the nearest active resource of a kind.
+
+The region is a set of counties: by default every county that holds at least one active, placed entry
+(its county from its ZIP in the offline gazetteer), or the counties DIRECTORY_REGION names; the older
+'south,west,north,east' box form still works. Its places are the STANDARD ZIP codes of those counties
+(PO Box and single-organization ZIPs describe a post office or a building, not where people live), and the
+headline shares count those ZIP areas. The map's H3 hexagons cover the same areas: a hexagon belongs to the
+region when the nearest STANDARD ZIP center to it is one of the region's ZIPs, so the hexagons follow the ZIP
+areas (approximated by nearest center) and stop at the county lines.
 
 Nearest distances use a k-d tree on unit vectors (scipy's cKDTree): the straight-line chord between two
 points on the sphere orders them exactly as the great-circle distance does, and converts to it exactly.
@@ -6,9 +14,9 @@ points on the sphere orders them exactly as the great-circle distance does, and 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
+from functools import cache
 
 import h3
 import numpy as np
@@ -18,12 +26,20 @@ from scipy.spatial import cKDTree
 
 from directory import taxonomy as tx
 from directory import term_bits
+from directory.config import Box, County
 from directory.errors import DirectoryError
 from directory.freshness import stale_mask
 from directory.geo import EARTH_RADIUS_MILES
+from directory.text import plural
 
-DEFAULT_MARGIN_MILES = 10.0
 DEFAULT_RESOLUTION = 7  # hexagons about 5 km² each: fine enough for a county, coarse enough to draw
+HEX_MARGIN_MILES = 5.0  # how far past the outermost ZIP centers a hexagon of the region may lie
+ZIP_COLUMNS = ["zip", "place", "county", "state", "lat", "lon"]
+_MEASURED_COLUMNS = ["id", "name", "status", "category", "support_types", "zip", "latitude", "longitude"]
+_SMALL_WORDS = frozenset({"of", "on", "the", "by", "upon", "and", "in"})
+
+Region = Box | tuple[County, ...] | None
+"""A configured region (Settings.region): a box, counties, or None for the counties the entries are in."""
 
 
 @dataclass(frozen=True)
@@ -35,6 +51,17 @@ class Kind:
 
     def label(self) -> str:
         return self.support_type or self.category or "any support"
+
+    @classmethod
+    def parse(cls, choice: str) -> Kind:
+        """The kind behind a KIND_CHOICES key: 'any', 'type:<key>' or 'cat:<key>'."""
+        return cls(support_type=choice.removeprefix("type:") if choice.startswith("type:") else "",
+                   category=choice.removeprefix("cat:") if choice.startswith("cat:") else "")
+
+
+KIND_CHOICES: dict[str, str] = {"any": "any support"} | {f"type:{t.key}": t.label for t in tx.SUPPORT_TYPES} | {
+    f"cat:{c.key}": c.label for c in tx.CATEGORIES}
+"""What the Gaps page offers to measure, key to label."""
 
 
 def _unit_vectors(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
@@ -57,9 +84,13 @@ def nearest(resource_lat: np.ndarray, resource_lon: np.ndarray, lat: np.ndarray,
     return miles, position
 
 
+def _placed(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame[(frame["status"] == "active") & (frame["latitude"] != "") & (frame["longitude"] != "")]
+
+
 def resources_of(frame: pd.DataFrame, kind: Kind) -> pd.DataFrame:
     """Active, placed resources of the chosen kind; inactive and pending entries never count."""
-    chosen = frame[(frame["status"] == "active") & (frame["latitude"] != "") & (frame["longitude"] != "")]
+    chosen = _placed(frame)
     if kind.support_type:
         masks = term_bits.mask_column(tx.SUPPORT_TYPES, chosen["support_types"])
         chosen = chosen[term_bits.has_key(tx.SUPPORT_TYPES, masks, kind.support_type)]
@@ -68,55 +99,127 @@ def resources_of(frame: pd.DataFrame, kind: Kind) -> pd.DataFrame:
     return chosen
 
 
-def region_bounds(frame: pd.DataFrame, margin_miles: float = DEFAULT_MARGIN_MILES,
-                  configured: tuple[float, float, float, float] | None = None) -> tuple[float, float, float, float]:
-    """(south, west, north, east): the configured region (Settings.region) if any, else the entries plus a margin."""
-    if configured is not None:
-        return configured
-    placed = frame[(frame["latitude"] != "") & (frame["longitude"] != "")]
-    lats, lons = placed["latitude"].astype(float), placed["longitude"].astype(float)
-    pad_lat = margin_miles / 69.0
-    pad_lon = margin_miles / (69.0 * max(0.2, float(np.cos(np.radians(lats.mean())))))
-    return lats.min() - pad_lat, lons.min() - pad_lon, lats.max() + pad_lat, lons.max() + pad_lon
+def _place_name(city: str, state: str) -> str:
+    # The gazetteer writes "King Of Prussia"; small words after the first are lower case in a place name.
+    words = [w.lower() if i and w.lower() in _SMALL_WORDS else w for i, w in enumerate(city.split())]
+    return f"{' '.join(words)}, {state}"
 
 
-def region_zips(bounds: tuple[float, float, float, float]) -> pd.DataFrame:
-    """Every active ZIP whose centre lies in the bounds, from the offline gazetteer."""
-    return _region_zips(tuple(float(b) for b in bounds)).copy()
+@dataclass(frozen=True)
+class _Gazetteer:
+    county_of: dict[str, County]  # every active ZIP with a county, PO Box and unique ones too
+    standard: pd.DataFrame  # the STANDARD ZIPs: ZIP_COLUMNS
+    tree: cKDTree  # over the STANDARD ZIPs' centers
+    rows_of: dict[County, list[int]]  # a county's rows in `standard`
 
 
-@lru_cache(maxsize=16)
-def _region_zips(bounds: tuple[float, ...]) -> pd.DataFrame:
-    # Cached: the dashboard measures the same region for several kinds on every run.
-    south, west, north, east = bounds
+@cache
+def _gazetteer() -> _Gazetteer:
+    # Plain dicts and row lists rather than pandas lookups: a region is picked from ~30,000 ZIPs on every run.
+    county_of: dict[str, County] = {}
     rows = []
     for entry in zipcodes.list_all():
         try:
             lat, lon = float(entry["lat"]), float(entry["long"])
         except (TypeError, ValueError):
             continue
-        if entry.get("active") and south <= lat <= north and west <= lon <= east:
-            rows.append({"zip": entry["zip_code"], "lat": lat, "lon": lon})
-    return pd.DataFrame(rows, columns=["zip", "lat", "lon"])
+        if entry.get("active") and entry.get("county") and lat and lon and np.isfinite(lat) and np.isfinite(lon):
+            state = entry["state"].upper()
+            county_of[entry["zip_code"]] = (entry["county"], state)
+            if entry.get("zip_code_type") == "STANDARD":
+                rows.append((entry["zip_code"], _place_name(entry["city"], state), entry["county"], state, lat, lon))
+    standard = pd.DataFrame(sorted(rows), columns=ZIP_COLUMNS)
+    rows_of: dict[County, list[int]] = {}
+    for row, county in enumerate(zip(standard["county"], standard["state"], strict=True)):
+        rows_of.setdefault(county, []).append(row)
+    tree = cKDTree(_unit_vectors(standard["lat"].to_numpy(), standard["lon"].to_numpy()))
+    return _Gazetteer(county_of, standard, tree, rows_of)
 
 
-def gap_table(frame: pd.DataFrame, kind: Kind, threshold_miles: float,
-              margin_miles: float = DEFAULT_MARGIN_MILES,
-              bounds: tuple[float, float, float, float] | None = None) -> pd.DataFrame:
-    """One row per ZIP in the region: nearest distance and resource, count within the threshold; gaps first.
+def served_counties(frame: pd.DataFrame) -> tuple[County, ...]:
+    """The counties holding at least one active, placed entry, sorted: from the entry's ZIP, else its position."""
+    placed = _placed(frame)
+    gazetteer = _gazetteer()
+    found = {gazetteer.county_of[code] for code in placed["zip"].str[:5] if code in gazetteer.county_of}
+    unknown = placed[[code not in gazetteer.county_of for code in placed["zip"].str[:5]]]
+    if len(unknown):  # no ZIP, or one the gazetteer lacks: the county of the nearest ZIP center
+        _, position = gazetteer.tree.query(_unit_vectors(unknown["latitude"].astype(float).to_numpy(),
+                                                         unknown["longitude"].astype(float).to_numpy()))
+        found |= set(zip(gazetteer.standard["county"].to_numpy()[position],
+                         gazetteer.standard["state"].to_numpy()[position], strict=True))
+    return tuple(sorted(found, key=lambda county: (county[1], county[0])))
 
-    The region is the entries' extent plus a margin unless `bounds` configures it. Resources anywhere
-    count, including outside the region, so border ZIPs are measured fairly.
+
+def region_zips(frame: pd.DataFrame, configured: Region = None) -> pd.DataFrame:
+    """The region's places: STANDARD ZIPs of the counties (configured, else served), or inside a configured box.
+
+    Columns zip, place ("City, ST"), county, state, lat, lon; sorted by ZIP.
     """
-    zips = region_zips(bounds or region_bounds(frame, margin_miles))
-    pool = resources_of(frame, kind)
+    gazetteer = _gazetteer()
+    standard = gazetteer.standard
+    if configured and isinstance(configured[0], float | int):
+        south, west, north, east = configured
+        return standard[standard["lat"].between(south, north)
+                        & standard["lon"].between(west, east)].reset_index(drop=True)
+    counties = configured or served_counties(frame)
+    rows = sorted(row for county in counties for row in gazetteer.rows_of.get(county, []))
+    return standard.iloc[rows].reset_index(drop=True)
+
+
+def region_counties(zips: pd.DataFrame) -> tuple[County, ...]:
+    """The counties a region's ZIP table spans, sorted by state then name."""
+    return tuple(sorted(set(zip(zips["county"], zips["state"], strict=True)), key=lambda c: (c[1], c[0])))
+
+
+def hex_cells(bounds: Box, resolution: int = DEFAULT_RESOLUTION) -> pd.DataFrame:
+    """H3 cells covering the bounds (south, west, north, east), with their centers."""
+    south, west, north, east = bounds
+    shape = h3.LatLngPoly([(south, west), (south, east), (north, east), (north, west)])
+    cells = sorted(h3.polygon_to_cells(shape, resolution))
+    centers = [h3.cell_to_latlng(cell) for cell in cells]
+    return pd.DataFrame({"cell": cells, "lat": [c[0] for c in centers], "lon": [c[1] for c in centers]})
+
+
+def region_cells(zips: pd.DataFrame, resolution: int = DEFAULT_RESOLUTION,
+                 margin_miles: float = HEX_MARGIN_MILES) -> pd.DataFrame:
+    """H3 cells covering the region's ZIP areas: each cell whose nearest STANDARD ZIP center is a region ZIP.
+
+    Columns cell, lat, lon (the cell's center) and zip (the ZIP area it falls in).
+    """
+    if zips.empty:
+        return pd.DataFrame({"cell": pd.Series(dtype=str), "lat": pd.Series(dtype=float),
+                             "lon": pd.Series(dtype=float), "zip": pd.Series(dtype=str)})
+    pad_lat = margin_miles / 69.0
+    pad_lon = margin_miles / (69.0 * max(0.2, float(np.cos(np.radians(zips["lat"].mean())))))
+    candidates = hex_cells((zips["lat"].min() - pad_lat, zips["lon"].min() - pad_lon,
+                            zips["lat"].max() + pad_lat, zips["lon"].max() + pad_lon), resolution)
+    gazetteer = _gazetteer()
+    _, position = gazetteer.tree.query(_unit_vectors(candidates["lat"].to_numpy(), candidates["lon"].to_numpy()))
+    candidates["zip"] = gazetteer.standard["zip"].to_numpy()[position]
+    return candidates[candidates["zip"].isin(set(zips["zip"]))].reset_index(drop=True)
+
+
+def _measure(zips: pd.DataFrame, pool: pd.DataFrame, threshold_miles: float) -> pd.DataFrame:
     lats, lons = pool["latitude"].astype(float).to_numpy(), pool["longitude"].astype(float).to_numpy()
     miles, position = nearest(lats, lons, zips["lat"].to_numpy(), zips["lon"].to_numpy())
-    ids = pool["id"].to_numpy()
-    zips["nearest_miles"] = np.round(miles, 2)
-    zips["nearest_id"] = [ids[p] if p >= 0 else "" for p in position]
-    zips["within_threshold"] = _count_within(lats, lons, zips, threshold_miles)
-    return zips.sort_values(["nearest_miles", "zip"], ascending=[False, True], kind="stable").reset_index(drop=True)
+    ids, names = pool["id"].to_numpy(), pool["name"].to_numpy()
+    measured = zips.copy()
+    measured["nearest_miles"] = np.round(miles, 2)
+    measured["nearest_id"] = [ids[p] if p >= 0 else "" for p in position]
+    measured["nearest_name"] = [names[p] if p >= 0 else "" for p in position]
+    measured["within_threshold"] = _count_within(lats, lons, zips, threshold_miles)
+    return measured.sort_values(["nearest_miles", "zip"], ascending=[False, True],
+                                kind="stable").reset_index(drop=True)
+
+
+def gap_table(frame: pd.DataFrame, kind: Kind, threshold_miles: float, region: Region = None) -> pd.DataFrame:
+    """One row per ZIP area of the region: where it is, nearest resource and its distance, count within reach.
+
+    Columns zip, place, county, state, lat, lon, nearest_miles, nearest_id, nearest_name, within_threshold;
+    largest gap first. Resources anywhere count, including outside the region, so border ZIPs are measured
+    fairly.
+    """
+    return _measure(region_zips(frame, region), resources_of(frame, kind), threshold_miles)
 
 
 def _count_within(lats: np.ndarray, lons: np.ndarray, zips: pd.DataFrame, threshold_miles: float) -> list[int]:
@@ -128,18 +231,77 @@ def _count_within(lats: np.ndarray, lons: np.ndarray, zips: pd.DataFrame, thresh
                                                                         zips["lon"].to_numpy()), chord)]
 
 
-def hex_cells(bounds: tuple[float, float, float, float], resolution: int = DEFAULT_RESOLUTION) -> pd.DataFrame:
-    """H3 cells covering the bounds, with their centres."""
-    south, west, north, east = bounds
-    shape = h3.LatLngPoly([(south, west), (south, east), (north, east), (north, west)])
-    cells = sorted(h3.polygon_to_cells(shape, resolution))
-    centres = [h3.cell_to_latlng(cell) for cell in cells]
-    return pd.DataFrame({"cell": cells, "lat": [c[0] for c in centres], "lon": [c[1] for c in centres]})
-
-
 def coverage_share(table: pd.DataFrame, threshold_miles: float) -> float:
     """The share of ZIP areas whose nearest resource is within the threshold."""
     return float((table["nearest_miles"] <= threshold_miles).mean()) if len(table) else 0.0
+
+
+@dataclass(frozen=True)
+class GapReport:
+    """What the Gaps page shows for one kind and distance: the ZIP table, the hexagons, the headline shares."""
+
+    kind: Kind
+    threshold_miles: float
+    table: pd.DataFrame  # gap_table's columns, largest gap first
+    cells: pd.DataFrame  # cell, lat, lon, zip, nearest_miles
+    resources: int  # active, placed resources of the kind
+    coverage: dict[str, float] = field(default_factory=dict)  # support type key -> share of ZIP areas in reach
+
+    @property
+    def counties(self) -> tuple[County, ...]:
+        """The counties of the region."""
+        return region_counties(self.table)
+
+    @property
+    def gap_share(self) -> float:
+        """The share of the region's ZIP areas farther than the threshold from the kind (1.0 for an empty region)."""
+        return 1.0 - coverage_share(self.table, self.threshold_miles) if len(self.table) else 1.0
+
+
+def gap_report(frame: pd.DataFrame, kind: Kind, threshold_miles: float, region: Region = None,
+               resolution: int = DEFAULT_RESOLUTION) -> GapReport:
+    """Everything the Gaps page measures, on one region: every share counts the region's ZIP areas."""
+    # Narrowed first: filtering the whole wide frame once per support type would cost more than the measuring.
+    placed = _placed(frame[_MEASURED_COLUMNS])
+    zips = region_zips(placed, region)
+    pool = resources_of(placed, kind)
+    cells = region_cells(zips, resolution)
+    cells["nearest_miles"], _ = nearest(pool["latitude"].astype(float).to_numpy(),
+                                        pool["longitude"].astype(float).to_numpy(),
+                                        cells["lat"].to_numpy(), cells["lon"].to_numpy())
+    coverage = {support.key: coverage_share(_measure(zips, resources_of(placed, Kind(support_type=support.key)),
+                                                     threshold_miles), threshold_miles)
+                for support in tx.SUPPORT_TYPES}
+    return GapReport(kind, threshold_miles, _measure(zips, pool, threshold_miles), cells, len(pool), coverage)
+
+
+def zip_rows(table: pd.DataFrame, threshold_miles: float) -> pd.DataFrame:
+    """The ZIP table for people: plain column names, the nearest resource by name, no coordinates or ids."""
+    miles = table["nearest_miles"].where(np.isfinite(table["nearest_miles"]))
+    return pd.DataFrame({
+        "ZIP": table["zip"], "Place": table["place"], "County": table["county"],
+        "Miles to nearest": miles, "Nearest (name)": table["nearest_name"].where(table["nearest_name"] != "", "none"),
+        f"Within {threshold_miles:g} miles": table["within_threshold"],
+    })
+
+
+def region_text(table: pd.DataFrame, configured: bool) -> str:
+    """One sentence naming the region: how many ZIP areas, in which counties, and where that choice comes from."""
+    counties = region_counties(table)
+    source = ("as DIRECTORY_REGION sets it" if configured
+              else "the counties with at least one active entry (DIRECTORY_REGION can name others)")
+    if not counties:
+        return f"The region has no ZIP areas: {source}."
+    names = "; ".join(f"{county}, {state}" for county, state in counties)
+    where = plural(len(counties), "county", "counties")
+    return f"The region: {plural(len(table), 'ZIP area')} in {where}, {source}: {names}."
+
+
+def unmet_for(unmet: pd.DataFrame, kind: Kind) -> pd.DataFrame:
+    """Logged unmet needs that concern the kind: its category's and the 'any' ones, or all for a support type."""
+    if not kind.category:
+        return unmet
+    return unmet[unmet["category"].isin([kind.category, "any"])]
 
 
 def weighted_gap(table: pd.DataFrame, demand: pd.DataFrame, threshold_miles: float) -> tuple[float, float]:

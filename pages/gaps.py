@@ -1,68 +1,60 @@
-"""Gaps: where people are far from a kind of support, by hexagon and by ZIP."""
+"""Gaps: how far each ZIP area of the region is from a kind of support, with a hexagon map and the ZIP table."""
 
 import streamlit as st
 
 from directory import taxonomy as tx
 from directory.errors import DirectoryError
-from directory.gaps import (
-    Kind,
-    coverage_share,
-    freshness,
-    gap_table,
-    hex_cells,
-    nearest,
-    read_demand,
-    region_bounds,
-    resources_of,
-    weighted_gap,
-)
-from directory.maps import add_area_layers, gap_map, standalone_html
+from directory.gaps import KIND_CHOICES, read_demand, region_text, weighted_gap, zip_rows
+from directory.maps import standalone_html
 from directory.text import escape_markdown as md
+from directory.text import plural
 from directory.ui import charts
-from directory.ui.map_view import show_map
+from directory.ui.gaps_view import freshness_for, gap_map_of, report_for, show_gap_map, start_gaps_page
 from directory.ui.services import app_settings, services
-from directory.ui.shell import start_directory_page
 
-loaded = start_directory_page("Where the service gaps are")
+loaded, version = start_gaps_page("Where the service gaps are")
 settings = app_settings()
 frame = loaded.index.frame
 active = frame[frame["status"] == "active"]
-kinds = {"any": "any support"} | {f"type:{t.key}": t.label for t in tx.SUPPORT_TYPES} | {
-    f"cat:{c.key}": c.label for c in tx.CATEGORIES}
-chosen = st.selectbox("Kind of support or category", list(kinds), format_func=kinds.__getitem__, key="g_kind")
+choice = st.selectbox("Kind of support or category", list(KIND_CHOICES), format_func=KIND_CHOICES.__getitem__,
+                      key="g_kind")
 threshold = st.slider("A gap is farther than (miles)", 1, 50, 10, key="g_threshold")
-kind = Kind(support_type=chosen[5:] if chosen.startswith("type:") else "",
-            category=chosen[4:] if chosen.startswith("cat:") else "")
+report = report_for(version, frame, choice, threshold)
+label = KIND_CHOICES[choice].lower()
+areas = plural(len(report.table), "ZIP area")
 
+if report.table.empty:
+    st.info(f"{region_text(report.table, configured=settings.region is not None)} Nothing to measure yet.")
+    st.stop()
+st.caption(region_text(report.table, configured=settings.region is not None))
 headline = st.columns(len(tx.SUPPORT_TYPES))
 for column, support in zip(headline, tx.SUPPORT_TYPES, strict=True):
-    share = coverage_share(gap_table(frame, Kind(support_type=support.key), threshold, bounds=settings.region),
-                           threshold)
-    column.metric(f"{support.symbol} {support.label}", f"{share:.0%}", help=f"ZIP areas within {threshold} miles")
-
-pool = resources_of(frame, kind)
-if pool.empty:
-    st.warning(f"There is no active {kinds[chosen].lower()} in the directory, so every area is a gap.")
-cells = hex_cells(region_bounds(frame, configured=settings.region))
-cells["nearest_miles"], _ = nearest(pool["latitude"].astype(float).to_numpy(), pool["longitude"].astype(float)
-                                    .to_numpy(), cells["lat"].to_numpy(), cells["lon"].to_numpy())
-gaps_share = float((cells["nearest_miles"] > threshold).mean())
-st.caption(f"{gaps_share:.0%} of the region's hexagons are more than {threshold} miles from {kinds[chosen].lower()}.")
-fmap = gap_map(cells, threshold, kinds[chosen].lower(), tiles=settings.map_tiles)
+    column.metric(f"{support.symbol} {support.label}", f"{report.coverage[support.key]:.0%}",
+                  help=f"Of the region's {areas}, the share within {threshold} miles of an active "
+                       f"{support.label.lower()} resource (ZIP areas within {threshold} miles)")
+if report.resources == 0:
+    st.warning(f"There is no active {'resource' if choice == 'any' else label} in the directory, so every area is "
+               "a gap.")
+st.caption(f"{report.gap_share:.0%} of the region's {areas} are more than {threshold} miles from {md(label)}. "
+           "Every share on this page counts ZIP areas, each the same whatever its population (a demand file "
+           "below counts people); the hexagons show where within the areas the distance grows.")
 unmet = services().unmet.table()
-fresh = freshness(frame, settings.stale_days, settings.today())
-add_area_layers(fmap, unmet[unmet["category"].isin([kind.category or "any", "any"])] if kind.category else unmet,
-                fresh)
-show_map(fmap, key="g_map")
+fresh = freshness_for(version, frame)
+show_gap_map(report, label, unmet, fresh, key="g_map")
 
-table = gap_table(frame, kind, threshold, bounds=settings.region)
 st.subheader("By ZIP code, largest gap first", anchor=False)
-st.dataframe(table, hide_index=True)
+st.dataframe(zip_rows(report.table, threshold), hide_index=True, column_config={
+    "ZIP": st.column_config.TextColumn(width=60), "Place": st.column_config.TextColumn(width=140),
+    "County": st.column_config.TextColumn(width=130), f"Within {threshold} miles": st.column_config.NumberColumn(
+        width=110, help=f"How many active resources of this kind lie within {threshold} miles of the ZIP's center"),
+    "Miles to nearest": st.column_config.NumberColumn(format="%.1f", width=80, help="Blank: none of this kind")})
 left, right = st.columns(2)
-left.download_button("Download the table (CSV)", table.to_csv(index=False), "gaps.csv", "text/csv", key="g_csv",
-                     on_click="ignore")
-right.download_button("Download the map (HTML)", standalone_html(fmap), "gap-map.html", "text/html", key="g_html",
-                      on_click="ignore")
+left.download_button("Download the table (CSV)", report.table.to_csv(index=False), "gaps.csv", "text/csv",
+                     key="g_csv", on_click="ignore", help="With each ZIP's center and the nearest resource's id")
+# A callable: the self-contained map (about a megabyte) is made only when someone asks for it.
+right.download_button("Download the map (HTML)", lambda: standalone_html(
+    gap_map_of(report, label, unmet, fresh, tiles=settings.map_tiles)), "gap-map.html", "text/html", key="g_html",
+    on_click="ignore")
 
 st.subheader("Demand", anchor=False)
 upload = st.file_uploader("Weight the gaps by a demand layer: a CSV of ZIP and a number (for example population)",
@@ -70,8 +62,8 @@ upload = st.file_uploader("Weight the gaps by a demand layer: a CSV of ZIP and a
 if upload is not None:
     try:
         demand = read_demand(upload.getvalue().decode("utf-8-sig"))
-        beyond, share = weighted_gap(table, demand, threshold)
-        st.metric(f"Beyond {threshold} miles of {kinds[chosen].lower()}", f"{beyond:,.0f}", f"{share:.0%} of the total",
+        beyond, share = weighted_gap(report.table, demand, threshold)
+        st.metric(f"Beyond {threshold} miles of {label}", f"{beyond:,.0f}", f"{share:.0%} of the total",
                   delta_color="off")
     except (DirectoryError, UnicodeDecodeError) as error:
         st.error(f"That file could not be used: {md(str(error))}")
@@ -84,7 +76,7 @@ st.dataframe(fresh.head(20), hide_index=True, column_config={"stale_share": st.c
     "not verified recently", min_value=0.0, max_value=1.0, format="percent")})
 
 st.subheader("What the directory covers", anchor=False)
-st.altair_chart(charts.support_by_category(active), use_container_width=True)
+st.altair_chart(charts.support_by_category(active), width="stretch")
 st.altair_chart(charts.coverage_bars(active, "dimensions", tx.RECOVERY_DIMENSIONS, "Recovery dimensions"))
 st.altair_chart(charts.coverage_bars(active, "stages", tx.STAGES, "Stages of treatment"))
-st.altair_chart(charts.verification_age(active, settings.today()), use_container_width=True)
+st.altair_chart(charts.verification_age(active, settings.today()), width="stretch")

@@ -169,3 +169,26 @@ def test_gaps_ranks_zip_areas_by_distance(sample_dir: Path, capsys) -> None:
                         "--format", "csv")
     assert code == 0 and out.splitlines()[0] == "zip,lat,lon,nearest_miles,nearest_id,within_threshold"
     assert _run(capsys, "gaps", "--data-dir", str(sample_dir), "--category", "bars", "--threshold-miles", "5")[0] == 2
+
+
+@pytest.mark.parametrize(
+    ("region", "counties"),
+    [
+        (None, {"Camden County", "Bucks County", "Chester County", "Delaware County", "Montgomery County",
+                "Philadelphia County"}),
+        ("Bucks County, PA; Chester County, PA", {"Bucks County", "Chester County"}),
+    ],
+)
+def test_gaps_measures_the_served_or_configured_counties(sample_dir: Path, capsys, monkeypatch: pytest.MonkeyPatch,
+                                                         region: str | None, counties: set[str]) -> None:
+    """`gaps` lists the ZIPs of the counties holding entries, or of DIRECTORY_REGION's counties, and no others."""
+    from directory.gaps import region_zips
+
+    if region:
+        monkeypatch.setenv("DIRECTORY_REGION", region)
+    code, out, err = _run(capsys, "gaps", "--data-dir", str(sample_dir), "--any", "--threshold-miles", "10")
+    assert code == 0
+    zips = {row["zip"] for row in json.loads(out)}
+    everywhere = region_zips(pd.DataFrame(), tuple((county, "PA" if county != "Camden County" else "NJ")
+                                                   for county in counties))
+    assert zips == set(everywhere["zip"]) and f"{len(zips)} ZIP areas" in err

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
 from directory import taxonomy as tx
@@ -17,21 +18,60 @@ def _exploded(frame: pd.DataFrame, column: str, terms: tuple[tx.Term, ...]) -> p
     return pd.DataFrame(rows, columns=["id", column])
 
 
+# Viridis at five evenly spaced points, dark to light; cells are colored by linear interpolation between them.
+_HEAT_STOPS = ("#440154", "#3b528b", "#21918c", "#5ec962", "#fde725")
+# Wide enough for the longest category ("Peer-led support group or mutual-aid meeting") at Vega's 11 px font:
+# Vega-Lite's default of 180 px cuts such labels off with an ellipsis.
+_LABEL_LIMIT = 400
+
+
+def _rgb(color: str) -> np.ndarray:
+    return np.array([int(color[i:i + 2], 16) for i in (1, 3, 5)], dtype=float)
+
+
+def heat_colors(values: pd.Series) -> tuple[list[str], list[str]]:
+    """Fill colors for counts (viridis, 0 darkest, the largest lightest) and a readable text color for each.
+
+    The text is black or white, whichever contrasts more with the fill by WCAG relative luminance.
+    """
+    top = float(values.max()) if len(values) and values.max() > 0 else 1.0
+    stops = np.array([_rgb(c) for c in _HEAT_STOPS])
+    where = np.linspace(0, 1, len(_HEAT_STOPS))
+    position = values.to_numpy(dtype=float) / top
+    rgb = np.rint(np.column_stack([np.interp(position, where, stops[:, k]) for k in range(3)]))
+    fills = ["#{:02x}{:02x}{:02x}".format(*row) for row in rgb.astype(int)]
+    channel = rgb / 255
+    linear = np.where(channel <= 0.04045, channel / 12.92, ((channel + 0.055) / 1.055) ** 2.4)
+    luminance = linear @ np.array([0.2126, 0.7152, 0.0722])
+    # Contrast with white is 1.05 / (L + 0.05), with black (L + 0.05) / 0.05: black wins above L ≈ 0.179.
+    texts = ["black" if (lum + 0.05) / 0.05 >= 1.05 / (lum + 0.05) else "white" for lum in luminance]
+    return fills, texts
+
+
 def support_by_category(frame: pd.DataFrame) -> alt.Chart:
     """Active resources by support type × category, as a heat map with the counts written in."""
     types = _exploded(frame, "support_types", tx.SUPPORT_TYPES).merge(
         frame[["id", "category"]].assign(category=frame["category"].map(lambda k: tx.label_of(tx.CATEGORIES, k))))
     counts = types.groupby(["support_types", "category"]).size().reset_index(name="resources")
-    base = alt.Chart(counts).encode(x=alt.X("support_types:N", title="Kind of support"),
-                                    y=alt.Y("category:N", title=None))
-    return base.mark_rect().encode(color=alt.Color("resources:Q", scale=alt.Scale(scheme="viridis"))) + \
-        base.mark_text().encode(text="resources:Q", color=alt.value("black"))
+    counts["fill"], counts["ink"] = heat_colors(counts["resources"])
+    base = alt.Chart(counts).encode(
+        x=alt.X("support_types:N", title="Kind of support", sort=[t.label for t in tx.SUPPORT_TYPES],
+                axis=alt.Axis(labelAngle=0, labelLimit=_LABEL_LIMIT)),
+        y=alt.Y("category:N", title=None, sort=[c.label for c in tx.CATEGORIES],
+                axis=alt.Axis(labelLimit=_LABEL_LIMIT)),
+        tooltip=[alt.Tooltip("category:N", title="Category"), alt.Tooltip("support_types:N", title="Support"),
+                 alt.Tooltip("resources:Q", title="Resources")])
+    # Colours come with the data (no legend: every cell has its number written in).
+    return base.mark_rect().encode(color=alt.Color("fill:N", scale=None)) + \
+        base.mark_text(fontWeight="bold").encode(text="resources:Q", color=alt.Color("ink:N", scale=None))
 
 
 def coverage_bars(frame: pd.DataFrame, column: str, terms: tuple[tx.Term, ...], title: str) -> alt.Chart:
     """How many active resources serve each recovery dimension or treatment stage."""
     counts = _exploded(frame, column, terms).groupby(column).size().reset_index(name="resources")
-    return alt.Chart(counts, title=title).mark_bar().encode(x="resources:Q", y=alt.Y(f"{column}:N", title=None))
+    return alt.Chart(counts, title=title).mark_bar().encode(
+        x="resources:Q", y=alt.Y(f"{column}:N", title=None, sort=[t.label for t in terms],
+                                 axis=alt.Axis(labelLimit=_LABEL_LIMIT)))
 
 
 def verification_age(frame: pd.DataFrame, today: date) -> alt.Chart:
@@ -41,4 +81,5 @@ def verification_age(frame: pd.DataFrame, today: date) -> alt.Chart:
     counts = months.value_counts().reset_index()
     counts.columns = ["months ago", "entries"]
     return alt.Chart(counts, title="Months since last verified (24 = two years or more)").mark_bar().encode(
-        x=alt.X("months ago:N", sort=[str(i) for i in range(25)] + ["never"]), y="entries:Q")
+        x=alt.X("months ago:N", sort=[str(i) for i in range(25)] + ["never"], axis=alt.Axis(labelAngle=0)),
+        y="entries:Q")
