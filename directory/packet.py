@@ -12,13 +12,14 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 import pandas as pd
+import phonenumbers
 
 from directory.crisis import crisis_text
-from directory.present import category_label, other_phones, place_text, support_types_of
+from directory.present import category_label, hours_words, other_phones, place_text, support_types_of
 from directory.privacy import public_record
 from directory.routes import PACKET_PARAM, url_of
-from directory.schedule import clock, next_occurrence
-from directory.schema import ID_PATTERN
+from directory.schedule import clock, next_occurrence, with_zone, zone_label, zone_name_of
+from directory.schema import ID_PATTERN, phone_link
 
 MAX_ENTRIES = 20
 NOTE_MAX_CHARS = 300
@@ -68,26 +69,57 @@ def offers(row: Mapping[str, str]) -> str:
 
 
 def when_text(row: Mapping[str, str], now: datetime) -> str:
-    """Opening hours, or the next time an event meets after now (Settings.current_time()), with the time zone."""
+    """Opening hours, or the next time an event meets after now (Settings.current_time(), in the directory's
+    zone), with the zone as people read it: 'Eastern', or named in full when the event keeps another zone."""
+    directory_zone = zone_name_of(now)
     if row.get("event_start"):
         sitting = next_occurrence(row, now)
         if sitting is None:
             return ""
-        return f"Next: {sitting.start.strftime('%A %d %B')}, {clock(sitting.start)} ({sitting.start.tzinfo.key})"
+        when = f"{sitting.start.strftime('%A %d %B')}, {clock(sitting.start)}"
+        return "Next: " + with_zone(when, zone_name_of(sitting.start), directory_zone)
     if row.get("hours"):
-        return f"Hours: {row['hours']} ({now.tzinfo.key})"
+        zone = zone_label(directory_zone, directory_zone)
+        return f"Hours: {hours_words(row['hours'])}" + (f" ({zone} time)" if zone else "")
     return f"Hours: {row['hours_text']}" if row.get("hours_text") else ""
 
 
-def entry_lines(row: Mapping[str, str], now: datetime) -> list[str]:
-    """The lines a packet shows for one entry after its name."""
+@dataclass(frozen=True)
+class EntryLine:
+    """One line of a packet entry: its text, and for a number that can be called, the number and its tel: link."""
+
+    lead: str
+    number: str = ""
+    link: str = ""
+
+    @property
+    def text(self) -> str:
+        """The whole line as plain text, for print, PDF and messages."""
+        return self.lead + self.number
+
+
+def _call_link(number: str) -> str:
+    try:
+        return phone_link(number)
+    except phonenumbers.NumberParseException:
+        return ""  # shown as text a person can read, never guessed into a number
+
+
+def entry_details(row: Mapping[str, str], now: datetime) -> list[EntryLine]:
+    """The lines a packet shows for one entry after its name, each phone number with its tel: link."""
     verified = f"Last checked by a peer leader: {row['last_verified']}" if row.get("last_verified") else (
         "Not yet checked by a peer leader")
-    lines = [offers(row), place_text(row), f"Phone: {row['phone']}" if row.get("phone") else "",
-             *(extra.text for extra in other_phones(row)),
-             f"Join online: {row['conference_url']}" if row.get("conference_url") else "", when_text(row, now),
-             verified]
-    return [line for line in lines if line]
+    phones = ([EntryLine("Phone: ", row["phone"], _call_link(row["phone"]))] if row.get("phone") else []) + [
+        EntryLine(f"{extra.label}: ", extra.number, extra.link) for extra in other_phones(row)]
+    lines = [EntryLine(offers(row)), EntryLine(place_text(row)), *phones,
+             EntryLine(f"Join online: {row['conference_url']}" if row.get("conference_url") else ""),
+             EntryLine(when_text(row, now)), EntryLine(verified)]
+    return [line for line in lines if line.text]
+
+
+def entry_lines(row: Mapping[str, str], now: datetime) -> list[str]:
+    """The lines a packet shows for one entry after its name, as plain text."""
+    return [line.text for line in entry_details(row, now)]
 
 
 def packet_text(entries: list[PacketEntry], now: datetime, note: str = "", link: str = "") -> str:

@@ -11,10 +11,12 @@ from urllib.parse import quote
 import phonenumbers
 
 from directory import taxonomy as tx
+from directory.hours import DAY_NAMES, HoursError, format_hours, parse_hours
 from directory.phones import is_callable_label, phone_link, split_labelled
 from directory.privacy import CONFIDENTIAL_LOCATION, is_confidential
-from directory.schedule import event_zone_name
+from directory.schedule import clock, event_zone_name, with_zone
 from directory.schema import split_list
+from directory.text import plural
 
 
 def full_address(row: Mapping[str, str]) -> str:
@@ -33,26 +35,37 @@ def place_text(row: Mapping[str, str], separator: str = " · ") -> str:
     return separator.join(part for part in (CONFIDENTIAL_LOCATION, full_address(row)) if part)
 
 
+def is_online_only(row: Mapping[str, str]) -> bool:
+    """Whether an entry meets only online: attendance 'online', or none given with a meeting link and no street."""
+    attendance = row.get("attendance", "")
+    if attendance:
+        return attendance == "online"
+    return bool(row.get("conference_url")) and not row.get("address")
+
+
 def directions_url(row: Mapping[str, str]) -> str:
-    """An OpenStreetMap directions link to the resource; '' when it has no location or it is confidential."""
+    """An OpenStreetMap directions link to the resource; '' when it has no location, is confidential or online."""
     lat, lon = row.get("latitude", ""), row.get("longitude", "")
-    if lat and lon and not is_confidential(row):
+    # An online meeting's coordinates are its ZIP's center: there is nowhere to travel to.
+    if lat and lon and not is_confidential(row) and not is_online_only(row):
         return f"https://www.openstreetmap.org/directions?route=%3B{quote(lat)}%2C{quote(lon)}"
     return ""
 
 
 def distance_label(miles: float | None, *, zip_area: bool = False) -> str:
-    """'0.4 mi' or '12 mi'; 'about 3 mi (ZIP area)' for a distance to a ZIP's centre; empty when unknown."""
+    """'0.4 mi' or '12 mi'; 'about 3 mi (ZIP area)' for a distance to a ZIP's center; empty when unknown."""
     if miles is None or (isinstance(miles, float) and math.isnan(miles)):
         return ""
     if zip_area:
-        # Whole miles only: the distance is to the centre of the ZIP, not to the place.
+        # Whole miles only: the distance is to the center of the ZIP, not to the place.
         return f"about {max(1, round(miles))} mi (ZIP area)"
     return f"{miles:.1f} mi" if miles < 10 else f"{miles:.0f} mi"
 
 
 def distance_text(row: Mapping[str, str], miles: float | None) -> str:
-    """The distance to show for an entry: never finer than the ZIP when its location is confidential."""
+    """The distance to show for an entry: never finer than the ZIP when confidential, and none when online only."""
+    if is_online_only(row):
+        return ""
     return distance_label(miles, zip_area=is_confidential(row))
 
 
@@ -86,7 +99,7 @@ def other_phones(row: Mapping[str, str]) -> list[LabelledPhone]:
 
 def result_count(count: int) -> str:
     """'1 result' or '12 results'."""
-    return f"{count:,} result" + ("" if count == 1 else "s")
+    return plural(count, "result")
 
 
 def category_label(key: str) -> str:
@@ -110,10 +123,6 @@ _WEEKDAYS = {"MO": "Monday", "TU": "Tuesday", "WE": "Wednesday", "TH": "Thursday
 _ORDINALS = {"1": "First", "2": "Second", "3": "Third", "4": "Fourth", "-1": "Last"}
 
 
-def _clock(moment: datetime) -> str:
-    return moment.strftime("%I:%M %p").lstrip("0").lower()
-
-
 def _rule_words(rule: str) -> str:
     parts = dict(part.split("=", 1) for part in rule.split(";") if "=" in part)
     days = [d for d in parts.get("BYDAY", "").split(",") if d]
@@ -129,15 +138,43 @@ def _rule_words(rule: str) -> str:
 
 
 def event_summary(row: Mapping[str, str], directory_zone: str) -> str:
-    """When an event happens in plain words, e.g. 'Every Thursday, 7:00 pm – 9:00 pm (America/New_York)'."""
+    """When an event happens in plain words, e.g. 'Every Thursday, 7 pm – 9 pm Eastern'."""
     if not row.get("event_start"):
         return ""
     start = datetime.fromisoformat(row["event_start"])
     end = datetime.fromisoformat(row["event_end"]) if row.get("event_end") else None
-    times = _clock(start) + (f" – {_clock(end)}" if end else "")
-    zone = event_zone_name(row, directory_zone)
+    times = clock(start) + (f" – {clock(end)}" if end else "")
     if row.get("recurrence_rule"):
         when = f"{_rule_words(row['recurrence_rule'])}, {times}"
     else:
         when = f"{start.strftime('%a %d %b %Y')}, {times}"
-    return f"{when} ({zone})"
+    return with_zone(when, event_zone_name(row, directory_zone), directory_zone)
+
+
+def _minute_words(minute: int) -> str:
+    if minute % 1440 == 0:
+        return "midnight"
+    if minute == 720:
+        return "noon"
+    return clock(datetime(2000, 1, 1, minute // 60, minute % 60))
+
+
+def hours_words(hours: str) -> str:
+    """Weekly hours as people read them, e.g. 'Mon–Fri 9 am – 5 pm; Sat closed'; unreadable text as written."""
+    try:
+        week = parse_hours(hours)
+    except HoursError:
+        return hours
+    parts = []
+    # The canonical text already joins runs of days with equal hours; only its words change here.
+    for part in format_hours(week).split("; "):
+        days = part.split(" ", 1)[0].replace("-", "–")
+        first = DAY_NAMES.index(days.split("–")[0])
+        ranges = week[first]
+        if not ranges:
+            parts.append(f"{days} closed")
+        elif ranges == [(0, 1440)]:
+            parts.append(f"{days} open 24 hours")
+        else:
+            parts.append(f"{days} " + ", ".join(f"{_minute_words(s)} – {_minute_words(e)}" for s, e in ranges))
+    return "; ".join(parts)

@@ -33,6 +33,40 @@ def event_zone_name(row: Mapping[str, str], directory_zone: str) -> str:
     return row.get("event_timezone") or directory_zone
 
 
+# The names people use for US zones. Zones that share a name keep the same clock all year, so an event in
+# America/Detroit reads as plain "Eastern" in a New York directory; Arizona (no daylight saving) is left out.
+_COMMON_ZONE_NAMES: dict[str, str] = {
+    **dict.fromkeys(("America/New_York", "America/Detroit", "America/Indiana/Indianapolis",
+                     "America/Kentucky/Louisville", "US/Eastern"), "Eastern"),
+    **dict.fromkeys(("America/Chicago", "US/Central"), "Central"),
+    **dict.fromkeys(("America/Denver", "America/Boise", "US/Mountain"), "Mountain"),
+    **dict.fromkeys(("America/Los_Angeles", "US/Pacific"), "Pacific"),
+    **dict.fromkeys(("America/Anchorage", "US/Alaska"), "Alaska"),
+    **dict.fromkeys(("Pacific/Honolulu", "US/Hawaii"), "Hawaii"),
+}
+
+
+def zone_label(zone_name: str, directory_zone: str) -> str:
+    """How a time's zone is written after it: 'Eastern' for the directory's own zone ('' when it has no common
+    name), and in full for another, e.g. 'Central time (America/Chicago)', or the IANA name outside the US table."""
+    zone_name = zone_name or directory_zone
+    common = _COMMON_ZONE_NAMES.get(zone_name, "")
+    if zone_name == directory_zone or (common and common == _COMMON_ZONE_NAMES.get(directory_zone)):
+        return common
+    return f"{common} time ({zone_name})" if common else zone_name
+
+
+def zone_name_of(moment: datetime) -> str:
+    """The IANA name of an aware datetime's zone (its plain text for a zone without one)."""
+    return getattr(moment.tzinfo, "key", None) or str(moment.tzinfo)
+
+
+def with_zone(text: str, zone_name: str, directory_zone: str) -> str:
+    """A time followed by its zone as people read it: '7 pm Eastern', '7 pm Central time (America/Chicago)'."""
+    label = zone_label(zone_name, directory_zone)
+    return f"{text} {label}" if label else text
+
+
 def occurrences(row: Mapping[str, str], start: datetime, end: datetime) -> list[Occurrence]:
     """Sittings of an entry's event that overlap [start, end), in order.
 

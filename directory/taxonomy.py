@@ -64,7 +64,7 @@ SUPPORT_TYPES: tuple[SupportType, ...] = (
     SupportType(
         "affiliational",
         "Affiliational",
-        "Belonging: recovery centres and alcohol- and drug-free social and recreational activities.",
+        "Belonging: recovery centers and alcohol- and drug-free social and recreational activities.",
         colour="#009E73",
         symbol="☺",
         icon="users",
@@ -200,8 +200,8 @@ STATUSES: tuple[Term, ...] = (
 GEOCODE_QUALITIES: tuple[Term, ...] = (
     Term("exact", "Exact", "Placed at the street address."),
     Term("address_approx", "Address (approximate)", "Placed near the street address."),
-    Term("zip_centroid", "ZIP centre", "Placed at the centre of its ZIP code."),
-    Term("city_centroid", "City centre", "Placed at the centre of its city."),
+    Term("zip_centroid", "ZIP center", "Placed at the center of its ZIP code."),
+    Term("city_centroid", "City center", "Placed at the center of its city."),
     Term("manual", "Placed by hand", "A peer leader placed it on the map."),
     Term("source", "From the source", "Coordinates given by the file it was imported from."),
 )

@@ -6,6 +6,7 @@ import streamlit as st
 
 from directory import schedule
 from directory.interop.ical import event_calendar
+from directory.text import plural
 from directory.ui import filters
 from directory.ui.cards import event_card
 from directory.ui.services import app_settings
@@ -27,13 +28,15 @@ times = st.multiselect("Time of day", list(schedule.TIMES_OF_DAY), key="ev_times
 events = outcome.results[outcome.results["event_start"] != ""]
 distances = dict(zip(events["id"], events["distance_miles"], strict=True))
 items = schedule.agenda(events.to_dict("records"), start, end, tuple(times))
-plural = "" if len(items) == 1 else "s"
-st.caption(f"{len(items)} sitting{plural}. Times are in {now.tzinfo.key} unless shown otherwise; "
+zone = schedule.zone_name_of(now)
+own_zone = schedule.zone_label(zone, zone) or zone
+st.caption(f"{plural(len(items), 'sitting')}. Times are {own_zone} time unless shown otherwise; "
            "past ones are hidden.")
 if items:
     listed = list({row["id"]: row for _, row in items}.values())
-    st.download_button(f"Add all {len(listed)} to a calendar (.ics)",
-                       event_calendar(listed, directory_zone=now.tzinfo.key), key="ev_ics",
+    calendar_label = "Add this event to a calendar" if len(listed) == 1 else f"Add all {len(listed)} to a calendar"
+    st.download_button(f"{calendar_label} (.ics)",
+                       event_calendar(listed, directory_zone=zone), key="ev_ics",
                        file_name="sober-events.ics", mime="text/calendar", on_click="ignore")
 else:
     st.info("Nothing on in this window. Try a longer window (This week), another time of day"

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from directory import taxonomy as tx
-from directory.present import result_count
+from directory.text import plural
 from directory.ui import filters
 from directory.ui.banners import crisis_markdown
 from directory.ui.cards import detail_view, result_card
@@ -42,9 +42,9 @@ if detail_id:
     st.stop()
 
 if place:
-    st.caption(f"{result_count(len(results))} within {query.radius_miles:g} miles of {place.label}, nearest first.")
+    st.caption(f"{plural(len(results), 'result')} within {query.radius_miles:g} miles of {place.label}, nearest first.")
 else:
-    st.caption(f"{result_count(len(results))}.")
+    st.caption(f"{plural(len(results), 'result')}.")
 
 if results.empty and not outcome.problem:
     tips = ["check the spelling or use fewer words"] if query.text else []

@@ -4,6 +4,7 @@ import streamlit as st
 
 from directory.maps import on_map, results_map
 from directory.privacy import confidential_mask
+from directory.text import plural
 from directory.ui import filters
 from directory.ui.cards import detail_view
 from directory.ui.map_view import show_results_map
@@ -16,16 +17,18 @@ results = outcome.results
 mapped, confidential = on_map(results), confidential_mask(results)
 unplaced = int((~mapped & ~confidential).sum())
 where = f" within {outcome.query.radius_miles:g} miles of {outcome.place.label}" if outcome.place else ""
-note = f" ({unplaced} without a location are listed on Find only)" if unplaced else ""
-st.caption(f"{int(mapped.sum())} results on the map{where}{note}. Tap a marker to see its details below.")
+note = f" ({unplaced} without a location {'is' if unplaced == 1 else 'are'} listed on Find only)" if unplaced else ""
+st.caption(f"{plural(int(mapped.sum()), 'result')} on the map{where}{note}. Tap a marker to see its details below.")
 
 fmap = results_map(results, near=(outcome.place.lat, outcome.place.lon) if outcome.place else None,
                    radius_miles=outcome.query.radius_miles, tiles=app_settings().map_tiles)
 # Only mapped rows can answer a click, so a confidential entry at its ZIP's centre is never picked by a pin.
 clicked = show_results_map(fmap, results[mapped])
 if confidential.any():
-    st.caption(f"{int(confidential.sum())} results have confidential locations: they are listed on Find support "
-               "with their city and ZIP only, and are not mapped.")
+    st.caption(f"{plural(int(confidential.sum()), 'result')} " + (
+        "has a confidential location: it is listed on Find support with its city and ZIP only, and is not mapped."
+        if confidential.sum() == 1 else "have confidential locations: they are listed on Find support with their "
+        "city and ZIP only, and are not mapped."))
 for _, row in clicked.iterrows():
     with st.container(border=True):
         detail_view(row.to_dict(), row["distance_miles"])

@@ -9,9 +9,15 @@ from directory.ui.services import app_settings
 from directory.ui.shell import start_directory_page
 
 loaded = start_directory_page("Packet")
+shared = packet.load_shared_link()
+if shared:
+    # Someone else's packet: theirs to read, not to edit, until they make it their own.
+    st.caption("Nothing about the person is asked for, stored or logged: this list lives only in this browser "
+               "session, and the link that opened it carries only the ids of the places.")
+    packet.shared_view(build_packet(loaded.index.frame, shared))
+    st.stop()
 st.caption("Nothing about the person is asked for, stored or logged: the packet and the note live only in this "
            "browser session, and the link below carries only the ids of the places.")
-packet.load_shared_link()
 ids = packet.packet_ids()
 if not ids:
     st.info("The packet is empty. Use **Add to packet** on Find support, Map or Events to gather a few places "

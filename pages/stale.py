@@ -3,6 +3,7 @@
 import streamlit as st
 
 from directory.curation import stale_entries, verify_many
+from directory.text import plural
 from directory.ui.services import app_settings, services
 from directory.ui.session import current_curator
 from directory.ui.shell import start_directory_page
@@ -15,11 +16,13 @@ if curator is None:
 days = st.number_input("Not verified within (days)", min_value=1, max_value=3650, step=30, key="st_days",
                        value=app_settings().stale_days)
 stale = stale_entries(services().store.load().frame, int(days), app_settings().today())
-st.caption(f"{len(stale)} entries to check, never-verified and oldest first. Click a column to sort.")
+st.caption(f"{plural(len(stale), 'entry', 'entries')} to check, never-verified and oldest first. "
+           "Click a column to sort.")
 table = stale[["id", "name", "city", "phone", "last_verified", "verified_by", "row_version"]]
 picked = st.dataframe(table, hide_index=True, on_select="rerun", selection_mode="multi-row", key="st_table",
                       column_config={"row_version": None})
-everything = st.checkbox(f"Select all {len(table)} listed", key="st_all")
+everything = st.checkbox(f"Select {'the' if len(table) == 1 else 'all'} {plural(len(table), 'entry', 'entries')} "
+                         "listed", key="st_all")
 rows = table if everything else table.iloc[picked.selection.rows if picked else []]
 
 
@@ -27,7 +30,8 @@ def mark_verified(versions: dict[str, str]) -> None:
     done, refused = verify_many(services().store, curator, versions, app_settings().today())
     message = f"Marked {len(done)} as verified today."
     if refused:
-        message += f" {len(refused)} changed meanwhile and were left for another look: {', '.join(refused)}."
+        left = "was" if len(refused) == 1 else "were"
+        message += f" {len(refused)} changed meanwhile and {left} left for another look: {', '.join(refused)}."
     st.session_state.update(st_message=message, st_all=False)
 
 

@@ -9,6 +9,7 @@ from directory.interop.column_mapping import mapping_json
 from directory.interop.formats import EXPORT_FILE_NAMES, EXPORT_FORMATS, IMPORT_FORMATS, export_bytes
 from directory.interop.importer import changes_frame, rejects_csv
 from directory.text import escape_markdown as md
+from directory.text import plural
 from directory.ui import transfer
 from directory.ui.services import app_settings, services
 from directory.ui.session import current_curator
@@ -36,7 +37,7 @@ with exporting:
                            key=f"x_export_{fmt_key}", on_click="ignore")
 
 with importing:
-    formats = {"auto": "Recognise it from the file", **IMPORT_FORMATS}
+    formats = {"auto": "Recognize it from the file", **IMPORT_FORMATS}
     fmt = st.selectbox("What kind of file", list(formats), format_func=formats.__getitem__, key="x_format")
     limit = transfer.upload_limit_bytes()
     upload = st.file_uploader(f"File to import (up to {limit // 2**20} MB)", type=["csv", "tsv", "txt", "zip", "json"],
@@ -75,5 +76,5 @@ with importing:
         st.download_button("Download the rejected rows (CSV)", rejects_csv(plan.rejected), "rejects.csv", "text/csv",
                            key="x_rejects", on_click="ignore")
     all_or_nothing = st.checkbox("All or nothing: import nothing if any row is rejected", key="x_all")
-    st.button(f"Import {len(plan.added) + len(plan.updated):,} rows", type="primary", key="x_import",
+    st.button(f"Import {plural(len(plan.added) + len(plan.updated), 'row')}", type="primary", key="x_import",
               disabled=not (plan.added or plan.updated), on_click=transfer.run_import, args=(all_or_nothing,))

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from directory.text import plural
 from directory.triage import group_by_reason, group_label, review_queue
 from directory.ui.services import services
 from directory.ui.session import current_curator
@@ -21,7 +22,8 @@ groups = group_by_reason(queue)
 if not groups:
     st.info("Nothing waits for review.")
     st.stop()
-st.caption(f"{len(queue)} imported entries wait for review. None of them is public until it is published; "
+st.caption(f"{plural(len(queue), 'imported entry', 'imported entries')} {'waits' if len(queue) == 1 else 'wait'} "
+           "for review. None of them is public until it is published; "
            "an entry with several problems is listed under each.")
 for column, (key, rows) in zip(st.columns(min(len(groups), 4)) * 3, groups.items(), strict=False):
     column.metric(group_label(key), len(rows))

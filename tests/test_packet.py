@@ -17,6 +17,7 @@ from directory.packet import (
     NO_LONGER_LISTED,
     base_url_of,
     build_packet,
+    entry_details,
     entry_lines,
     packet_text,
     parse_ids,
@@ -69,9 +70,20 @@ def test_entry_lines_say_what_it_offers_where_when_and_when_checked() -> None:
     lines = entry_lines(house, NOW)
     assert lines[0] == "Recovery housing (instrumental, affiliational support)"
     assert "12 Oak St, Philadelphia, PA 19104" in lines and "Phone: (215) 555-0100" in lines
-    assert "Hours: Mon-Fri 09:00-17:00 (America/New_York)" in lines
+    assert "Hours: Mon–Fri 9 am – 5 pm (Eastern time)" in lines
     assert "Last checked by a peer leader: 2026-10-01" in lines
-    assert "Next: Thursday 26 November, 7 pm (America/New_York)" in entry_lines(volleyball, NOW)
+    assert "Next: Thursday 26 November, 7 pm Eastern" in entry_lines(volleyball, NOW)
+
+
+def test_entry_details_give_each_callable_number_its_tel_link() -> None:
+    """The main number, an extension and a labelled extra number link to tel:; a fax stays text only."""
+    row = {"name": "Hope Line", "phone": "(215) 555-0100 ext. 12",
+           "other_phones": "Intake: (215) 555-0101;Fax: (215) 555-0102"}
+    details = entry_details(row, NOW)
+    phones = [(line.text, line.link) for line in details if line.number]
+    assert phones == [("Phone: (215) 555-0100 ext. 12", "tel:+12155550100;ext=12"),
+                      ("Intake: (215) 555-0101", "tel:+12155550101"), ("Fax: (215) 555-0102", "")]
+    assert [line.text for line in details] == entry_lines(row, NOW)
 
 
 def test_plain_text_fits_a_message_and_ends_with_the_crisis_lines() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -32,11 +33,14 @@ def _expected(sample_dir: Path, view: str) -> list[str]:
     return [row["name"] for _, row in schedule.agenda(rows, start, end)]
 
 
+_CARD_HEAD = "** · "  # an event card opens with its bold times and zone, then the name
+
+
 def _shown(at: AppTest) -> list[str]:
     names = []
     for m in at.markdown:
-        if m.value.startswith("**") and ") · " in m.value:
-            names.append(m.value.split(") · ", 1)[1].replace("\\", ""))
+        if m.value.startswith("**") and _CARD_HEAD in m.value.split("\n", 1)[0]:
+            names.append(m.value.split(_CARD_HEAD, 1)[1].replace("\\", ""))
     return names
 
 
@@ -49,7 +53,7 @@ def test_every_view_lists_the_sittings_in_its_window(events_app: AppTest, sample
     assert _shown(at) == expected
     if view in ("This week", "Today", "Tonight"):
         assert expected, f"the sample has events {view.lower()}"
-    assert any("America/New_York" in c.value for c in at.caption)
+    assert any("Times are Eastern time" in c.value for c in at.caption)
 
 
 def test_time_of_day_and_filters_narrow_the_agenda(events_app: AppTest) -> None:
@@ -59,7 +63,7 @@ def test_time_of_day_and_filters_narrow_the_agenda(events_app: AppTest) -> None:
     at.multiselect(key="ev_times").set_value(["Morning"]).run()
     mornings = at.markdown
     assert len(_shown(at)) < len(everything)
-    assert all(" am – " in m.value for m in mornings if m.value.startswith("**") and ") · " in m.value)
+    assert all(" am – " in m.value for m in mornings if m.value.startswith("**") and _CARD_HEAD in m.value)
 
 
 def test_empty_window_suggests_widening(events_app: AppTest) -> None:
@@ -90,7 +94,33 @@ def test_picked_dates_and_calendar_downloads(events_app: AppTest) -> None:
 
 
 def test_the_detail_view_shows_the_next_sitting(events_app: AppTest) -> None:
-    """An event's detail names its next date and time, with the zone."""
+    """An event's detail names its next date and time, with the zone as people say it."""
     at = events_app.radio(key="ev_view").set_value("This week").run()
     at.button(key="ev_open_0").click().run()
-    assert any("**Next:**" in m.value and "America/New\\_York" in m.value for m in at.markdown)
+    assert any(re.search(r"\*\*Next:\*\* .*\d [ap]m Eastern", m.value) for m in at.markdown)
+    assert not any("America/New" in m.value for m in at.markdown)
+
+
+def test_event_cards_say_times_as_people_read_them(events_app: AppTest) -> None:
+    """'7 pm – 8:30 pm Eastern' on each card: the directory's own zone by its short name, never its IANA name."""
+    at = events_app.radio(key="ev_view").set_value("This week").run()
+    heads = [m.value.split(_CARD_HEAD, 1)[0].replace("\\", "") for m in at.markdown
+             if m.value.startswith("**") and _CARD_HEAD in m.value.split("\n", 1)[0]]
+    assert heads
+    clock = r"\d{1,2}(:\d\d)? [ap]m"
+    assert all(re.fullmatch(rf"\*\*{clock} – {clock} (Eastern|\w+ time \(.+\))", head) for head in heads), heads
+    assert not any("America/New" in m.value for m in at.markdown)
+
+
+def test_one_sitting_is_counted_in_the_singular(events_app: AppTest, sample_dir: Path) -> None:
+    """A window with a single sitting says '1 sitting.' and offers to add 'this event', not 'all 1'."""
+    tonight = _expected(sample_dir, "Tonight")
+    frame = Store(sample_dir).load().frame
+    name = next(n for n in tonight if tonight.count(n) == 1 and (frame["name"] == n).sum() == 1)
+    at = events_app.radio(key="ev_view").set_value("Tonight").run()
+    at.text_input(key="f_text").set_value(name).run()
+    if len(_shown(at)) != 1:
+        pytest.skip("the name's words match more than one event tonight")
+    assert any(c.value.startswith("1 sitting. ") for c in at.caption)
+    labels = [d.proto.label for d in at.get("download_button")]
+    assert "Add this event to a calendar (.ics)" in labels and not any("Add all" in label for label in labels)

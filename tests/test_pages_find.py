@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from directory.auth import Curator
 from directory.store import Store
+from directory.text import escape_markdown
 from tests.factories import make_record, shown
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -248,3 +249,35 @@ def test_filters_survive_a_page_that_does_not_draw_them(sample_dir: Path) -> Non
     assert at.multiselect(key="f_types").value == ["affiliational"]
     assert at.checkbox(key="f_free").value is True
     assert dict(at.query_params) == {"q": "sober", "type": "affiliational", "free": "1"}
+
+
+def _card_lines(at: AppTest, name: str) -> str:
+    """The contact lines of the card for `name`: the markdown after its heading and its badges."""
+    heading = next(i for i, m in enumerate(at.markdown) if m.value.startswith(f"**{escape_markdown(name)}**"))
+    return at.markdown[heading + 2].value
+
+
+def test_an_online_meeting_card_has_no_distance_or_directions_but_a_join_link(sample_dir: Path) -> None:
+    """Near its ZIP, an online entry's card names it Online, gives a Join link, and neither miles nor directions."""
+    frame = Store(sample_dir).load().frame
+    row = frame[(frame["attendance"] == "online") & (frame["status"] == "active")].iloc[0]
+    at = _app(q=row["name"], near=row["zip"])
+    assert any(c.value.startswith("1 result within ") for c in at.caption), "one match reads '1 result'"
+    lines = _card_lines(at, row["name"])
+    assert f"[Join online]({row['conference_url']})" in lines
+    assert "openstreetmap.org/directions" not in lines and " away" not in lines
+    assert not _distances(at)
+    assert any(m.value.endswith(" · Online") for m in at.markdown
+               if m.value.startswith(f"**{escape_markdown(row['name'])}**"))
+
+
+def test_call_and_directions_are_each_one_whole_link_on_a_card(sample_dir: Path) -> None:
+    """On a phone the whole 'Call …' text is the tel: link, and Directions is a link on its own line."""
+    frame = Store(sample_dir).load().frame
+    row = frame[(frame["attendance"] == "in_person") & (frame["status"] == "active") & (frame["address"] != "")
+                & (frame["phone"] != "") & (frame["location_confidential"] != "yes")].iloc[0]
+    at = _app(q=row["name"])
+    lines = _card_lines(at, row["name"]).split("  \n")
+    assert any(re.fullmatch(r"\[Call [^\]]+\]\(tel:\+1\d{10}[^)]*\)", line) for line in lines), lines
+    assert any(re.fullmatch(r"\[Directions\]\(https://www\.openstreetmap\.org/directions\?[^)]+\)", line)
+               for line in lines), lines

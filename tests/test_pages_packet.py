@@ -1,4 +1,5 @@
-"""The Packet page: build from Find and Events, reorder, remove, open a shared link, retired ids, no trace."""
+"""The Packet page: build from Find and Events, reorder, remove, open a shared link read-only and adopt it,
+retired ids, tap-to-call numbers, no trace."""
 
 from __future__ import annotations
 
@@ -29,6 +30,16 @@ def _add_from_find(at: AppTest, count: int) -> list[str]:
         added.append(button.key.removeprefix("pack-"))
         button.click().run()
     return added
+
+
+def _editing_buttons(at: AppTest) -> list[str]:
+    return [b.label for b in at.button if b.label in ("Move up", "Move down", "Remove")]
+
+
+def _shared_ids(sample_dir: Path, count: int) -> list[str]:
+    """Active entries with a phone number, as another peer leader's packet would hold."""
+    frame = Store(sample_dir).read_raw()
+    return frame[(frame["status"] == "active") & (frame["phone"] != "")]["id"].tolist()[:count]
 
 
 def _names_in_packet(at: AppTest) -> list[str]:
@@ -71,8 +82,8 @@ def test_add_from_an_event_card(sample_dir: Path) -> None:
     assert len(_names_in_packet(at)) == 1
 
 
-def test_a_shared_link_rebuilds_the_packet_and_names_retired_ids(sample_dir: Path) -> None:
-    """?ids= opens the packet in order; a retired id and an unknown id are shown as no longer listed."""
+def test_a_shared_link_shows_the_places_and_names_retired_ids(sample_dir: Path) -> None:
+    """?ids= shows the places in order; a retired id and an unknown id are shown as no longer listed."""
     store = Store(sample_dir)
     frame = store.read_raw()
     active = frame[frame["status"] == "active"]["id"].tolist()[:2]
@@ -126,3 +137,58 @@ def test_an_empty_packet_explains_how_to_fill_it(sample_dir: Path) -> None:
     at = _app().switch_page("pages/packet.py").run()
     assert any("Add to packet" in i.value for i in at.info)
     assert any("Nothing about the person is asked for, stored or logged" in c.value for c in at.caption)
+
+
+def test_a_shared_link_opens_read_only_with_tap_to_call_numbers_and_the_crisis_lines(sample_dir: Path) -> None:
+    """A fresh session sees the names, tel: links and crisis lines, and nothing to move, remove or download."""
+    ids = _shared_ids(sample_dir, 3)
+    at = _app(ids=",".join(ids)).switch_page("pages/packet.py").run()
+    assert not at.exception
+    frame = Store(sample_dir).read_raw().set_index("id")
+    assert _names_in_packet(at) == [frame.loc[i, "name"] for i in ids]
+    assert _editing_buttons(at) == [] and not at.get("download_button") and not at.text_area and not at.code
+    assert [b.label for b in at.button if b.key == "pk_adopt"] == ["Make this my packet"]
+    entries = [m.value for m in at.markdown if m.value.startswith("**") and m.value[2:3].isdigit()]
+    assert all("](tel:+1" in entry for entry in entries), entries
+    crisis = [i.value for i in at.info if "988 Suicide" in i.value]
+    assert len(crisis) == 2 and "(tel:988)" in crisis[1]  # the page's banner, and again under the places
+    assert any("link that opened it carries only the ids" in c.value for c in at.caption)
+    assert "packet_ids" not in at.session_state  # only adopting copies the ids into this session
+
+
+def test_make_this_my_packet_copies_the_ids_and_opens_the_editing_page(sample_dir: Path) -> None:
+    """After adopting, the page is the normal packet page, and it stays so while the receiver edits it."""
+    ids = _shared_ids(sample_dir, 3)
+    at = _app(ids=",".join(ids)).switch_page("pages/packet.py").run()
+    at.button(key="pk_adopt").click().run()
+    assert not at.exception
+    assert at.session_state["packet_ids"] == ids
+    assert _editing_buttons(at).count("Remove") == 3
+    assert at.code[0].value == f"/packet?ids={','.join(ids)}"
+    assert all("](tel:+1" in m.value for m in at.markdown if m.value.startswith("**1."))
+    at.button(key=f"pk_remove_{ids[0]}").click().run()
+    assert _editing_buttons(at).count("Remove") == 2 and not any(b.key == "pk_adopt" for b in at.button)
+
+
+def test_adopting_replaces_what_the_receiver_had(sample_dir: Path) -> None:
+    """A receiver with a packet of their own sees the shared one read-only, told that adopting replaces theirs."""
+    at = _app(q="sober").run()
+    (own,) = _add_from_find(at, 1)
+    shared = [i for i in _shared_ids(sample_dir, 3) if i != own][:2]
+    at.query_params["ids"] = ",".join(shared)
+    at.switch_page("pages/packet.py").run()
+    assert _editing_buttons(at) == []
+    assert "replaces the 1 place in your packet" in at.button(key="pk_adopt").help
+    at.button(key="pk_adopt").click().run()
+    assert at.session_state["packet_ids"] == shared
+
+
+def test_the_sender_opening_their_own_link_keeps_the_editing_page(sample_dir: Path) -> None:
+    """The same ids as the session's packet: Move and Remove stay, and stay after a change."""
+    at = _app(q="sober").run()
+    ids = _add_from_find(at, 2)
+    at.query_params["ids"] = ",".join(ids)
+    at.switch_page("pages/packet.py").run()
+    assert _editing_buttons(at).count("Remove") == 2
+    at.button(key=f"pk_up_{ids[1]}").click().run()
+    assert _editing_buttons(at).count("Remove") == 2 and not any(b.key == "pk_adopt" for b in at.button)

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from directory.schedule import next_occurrence, occurrences, open_status
+from directory.schedule import next_occurrence, occurrences, open_status, with_zone, zone_label, zone_name_of
 
 NY = ZoneInfo("America/New_York")
 CHICAGO = ZoneInfo("America/Chicago")
@@ -142,3 +142,41 @@ def test_now_can_be_fixed_for_demos_and_tests(monkeypatch: pytest.MonkeyPatch) -
     assert load_settings().current_time() == datetime(2026, 11, 26, 19, 30, tzinfo=NY)
     monkeypatch.delenv("DIRECTORY_NOW")
     assert load_settings().current_time().tzinfo == NY
+
+
+@pytest.mark.parametrize(("zone", "directory_zone", "expected"), [
+    ("America/New_York", "America/New_York", "Eastern"),  # the directory's own zone: its short name only
+    ("", "America/New_York", "Eastern"),  # an event naming no zone keeps the directory's
+    ("America/Detroit", "America/New_York", "Eastern"),  # another name for the same clock
+    ("America/Chicago", "America/New_York", "Central time (America/Chicago)"),
+    ("America/Denver", "America/New_York", "Mountain time (America/Denver)"),
+    ("America/Los_Angeles", "America/New_York", "Pacific time (America/Los_Angeles)"),
+    ("America/Anchorage", "America/New_York", "Alaska time (America/Anchorage)"),
+    ("Pacific/Honolulu", "America/New_York", "Hawaii time (Pacific/Honolulu)"),
+    ("America/New_York", "America/Chicago", "Eastern time (America/New_York)"),
+    ("America/Chicago", "America/Chicago", "Central"),
+    ("America/Phoenix", "America/Denver", "America/Phoenix"),  # no daylight saving: never just "Mountain"
+    ("Europe/London", "America/New_York", "Europe/London"),
+    ("Europe/London", "Europe/London", ""),  # an own zone without a common name goes unsaid
+])
+def test_zone_label_names_a_zone_in_full_only_when_it_differs(zone: str, directory_zone: str,
+                                                              expected: str) -> None:
+    """The directory's own zone reads 'Eastern'; any other is named in full, never as a bare IANA name in the US."""
+    assert zone_label(zone, directory_zone) == expected
+
+
+@pytest.mark.parametrize(("zone", "expected"), [
+    (NY, "7 pm Eastern"),
+    (CHICAGO, "7 pm Central time (America/Chicago)"),
+    (ZoneInfo("Europe/Paris"), "7 pm Europe/Paris"),
+])
+def test_a_time_is_followed_by_its_zone_as_people_read_it(zone: ZoneInfo, expected: str) -> None:
+    """'7 pm Eastern' in the directory's zone; elsewhere the zone in full."""
+    moment = datetime(2026, 11, 26, 19, 0, tzinfo=zone)
+    assert with_zone("7 pm", zone_name_of(moment), "America/New_York") == expected
+
+
+def test_with_zone_adds_nothing_for_an_own_zone_without_a_common_name() -> None:
+    """A directory in Europe/London shows its own times bare, and a New York event with its zone in full."""
+    assert with_zone("7 pm", "Europe/London", "Europe/London") == "7 pm"
+    assert with_zone("7 pm", "America/New_York", "Europe/London") == "7 pm Eastern time (America/New_York)"

@@ -57,3 +57,10 @@ def test_dimensions_stages_and_populations_cover_the_mission() -> None:
             "justice_involved", "cultural"} == set(tx.keys(tx.POPULATIONS))
     assert tx.label_of(tx.POPULATIONS, "lgbtq") == "LGBTQ+"
     assert tx.label_of(tx.POPULATIONS, "unknown") == "unknown"
+
+
+def test_labels_and_explanations_use_american_spelling() -> None:
+    """The app is American: 'ZIP center' and 'recovery centers', never 'centre', in anything people read."""
+    words = [f"{term.label} {term.explanation}" for terms in (*ALL_LISTS, tx.REVIEW_REASONS) for term in terms]
+    assert not [w for w in words if "centre" in w.lower()]
+    assert tx.label_of(tx.GEOCODE_QUALITIES, "zip_centroid") == "ZIP center"

@@ -6,6 +6,7 @@ import streamlit as st
 
 from directory.crisis import CRISIS_LINES
 from directory.text import escape_markdown as md
+from directory.text import plural
 from directory.ui.loaders import LoadedDirectory
 
 
@@ -31,7 +32,8 @@ def data_notices(loaded: LoadedDirectory) -> None:
         st.caption("Sample data: every entry shown here is fictional, for trying the app out.")
     if loaded.problems:
         rows = len({p.row_number for p in loaded.problems})
+        needs = "needs a peer leader's attention and is" if rows == 1 else "need a peer leader's attention and are"
         st.caption(
-            f"{rows} entries need a peer leader's attention and are not shown. "
+            f"{plural(rows, 'entry', 'entries')} {needs} not shown. "
             "Peer leaders: run `python -m directory validate` to list them."
         )

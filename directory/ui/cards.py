@@ -15,13 +15,15 @@ from directory.present import (
     directions_url,
     distance_text,
     event_summary,
+    hours_words,
+    is_online_only,
     labels,
     other_phones,
     place_text,
     support_types_of,
 )
 from directory.privacy import is_confidential
-from directory.schedule import Occurrence, clock, next_occurrence, open_status
+from directory.schedule import Occurrence, clock, next_occurrence, open_status, with_zone, zone_label, zone_name_of
 from directory.schema import phone_link, split_list
 from directory.text import escape_markdown as md
 from directory.ui.packet import add_button
@@ -57,24 +59,29 @@ def _verified_text(row: Mapping[str, str]) -> str:
 
 
 def _contact_lines(row: Mapping[str, str]) -> list[str]:
-    lines = []
-    address = place_text(row)
-    if address:
-        directions = directions_url(row)
-        line = md(address) + (f" · {_link('Directions', directions)}" if directions else "")
-        lines.append(line)
+    # Each action is a whole link on a line of its own: one tap on a phone, with nothing beside it to mis-tap.
+    lines = [md(place_text(row))] if place_text(row) else []
     if row.get("phone"):
-        lines.append(f"Call {_link(row['phone'], phone_link(row['phone']))}")
+        lines.append(_link(f"Call {row['phone']}", phone_link(row["phone"])))
+    if directions_url(row):
+        lines.append(_link("Directions", directions_url(row)))
+    if row.get("conference_url"):
+        lines.append(_link("Join online", row["conference_url"]))
     if row.get("website"):
         lines.append(_link("Website", row["website"]))
     return lines
+
+
+def _kind_text(row: Mapping[str, str]) -> str:
+    """The category, and 'Online' for an entry that meets only online, so a missing distance reads as meant."""
+    return md(category_label(row["category"])) + (" · Online" if is_online_only(row) else "")
 
 
 def result_card(row: Mapping[str, str], distance: float | None, on_open: Callable[[str], None], *,
                 packet_button: bool = True) -> None:
     """A compact card for one search result, with a button to open its detail view."""
     with st.container(border=True):
-        st.markdown(f"**{md(row['name'])}**  \n{md(category_label(row['category']))}")
+        st.markdown(f"**{md(row['name'])}**  \n{_kind_text(row)}")
         st.markdown(support_badges_html(row), unsafe_allow_html=True)
         away = distance_text(row, distance)
         lines = ([f"**{away}** away"] if away else []) + _contact_lines(row)
@@ -93,8 +100,8 @@ def _next_sitting(row: Mapping[str, str]) -> str:
     sitting = next_occurrence(row, app_settings().current_time())
     if sitting is None:
         return "No upcoming date"
-    zone = sitting.start.tzinfo.key
-    return f"{sitting.start.strftime('%A %d %B')}, {clock(sitting.start)} – {clock(sitting.end)} ({zone})"
+    times = f"{sitting.start.strftime('%A %d %B')}, {clock(sitting.start)} – {clock(sitting.end)}"
+    return with_zone(times, zone_name_of(sitting.start), app_settings().timezone)
 
 
 def _hours_text(row: Mapping[str, str]) -> str:
@@ -102,8 +109,10 @@ def _hours_text(row: Mapping[str, str]) -> str:
         return row.get("hours_text", "")
     now = app_settings().current_time()
     status = open_status(row["hours"], now)
-    zone = now.tzinfo.key
-    return f"{row['hours']} ({zone})" + (f" · {status.describe()}" if status and status.describe() else "")
+    # Opening hours are always in the directory's own zone.
+    zone = zone_label(zone_name_of(now), app_settings().timezone)
+    hours = hours_words(row["hours"]) + (f" ({zone} time)" if zone else "")
+    return hours + (f" · {status.describe()}" if status and status.describe() else "")
 
 
 def _facts(row: Mapping[str, str]) -> list[tuple[str, str]]:
@@ -144,8 +153,6 @@ def detail_view(row: Mapping[str, str], distance: float | None) -> None:
         # A fax (or a number that cannot be read) stays plain text: nothing to tap and call.
         number = _link(extra.number, extra.link) if extra.link else md(extra.number)
         lines.append(f"{md(extra.label)}: {number}")
-    if row.get("conference_url"):
-        lines.append(_link("Join online", row["conference_url"]))
     if row.get("conference_phone"):
         lines.append(f"Join by phone {_link(row['conference_phone'], phone_link(row['conference_phone']))}")
     st.markdown("  \n".join(lines))
@@ -164,9 +171,10 @@ def detail_view(row: Mapping[str, str], distance: float | None) -> None:
 def event_card(sitting: Occurrence, row: Mapping[str, str], distance: float | None,
                on_open: Callable[[str], None], key: str) -> None:
     """One sitting of an event: its times with their zone, what and where, and a Details button."""
-    zone = sitting.start.tzinfo.key if hasattr(sitting.start.tzinfo, "key") else str(sitting.start.tzinfo)
+    times = with_zone(f"{clock(sitting.start)} – {clock(sitting.end)}", zone_name_of(sitting.start),
+                      app_settings().timezone)
     with st.container(border=True):
-        st.markdown(f"**{clock(sitting.start)} – {clock(sitting.end)}** ({md(zone)}) · {md(row['name'])}")
+        st.markdown(f"**{md(times)}** · {md(row['name'])}")
         where = [md(category_label(row["category"]))]
         if row.get("attendance"):
             where.append(md(tx.label_of(tx.ATTENDANCE, row["attendance"])))

@@ -1,4 +1,7 @@
-"""The session's packet: add, move and remove entries. It lives in session state only, never on disk."""
+"""The session's packet: add, move and remove entries, and a shared packet's read-only view.
+
+The packet lives in session state only, never on disk.
+"""
 
 from __future__ import annotations
 
@@ -11,13 +14,17 @@ from directory.packet import (
     MAX_ENTRIES,
     NO_LONGER_LISTED,
     NOTE_MAX_CHARS,
+    EntryLine,
     PacketEntry,
     base_url_of,
+    entry_details,
     entry_lines,
     parse_ids,
 )
 from directory.routes import PACKET_PARAM
 from directory.text import escape_markdown as md
+from directory.text import plural
+from directory.ui.banners import crisis_markdown
 from directory.ui.services import app_settings
 
 PACKET_KEY = "packet_ids"
@@ -64,12 +71,57 @@ def add_button(resource_id: str, key: str) -> None:
                   disabled=len(packet_ids()) >= MAX_ENTRIES, help="Build a list to give someone (Packet page)")
 
 
-def load_shared_link() -> None:
-    """Rebuild the packet from a shared link's ?ids=, once per link opened."""
+def load_shared_link() -> list[str]:
+    """The ids of a shared link (?ids=) that is not this session's own packet; [] when the packet is ours to edit."""
     given = st.query_params.get(PACKET_PARAM, "")
-    if given and st.session_state.get(_FROM_LINK_KEY) != given:
+    if not given or st.session_state.get(_FROM_LINK_KEY) == given:
+        return []
+    ids = parse_ids(given)
+    if ids == packet_ids():
+        # The sender opened their own link: it stays their editing page even after they change the packet.
         st.session_state[_FROM_LINK_KEY] = given
-        _set(parse_ids(given))
+        return []
+    return ids
+
+
+def _adopt(ids: list[str]) -> None:
+    _set(ids)
+    st.session_state[_FROM_LINK_KEY] = st.query_params.get(PACKET_PARAM, "")
+    # The page's address then names no shared packet, so moving or removing an entry keeps the editing page.
+    st.query_params.pop(PACKET_PARAM, None)
+
+
+def shared_view(entries: list[PacketEntry]) -> None:
+    """A shared packet as its receiver sees it: the places and the crisis lines, and a way to make it theirs."""
+    mine = packet_ids()
+    replaces = f" It replaces the {plural(len(mine), 'place')} in your packet now." if mine else ""
+    with st.container(key="pk_shared"):
+        st.subheader("Places someone shared with you")
+        for n, entry in enumerate(entries, start=1):
+            with st.container(border=True):
+                st.markdown(entry_markdown(n, entry))
+        missing = sum(not entry.listed for entry in entries)
+        if missing:
+            st.warning(f"{missing} of these places are no longer listed in the directory: they were retired or "
+                       "removed.")
+        st.info(crisis_markdown(), icon=":material/call:")
+    st.button("Make this my packet", key="pk_adopt", on_click=_adopt, args=([e.resource_id for e in entries],),
+              help="Copy these places into your own packet in this browser session, to reorder, print or share."
+                   + replaces)
+
+
+def _line_markdown(line: EntryLine) -> str:
+    if line.link:
+        return f"{md(line.lead)}[{md(line.number)}]({line.link})"
+    return md(line.text)
+
+
+def entry_markdown(n: int, entry: PacketEntry) -> str:
+    """One entry as Markdown: its name in bold, then its lines, each phone number a tap-to-call link."""
+    if not entry.listed:
+        return f"**{n}. No longer listed** (id {md(entry.resource_id)}): it was retired or removed."
+    lines = [_line_markdown(line) for line in entry_details(entry.row, app_settings().current_time())]
+    return f"**{n}. {md(entry.row['name'])}**  \n" + "  \n".join(lines)
 
 
 def base_url() -> str:
@@ -86,11 +138,7 @@ def base_url() -> str:
 def entry_block(n: int, entry: PacketEntry, count: int) -> None:
     """One entry of the packet with its move and remove buttons."""
     with st.container(border=True):
-        if entry.listed:
-            lines = entry_lines(entry.row, app_settings().current_time())
-            st.markdown(f"**{n}. {md(entry.row['name'])}**  \n" + "  \n".join(md(x) for x in lines))
-        else:
-            st.markdown(f"**{n}. No longer listed** (id {md(entry.resource_id)}): it was retired or removed.")
+        st.markdown(entry_markdown(n, entry))
         up, down, out = st.columns(3)
         up.button("Move up", key=f"pk_up_{entry.resource_id}", on_click=move, args=(entry.resource_id, -1),
                   disabled=n == 1)

@@ -16,6 +16,7 @@ from directory.interop.importer import ImportPlan, apply_plan, plan_import
 from directory.schema import COLUMNS
 from directory.store import Store
 from directory.text import escape_markdown as md
+from directory.text import plural
 from directory.ui.services import services
 from directory.ui.session import current_curator
 
@@ -103,13 +104,13 @@ def plan_counts(plan: ImportPlan) -> None:
             ("Retired", standing["inactive"])), strict=True):
         column.metric(label, f"{count:,}")
     if plan.pending:
-        st.info(f"{len(plan.pending):,} entries will wait in **Imports to review** before anyone can see them: "
-                "their problems are listed there, grouped, with the source's own text kept.")
+        st.info(f"{plural(len(plan.pending), 'entry', 'entries')} will wait in **Imports to review** before anyone can "
+                "see them: their problems are listed there, grouped, with the source's own text kept.")
     if plan.inferred:
-        st.caption(f"{len(plan.inferred):,} rows had no category or kinds of support, so these were inferred; "
+        st.caption(f"{plural(len(plan.inferred), 'row')} had no category or kinds of support, so these were inferred; "
                    "the confident ones are public, the others wait for review.")
     if plan.repairs:
-        with st.expander(f"{len(plan.repairs):,} repairs to the file's text (encoding)"):
+        with st.expander(f"{plural(len(plan.repairs), 'repair')} to the file's text (encoding)"):
             st.text("\n".join(plan.repairs[:500]))
 
 

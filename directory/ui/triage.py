@@ -9,6 +9,7 @@ import streamlit as st
 
 from directory import taxonomy as tx
 from directory.text import escape_markdown as md
+from directory.text import plural
 from directory.triage import (
     READY,
     accept_inferred,
@@ -108,7 +109,8 @@ def group_panel(group: str, rows: pd.DataFrame) -> None:
     st.caption(group_explanation(group) + " Select entries in the table to act on them.")
     picked = st.dataframe(_table(group, rows), hide_index=True, on_select="rerun", selection_mode="multi-row",
                           key=table_key(group), column_config=_COLUMNS)
-    everything = st.checkbox(f"Select all {len(rows)} listed", key=f"tr_all_{group}_{_round()}")
+    everything = st.checkbox(f"Select {'the' if len(rows) == 1 else 'all'} {plural(len(rows), 'entry', 'entries')} "
+                             "listed", key=f"tr_all_{group}_{_round()}")
     chosen = rows if everything else rows.iloc[picked.selection.rows if picked else []]
     versions = dict(zip(chosen["id"], chosen["row_version"], strict=True))
     names = dict(zip(chosen["id"], chosen["name"], strict=True))
@@ -120,7 +122,9 @@ def group_panel(group: str, rows: pd.DataFrame) -> None:
         st.checkbox("I checked: publish them anyway", key=f"tr_confirm_{group}_{_round()}")
     if len(private):
         unmarked = int((private["location_confidential"] != "yes").sum())
-        st.info(f"{len(private)} of the selected entries have a private address. Published, they show only their "
+        has = "has a private address. Published, it shows only its" if len(private) == 1 else (
+            "have a private address. Published, they show only their")
+        st.info(f"{len(private)} of the selected entries {has} "
                 "city and ZIP: never the street, a pin or directions."
                 + (f" {unmarked} not yet marked confidential will be." if unmarked else "")
                 + " No bulk action makes an address public; change that one by one on Curate.")

@@ -63,7 +63,7 @@ def test_the_map_has_no_pin_and_names_the_unmapped_entries(page, confidential_ur
     page.goto(confidential_url + "/map?" + urlencode({"near": "19104", "q": "Quiet Harbor"}))
     wait_for_app(page)
     expect(page.get_by_text("0 results on the map", exact=False)).to_be_visible()
-    expect(page.get_by_text("1 results have confidential locations", exact=False)).to_be_visible()
+    expect(page.get_by_text("1 result has a confidential location", exact=False)).to_be_visible()
     expect(the_map.locator(".leaflet-container")).to_be_visible(timeout=30_000)
     assert the_map.locator(".resource-marker").count() == 0
     assert leaks(_everything(page)) == []
