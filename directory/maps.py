@@ -36,6 +36,9 @@ CLUSTER_CSS = [
 ]
 REGION_CENTRE = (39.9526, -75.1652)
 METRES_PER_MILE = 1609.344
+# OpenStreetMap's deepest zoom. The map states it itself: without a tile layer (fully offline) Leaflet has no
+# maximum zoom, and the cluster layer refuses to draw ("Map has no maxZoom specified").
+MAX_ZOOM = 19
 
 # Characters that stay dangerous after HTML escaping when text lands inside a
 # JavaScript template literal (folium's own tooltips) or a JS string.
@@ -56,13 +59,30 @@ def tile_host(tiles: str) -> str | None:
 def base_map(centre: tuple[float, float] = REGION_CENTRE, zoom: int = 10, *, tiles: str = "osm") -> folium.Map:
     """An empty map that loads Leaflet from the app itself, and the tile layer named by tiles (or none)."""
     fmap = folium.Map(location=list(centre), zoom_start=zoom, tiles=None, control_scale=True)
+    # folium hands its max_zoom argument only to a tile layer it makes itself, so the map's option is set here.
+    fmap.options["max_zoom"] = MAX_ZOOM
     # Instance lists: folium's add_js_link would mutate the class-wide CDN lists.
     fmap.default_js = list(LEAFLET_JS)
     fmap.default_css = list(LEAFLET_CSS)
     layer = TILE_LAYERS[tiles]
     if layer:
-        folium.TileLayer(tiles=layer[0], attr=layer[1], max_zoom=19, name="OpenStreetMap").add_to(fmap)
+        # control=False: the only base layer, so a layer control would offer one radio button that does nothing.
+        folium.TileLayer(tiles=layer[0], attr=layer[1], max_zoom=MAX_ZOOM, name="OpenStreetMap",
+                         control=False).add_to(fmap)
     return fmap
+
+
+# The tel: link for a number as stored (normalised by phones.normalise_phone), made in the browser when a popup
+# opens, so 50,000 numbers cost no second column. It gives what phones.phone_link gives for the same text.
+TEL_LINK_JS = r"""
+function telLink(phone) {
+    var parts = /^(\+?[\d\s().-]*\d)(?:[^\d,]+(\d+))?((?:,+[\d*#]+)+#?)?$/.exec(phone);
+    if (!parts) { return ""; }
+    var digits = parts[1].replace(/\D/g, "");
+    var number = parts[1].charAt(0) === "+" ? "+" + digits : digits.length === 10 ? "+1" + digits : digits;
+    return "tel:" + number + (parts[2] ? ";ext=" + parts[2] : "") + (parts[3] || "").replace(/#/g, "%23");
+}
+"""
 
 
 def _marker_style() -> str:
@@ -96,6 +116,14 @@ class ResourceLayer(JSCSSMixin, MacroElement):
                 for (var k = 0; k < types.length; k++) { if (mask & (1 << k)) { names.push(types[k][2]); } }
                 return names.join(", ");
             }
+            {{ this.tel_link }}
+            var map = {{ this._parent.get_name() }};
+            // Popups open clear of the zoom buttons: on a phone they would otherwise cover the popup's text.
+            function popupOptions() {
+                var zoom = map.zoomControl && map.zoomControl.getContainer();
+                var below = zoom ? zoom.offsetTop + zoom.offsetHeight + 8 : 5;
+                return {autoPanPaddingTopLeft: L.point(5, below)};
+            }
             var scale = {{ this.scale }};
             var markers = new Array(d.la.length);
             for (var i = 0; i < d.la.length; i++) {
@@ -114,11 +142,15 @@ class ResourceLayer(JSCSSMixin, MacroElement):
                 var m = e.layer, i = m.options.idx;
                 if (!m.getTooltip()) { m.bindTooltip(d.n[i]); }
                 if (e.type === "click" && !m.getPopup()) {
-                    var phone = d.p[i] ? "<br>" + d.p[i] : "";
+                    var tel = d.p[i] ? telLink(d.p[i]) : "";
+                    var phone = !d.p[i] ? "" : tel ? '<br><a href="' + tel + '">' + d.p[i] + "</a>" : "<br>" + d.p[i];
+                    // The map lives in a sandboxed iframe that may open new tabs but not navigate the app's
+                    // window, so the detail opens in a new tab (the page also shows it below the map).
                     m.bindPopup('<div class="resource-popup"><strong>' + d.n[i] + '</strong><br>'
                         + categories[d.k[i] >> bits] + '<br>' + typeList(d.k[i] & typeMask) + phone
                         + '<br><a href="{{ this.detail_base }}' + encodeURIComponent(d.i[i])
-                        + '" target="_top">Open details</a></div>').openPopup();
+                        + '" target="_blank" rel="noopener">Open details in a new tab</a></div>',
+                        popupOptions()).openPopup();
                 }
                 if (e.type === "mouseover") { m.openTooltip(); }
             });
@@ -139,6 +171,7 @@ class ResourceLayer(JSCSSMixin, MacroElement):
         self.categories = json.dumps([map_text(c.label) for c in tx.CATEGORIES])
         self.data = _script_json(marker_columns(frame))
         self.scale = COORDINATE_SCALE
+        self.tel_link = TEL_LINK_JS
         self.count = len(frame)
 
 
@@ -183,29 +216,46 @@ def marker_columns(frame: pd.DataFrame) -> dict[str, list]:
     }
 
 
-class Legend(MacroElement):
-    """A legend of support types: colour, symbol and name together, built from taxonomy constants only."""
+class _LegendControl(MacroElement):
+    """A legend drawn as a Leaflet control in the bottom-left corner, from markup the subclass builds."""
 
+    # A control rather than a box placed over the map: Leaflet stacks it above the scale bar in the same
+    # corner, so neither covers the other at any map size.
     _template = Template(
         """
-        {% macro html(this, kwargs) %}
-        <div class="map-legend" style="position:absolute;bottom:24px;left:10px;z-index:1000;background:#fff;
-             padding:6px 8px;border-radius:6px;box-shadow:0 0 0 1px #999;font:13px/1.5 sans-serif">
-          <strong>Kind of support</strong><br>
-          {% for colour, symbol, label in this.entries %}
-          <span style="display:inline-block;width:18px;height:18px;border-radius:50%;background:{{ colour }};
-                color:#fff;text-align:center;font-weight:bold;line-height:18px" aria-hidden="true">{{ symbol }}</span>
-          {{ label }}<br>
-          {% endfor %}
-        </div>
+        {% macro script(this, kwargs) %}
+        (function () {
+            var legend = L.control({position: "bottomleft"});
+            legend.onAdd = function () {
+                var box = L.DomUtil.create("div", "map-legend");
+                box.style.cssText = "background:#fff;padding:6px 8px;border-radius:6px;box-shadow:0 0 0 1px #999;"
+                    + "font:13px/1.5 sans-serif;color:#000";
+                box.innerHTML = {{ this.markup }};
+                return box;
+            };
+            legend.addTo({{ this._parent.get_name() }});
+        })();
         {% endmacro %}
         """
     )
 
-    def __init__(self):
+    def __init__(self, title: str, rows: list[tuple[str, str]]):
         super().__init__()
-        self._name = "Legend"
+        self._name = type(self).__name__
+        # title and each row's text are escaped by the caller; each row is (swatch markup, words).
+        lines = [f"<strong>{title}</strong>", *(f"{swatch} {words}" for swatch, words in rows)]
+        self.markup = _script_json("<br>".join(lines))
+
+
+class Legend(_LegendControl):
+    """A legend of support types: colour, symbol and name together, built from taxonomy constants only."""
+
+    def __init__(self):
         self.entries = [(t.colour, map_text(t.symbol), map_text(t.label)) for t in tx.SUPPORT_TYPES]
+        super().__init__("Kind of support", [(
+            f'<span style="display:inline-block;width:18px;height:18px;border-radius:50%;background:{colour};'
+            f'color:#fff;text-align:center;font-weight:bold;line-height:18px" aria-hidden="true">{symbol}</span>',
+            label) for colour, symbol, label in self.entries])
 
 
 def _bounds(frame: pd.DataFrame) -> list[list[float]] | None:
@@ -280,32 +330,23 @@ def gap_colour(miles: float, threshold_miles: float) -> str:
     return GAP_COLOURS[-1]
 
 
-class GapLegend(MacroElement):
+class GapLegend(_LegendControl):
     """The distance bands with their colours and ranges in words; gaps are named as gaps."""
 
-    _template = Template(
-        """
-        {% macro html(this, kwargs) %}
-        <div class="map-legend" style="position:absolute;bottom:24px;left:10px;z-index:1000;background:#fff;
-             padding:6px 8px;border-radius:6px;box-shadow:0 0 0 1px #999;font:13px/1.5 sans-serif">
-          <strong>Miles to the nearest: {{ this.kind }}</strong><br>
-          {% for colour, words in this.entries %}
-          <span style="display:inline-block;width:14px;height:14px;background:{{ colour }};border:1px solid #333">
-          </span> {{ words }}<br>
-          {% endfor %}
-        </div>
-        {% endmacro %}
-        """
-    )
-
     def __init__(self, threshold_miles: float, kind: str):
-        super().__init__()
-        self._name = "GapLegend"
         self.kind = map_text(kind)
         edges = gap_bins(threshold_miles)
         words = [f"up to {edges[0]:g}"] + [f"{a:g} to {b:g}" for a, b in pairwise(edges[:4])]
         words.append(f"over {threshold_miles:g}: a gap")
         self.entries = list(zip(GAP_COLOURS, words, strict=True))
+        super().__init__(f"Miles to the nearest: {self.kind}", [(
+            f'<span style="display:inline-block;width:14px;height:14px;background:{colour};border:1px solid #333">'
+            "</span>", text) for colour, text in self.entries])
+
+
+def gap_layer_name(kind: str) -> str:
+    """The hexagon layer's name in the layer control (escaped: Leaflet writes it as HTML)."""
+    return map_text(f"Hexagons by miles to the nearest: {kind}")
 
 
 def gap_map(cells: pd.DataFrame, threshold_miles: float, kind: str, *, tiles: str = "osm") -> folium.Map:
@@ -322,7 +363,7 @@ def gap_map(cells: pd.DataFrame, threshold_miles: float, kind: str, *, tiles: st
     centre = (float(cells["lat"].mean()), float(cells["lon"].mean())) if len(cells) else REGION_CENTRE
     fmap = base_map(centre, 9, tiles=tiles)
     folium.GeoJson(
-        {"type": "FeatureCollection", "features": features},
+        {"type": "FeatureCollection", "features": features}, name=gap_layer_name(kind),
         style_function=lambda f: {"fillColor": f["properties"]["colour"], "fillOpacity": 0.55,
                                   "color": "#000" if f["properties"]["gap"] else f["properties"]["colour"],
                                   "weight": 1.2 if f["properties"]["gap"] else 0.3},

@@ -16,6 +16,10 @@ from directory.maps import (
     CLUSTER_JS,
     LEAFLET_CSS,
     LEAFLET_JS,
+    MAX_ZOOM,
+    add_area_layers,
+    gap_layer_name,
+    gap_map,
     map_text,
     marker_columns,
     picker_map,
@@ -161,3 +165,65 @@ def test_picker_map_marks_the_chosen_point() -> None:
     html = _html(picker_map(chosen=(39.9, -75.2)))
     assert "L.circleMarker(" in html and "[39.9, -75.2]" in html
     assert not any(host in html for host in CDN_HOSTS)
+
+
+def _map_options(html: str) -> dict:
+    options = re.search(r"L\.map\(\s*\"[^\"]+\",\s*\{.*?\.\.\.(\{.*?\})\s*\}\s*\);", html, re.S).group(1)
+    return json.loads(re.sub(r",\s*\}$", "}", options))
+
+
+@pytest.mark.parametrize("tiles", ["osm", "none"])
+def test_every_map_states_its_max_zoom_so_offline_clusters_draw(tiles: str) -> None:
+    """Without a tile layer Leaflet knows no max zoom and the cluster layer throws; the map sets its own."""
+    for fmap in (results_map(_frame({}), tiles=tiles), picker_map(tiles=tiles),
+                 gap_map(_cells(), 10, "any support", tiles=tiles)):
+        assert _map_options(_html(fmap))["maxZoom"] == MAX_ZOOM
+
+
+def test_popup_opens_details_in_a_new_tab_and_links_the_phone() -> None:
+    """The map's sandboxed iframe cannot navigate the app's window: the detail link opens a new tab instead."""
+    html = _html(results_map(_frame({})))
+    assert 'target="_blank" rel="noopener">Open details in a new tab</a>' in html
+    assert "_top" not in html
+    assert "'<br><a href=\"' + tel + '\">' + d.p[i] + \"</a>\"" in html
+    assert "function telLink(phone)" in html
+    assert "autoPanPaddingTopLeft" in html, "popups open clear of the zoom buttons"
+
+
+def _cells() -> pd.DataFrame:
+    import h3
+
+    lats, lons = [39.95, 40.05], [-75.16, -75.3]
+    return pd.DataFrame({"cell": [h3.latlng_to_cell(lat, lon, 7) for lat, lon in zip(lats, lons, strict=True)],
+                         "lat": lats, "lon": lons, "nearest_miles": [3.0, float("inf")]})
+
+
+def _layer_names(html: str) -> dict[str, list[str]]:
+    block = re.search(r"_layers = \{\s*base_layers : \{(.*?)\},\s*overlays :\s*\{(.*?)\},", html, re.S)
+    return {kind: re.findall(r'^\s*(".*?")\s*:', text, re.M) for kind, text in zip(("base", "overlays"),
+                                                                                       block.groups(), strict=True)}
+
+
+@pytest.mark.parametrize("tiles", ["osm", "none"])
+def test_gap_map_layer_control_names_every_layer(tiles: str) -> None:
+    """Every entry in the gap map's layer control has a human name, never an element id like macro_element_…"""
+    fmap = gap_map(_cells(), 10, "<b>any</b> support", tiles=tiles)
+    add_area_layers(fmap, pd.DataFrame({"zip": ["19104"], "category": ["any"]}),
+                    pd.DataFrame({"zip": ["19104"], "stale_share": [0.5], "entries": [3]}))
+    names = {kind: [json.loads(name) for name in found] for kind, found in _layer_names(_html(fmap)).items()}
+    assert names["overlays"] == [gap_layer_name("<b>any</b> support"), "Unmet needs (logged by peer leaders)",
+                                 "Freshness: share not verified recently"]
+    assert names["base"] == [], "the one tile layer is not offered as a choice"
+    assert gap_layer_name("<b>any</b> support") == "Hexagons by miles to the nearest: &lt;b&gt;any&lt;/b&gt; support"
+    assert not any(re.search(r"_[0-9a-f]{32}$|macro_element", name) for found in names.values() for name in found)
+
+
+@pytest.mark.parametrize("build", [lambda: results_map(_frame({})), lambda: gap_map(_cells(), 10, "any support")])
+def test_legends_are_map_controls_stacked_above_the_scale_bar(build) -> None:
+    """A legend is a Leaflet control in the scale bar's corner, so Leaflet stacks the two; none floats over it."""
+    fmap = build()
+    html = _html(fmap)
+    assert "L.control.scale()" in html
+    assert html.count('L.control({position: "bottomleft"})') == 1
+    assert 'L.DomUtil.create("div", "map-legend")' in html
+    assert "map-legend" not in fmap.get_root().html.render(), "no legend box placed over the map by hand"

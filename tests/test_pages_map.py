@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from directory.auth import Curator
@@ -109,3 +111,15 @@ def test_every_filter_survives_find_to_map_to_events_and_back(sample_dir: Path) 
         assert at.checkbox(key="f_free").value is True and at.checkbox(key="f_peer").value is True, page
         assert at.checkbox(key="f_moud").value is False, page
         assert dict(at.query_params) == expected, page
+
+
+@pytest.mark.parametrize("tiles", ["osm", "none"])
+def test_the_map_sent_to_the_browser_can_cluster_and_open_details_in_both_tile_modes(
+        sample_dir: Path, monkeypatch: pytest.MonkeyPatch, tiles: str) -> None:
+    """Fully offline there is no tile layer, so the map names its own max zoom (the cluster layer needs one);
+    and the popup's detail link opens a new tab, which the map's sandboxed iframe allows, never the top window."""
+    monkeypatch.setenv("DIRECTORY_MAP_TILES", tiles)
+    script = _map_args(_map_app())["script"]
+    assert ("L.tileLayer" in script) == (tiles == "osm")
+    assert re.search(r'"maxZoom": 19\b', script.split("L.tileLayer")[0]), "the map itself, not only its tiles"
+    assert 'target="_blank" rel="noopener"' in script and "_top" not in script

@@ -189,3 +189,44 @@ def wait_for_app(page, timeout: float = 60_000) -> None:
     # this wait is bounded and never fails the test: each assertion still waits for what it needs.
     with contextlib.suppress(PlaywrightTimeoutError):
         page.wait_for_load_state("networkidle", timeout=min(timeout, 10_000))
+
+
+def _unexpected_console_error(message) -> bool:
+    # Expected failures: resources the network guard blocked (tiles; checked through requests_seen instead), and
+    # Streamlit's own probes of /<page>/_stcore/..., which 404 before it tries the root path.
+    if message.type != "error":
+        return False
+    if message.text.startswith("Failed to load resource"):
+        url = urlsplit(message.location.get("url", ""))
+        return (url.hostname or "") in LOCAL_HOSTS and "/_stcore/" not in url.path
+    return True
+
+
+def record_errors(tab) -> list[str]:
+    """Collect the tab's uncaught script errors and console errors from now on, from its iframes too."""
+    errors: list[str] = []
+    tab.on("pageerror", lambda error: errors.append(f"uncaught: {error}"))
+    tab.on("console", lambda message: errors.append(f"console: {message.text} ({message.location.get('url')})")
+           if _unexpected_console_error(message) else None)
+    return errors
+
+
+@pytest.fixture(scope="module", params=["osm", "none"])
+def map_tiles(request: pytest.FixtureRequest) -> str:
+    """Each tile mode a directory can choose (DIRECTORY_MAP_TILES): OpenStreetMap, and none (fully offline)."""
+    return request.param
+
+
+@pytest.fixture(scope="module")
+def tiles_url(map_tiles: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app on the sample directory with DIRECTORY_MAP_TILES set to map_tiles."""
+    yield from _serve("serve.py", _sample_copy(tmp_path_factory), DIRECTORY_MAP_TILES=map_tiles)
+
+
+@pytest.fixture
+def fail_on_script_errors(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Fail the test on an uncaught error or unexpected console error in the page or phone_page it uses."""
+    tabs = [request.getfixturevalue(name) for name in ("page", "phone_page") if name in request.fixturenames]
+    errors = [record_errors(tab) for tab in tabs]
+    yield
+    assert not [error for found in errors for error in found], errors

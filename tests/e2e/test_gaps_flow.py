@@ -1,22 +1,49 @@
-"""The Gaps page in a real browser: hexagons drawn from self-hosted assets, no third-party requests."""
+"""The Gaps page in a real browser: hexagons drawn from self-hosted assets, no third-party requests.
+
+Every test here runs with map tiles and fully offline (the map_tiles fixture), and fails on any script error or
+unexpected console error on the page or in the map's iframe.
+"""
 
 from __future__ import annotations
 
+import pytest
 from playwright.sync_api import expect
 
-from directory.config import load_settings
 from directory.maps import tile_host
 from tests.e2e.conftest import LOCAL_HOSTS, wait_for_app
 
+MAP_FRAME = 'iframe[title*="st_folium"]'
+pytestmark = pytest.mark.usefixtures("fail_on_script_errors")
 
-def test_gap_map_draws_hexagons_offline(page, app_url, requests_seen) -> None:
-    """The hexagon layer and its legend render with only localhost (and the tile server) asked for."""
-    page.goto(app_url + "/gaps")
+
+def _gap_map(page, url: str):
+    page.goto(url + "/gaps")
     wait_for_app(page)
-    frame = page.frame_locator('iframe[title*="st_folium"]')
+    frame = page.frame_locator(MAP_FRAME)
     expect(frame.locator("path.leaflet-interactive").first).to_be_attached(timeout=30_000)
+    return frame
+
+
+def test_gap_map_draws_hexagons_offline(page, tiles_url, map_tiles, requests_seen) -> None:
+    """The hexagon layer and its legend render with only localhost (and the tile server) asked for."""
+    frame = _gap_map(page, tiles_url)
     assert frame.locator("path.leaflet-interactive").count() > 100
     expect(frame.locator(".map-legend")).to_contain_text("a gap")
-    tiles = tile_host(load_settings().map_tiles)
+    tiles = tile_host(map_tiles)
     allowed = LOCAL_HOSTS | ({tiles} if tiles else set())
     assert requests_seen.hosts <= allowed, requests_seen.hosts - allowed
+
+
+def test_layer_control_names_every_layer_and_legend_clears_the_scale_bar(page, tiles_url) -> None:
+    """Each layer in the control has a readable name (no element id), and the legend does not cover the scale."""
+    frame = _gap_map(page, tiles_url)
+    overlays = frame.locator(".leaflet-control-layers-overlays label")
+    expect(overlays).to_have_count(3)
+    assert [text.strip() for text in overlays.all_inner_texts()] == [
+        "Hexagons by miles to the nearest: any support", "Unmet needs (logged by peer leaders)",
+        "Freshness: share not verified recently"]
+    expect(frame.locator(".leaflet-control-layers")).not_to_contain_text("macro_element")
+    expect(frame.locator(".leaflet-control-layers-base label")).to_have_count(0)
+    legend = frame.locator(".map-legend").bounding_box()
+    scale = frame.locator(".leaflet-control-scale").bounding_box()
+    assert legend["y"] + legend["height"] <= scale["y"], (legend, scale)
