@@ -10,6 +10,7 @@ from directory.ui.banners import crisis_banner
 from directory.ui.filters import start_filters
 from directory.ui.services import app_settings
 from directory.ui.session import current_curator
+from directory.ui.style import apply_style
 
 # A local icon: the default and Material icons would be fetched from a third-party host.
 FAVICON = Path(__file__).parent / "static" / "favicon.png"
@@ -38,4 +39,5 @@ navigation = st.navigation({group: entries for group, entries in pages.items() i
 
 start_filters()
 crisis_banner()
+apply_style()
 navigation.run()

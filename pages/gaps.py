@@ -42,7 +42,7 @@ unmet = services().unmet.table()
 fresh = freshness_for(version, frame)
 show_gap_map(report, label, unmet, fresh, key="g_map")
 
-st.subheader("By ZIP code, largest gap first", anchor=False)
+st.header("By ZIP code, largest gap first", anchor=False)
 st.dataframe(zip_rows(report.table, threshold), hide_index=True, column_config={
     "ZIP": st.column_config.TextColumn(width=60), "Place": st.column_config.TextColumn(width=140),
     "County": st.column_config.TextColumn(width=130), f"Within {threshold} miles": st.column_config.NumberColumn(
@@ -56,7 +56,7 @@ right.download_button("Download the map (HTML)", lambda: standalone_html(
     gap_map_of(report, label, unmet, fresh, tiles=settings.map_tiles)), "gap-map.html", "text/html", key="g_html",
     on_click="ignore")
 
-st.subheader("Demand", anchor=False)
+st.header("Demand", anchor=False)
 upload = st.file_uploader("Weight the gaps by a demand layer: a CSV of ZIP and a number (for example population)",
                           type=["csv"], key="g_demand")
 if upload is not None:
@@ -75,7 +75,7 @@ st.caption("Freshness: the share of listed entries not verified within the stale
 st.dataframe(fresh.head(20), hide_index=True, column_config={"stale_share": st.column_config.ProgressColumn(
     "not verified recently", min_value=0.0, max_value=1.0, format="percent")})
 
-st.subheader("What the directory covers", anchor=False)
+st.header("What the directory covers", anchor=False)
 st.altair_chart(charts.support_by_category(active), width="stretch")
 st.altair_chart(charts.coverage_bars(active, "dimensions", tx.RECOVERY_DIMENSIONS, "Recovery dimensions"))
 st.altair_chart(charts.coverage_bars(active, "stages", tx.STAGES, "Stages of treatment"))

@@ -67,10 +67,10 @@ with importing:
         st.stop()
 
     transfer.plan_counts(plan)
-    st.subheader("What will change", anchor=False)
+    st.header("What will change", anchor=False)
     st.dataframe(changes_frame(plan), hide_index=True)
     if plan.rejected:
-        st.subheader("Rejected rows", anchor=False)
+        st.header("Rejected rows", anchor=False)
         st.dataframe([{"source row": r.line, "reasons": "; ".join(f"{c}: {m}" for c, m in r.reasons.items())}
                       for r in plan.rejected], hide_index=True)
         st.download_button("Download the rejected rows (CSV)", rejects_csv(plan.rejected), "rejects.csv", "text/csv",

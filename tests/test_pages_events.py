@@ -86,7 +86,7 @@ def test_picked_dates_and_calendar_downloads(events_app: AppTest) -> None:
     at = events_app.radio(key="ev_view").set_value("Pick dates").run()
     at.date_input(key="ev_dates").set_value((datetime(2026, 12, 1).date(), datetime(2026, 12, 3).date())).run()
     assert not at.exception
-    days = [s.value for s in at.subheader]
+    days = [s.value for s in at.header]
     assert days and all(any(d in day for d in ("01 December", "02 December", "03 December")) for day in days)
     downloads = at.get("download_button")
     assert any(d.proto.label.startswith("Add all") for d in downloads)

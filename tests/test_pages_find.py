@@ -33,7 +33,7 @@ def _distances(at: AppTest) -> list[float]:
 
 
 def _text(at: AppTest) -> str:
-    parts = [e.value for group in (at.markdown, at.caption, at.info, at.warning, at.error, at.subheader)
+    parts = [e.value for group in (at.markdown, at.caption, at.info, at.warning, at.error, at.header)
              for e in group]
     return "\n".join(str(p) for p in parts)
 
@@ -88,7 +88,7 @@ def test_id_in_the_url_opens_the_detail_view(sample_dir: Path) -> None:
     row = Store(sample_dir).load().frame.iloc[3]
     at = _app(id=row["id"])
     assert not at.exception
-    assert at.subheader[0].value == row["name"]
+    assert at.header[0].value == row["name"]
     assert any("verified" in c.value for c in at.caption)
     at.button(key="back").click().run()
     assert "id" not in at.query_params
@@ -103,7 +103,7 @@ def test_details_button_opens_the_detail_and_sets_the_url(sample_dir: Path) -> N
     resource_id = first.key.removeprefix("open-")
     assert at.query_params["id"] == resource_id
     assert at.query_params["q"] == "volleyball"
-    assert at.subheader[0].value == Store(sample_dir).get(resource_id)["name"]
+    assert at.header[0].value == Store(sample_dir).get(resource_id)["name"]
 
 
 def test_unknown_id_says_it_is_no_longer_listed(sample_dir: Path) -> None:
@@ -236,7 +236,7 @@ def test_clear_filters_empties_the_url_but_keeps_an_open_detail(sample_dir: Path
     assert at.text_input(key="f_text").value == ""
     assert at.checkbox(key="f_free").value is False
     assert dict(at.query_params) == {"id": row["id"]}
-    assert at.subheader[0].value == row["name"]
+    assert at.header[0].value == row["name"]
 
 
 def test_filters_survive_a_page_that_does_not_draw_them(sample_dir: Path) -> None:

@@ -63,7 +63,7 @@ def test_each_group_is_shown_with_its_count_and_evidence(seeded, sample_dir: Pat
                                                      "Phone number not readable": "1", "Hidden by the source": "1"}
     assert [t.label for t in at.tabs] == ["No category", "Inferred category", "Phone number not readable",
                                           "Hidden by the source"]
-    assert "No category: 3" in [h.value for h in at.subheader]
+    assert "No category: 3" in [h.value for h in at.header]
     assert [d.key for d in at.dataframe] == ["tr_table_no_category_0"]
     at.session_state[TAB_KEY] = "Inferred category"
     guessed = at.run().dataframe[0].value

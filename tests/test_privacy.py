@@ -333,7 +333,7 @@ def test_the_detail_view_lists_labelled_phones_and_no_street(sample_dir: Path, s
     """Intake is a tel: link, the fax is plain text, and no venue, street or directions are shown."""
     at = _app("pages/find.py", id=secret_id, near="19104")
     _assert_private(at, sample_dir)
-    assert at.subheader[0].value == "Quiet Harbor Circle"
+    assert at.header[0].value == "Quiet Harbor Circle"
     lines = "\n".join(shown(m.value) for m in at.markdown)
     assert "Intake: [(215) 555-0101](tel:+12155550101)" in lines
     assert "Fax: (215) 555-0199" in lines and "tel:+12155550199" not in lines

@@ -138,7 +138,7 @@ def _facts(row: Mapping[str, str]) -> list[tuple[str, str]]:
 
 def detail_view(row: Mapping[str, str], distance: float | None) -> None:
     """Everything the directory holds about one resource that helps someone reach it."""
-    st.subheader(row["name"], anchor=False)  # st.subheader shows text as-is, never as Markdown
+    st.header(row["name"], anchor=False)  # a heading element shows the text as it is, never as Markdown
     st.markdown(md(category_label(row["category"])))
     if row.get("status") != "active":
         st.warning(f"This entry is {tx.label_of(tx.STATUSES, row.get('status', '')).lower()} and may not be open.")

@@ -96,7 +96,7 @@ def shared_view(entries: list[PacketEntry]) -> None:
     mine = packet_ids()
     replaces = f" It replaces the {plural(len(mine), 'place')} in your packet now." if mine else ""
     with st.container(key="pk_shared"):
-        st.subheader("Places someone shared with you")
+        st.header("Places someone shared with you")
         for n, entry in enumerate(entries, start=1):
             with st.container(border=True):
                 st.markdown(entry_markdown(n, entry))

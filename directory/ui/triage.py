@@ -105,7 +105,7 @@ def _button(place, label: str, key: str, action: Callable, args: tuple, disabled
 
 def group_panel(group: str, rows: pd.DataFrame) -> None:
     """One group: its heading and count, a selectable table, warnings for the selection, and bulk actions."""
-    st.subheader(f"{group_label(group)}: {len(rows)}")
+    st.header(f"{group_label(group)}: {len(rows)}")
     st.caption(group_explanation(group) + " Select entries in the table to act on them.")
     picked = st.dataframe(_table(group, rows), hide_index=True, on_select="rerun", selection_mode="multi-row",
                           key=table_key(group), column_config=_COLUMNS)
