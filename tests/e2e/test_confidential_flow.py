@@ -42,7 +42,7 @@ def test_find_near_the_zip_and_the_detail_show_no_street(page, confidential_url)
     page.get_by_role("button", name="Details").first.click()
     expect(page.get_by_role("button", name="← Back to results")).to_be_visible()
     wait_for_app(page)
-    expect(main.locator("h3", has_text=NAME)).to_be_visible()
+    expect(main.locator("h2", has_text=NAME)).to_be_visible()
     expect(main.locator('a[href="tel:+12155550101"]')).to_be_visible()
     expect(main.get_by_text("Fax: (215) 555-0199")).to_be_visible()
     assert main.locator('a[href="tel:+12155550199"]').count() == 0, "a fax is never a number to call"

@@ -65,7 +65,7 @@ def test_clicking_a_marker_shows_its_detail_below_the_map(page, tiles_url) -> No
     name = _one_marker(page, tiles_url)["name"]
     _map(page).locator(".resource-marker").click()
     expect(_map(page).locator(".resource-popup")).to_contain_text(name)
-    expect(page.locator('[data-testid="stMain"] h3', has_text=name)).to_be_visible(timeout=30_000)
+    expect(page.locator('[data-testid="stMain"] h2', has_text=name)).to_be_visible(timeout=30_000)
 
 
 def test_popup_opens_the_detail_in_a_new_tab_and_calls_by_tel_link(page, tiles_url) -> None:
