@@ -40,7 +40,7 @@ class UsageError(DirectoryError):
 
 def _store(args: argparse.Namespace) -> Store:
     settings = args.settings
-    return Store(settings.data_dir, snapshots_kept=settings.snapshots_kept)
+    return Store(settings.data_dir, snapshots_kept=settings.snapshots_kept, clock=settings.timestamp)
 
 
 def _term_keys(terms: tuple[tx.Term, ...], given: Sequence[str] | None, what: str) -> tuple[str, ...]:

@@ -8,7 +8,7 @@ settings table is printed from this class (`python -m directory settings`).
 from __future__ import annotations
 
 import os
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from functools import cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -180,6 +180,10 @@ class Settings(BaseSettings):
         if self.now is None:
             return datetime.now(self.zone)
         return self.now.astimezone(self.zone) if self.now.tzinfo else self.now.replace(tzinfo=self.zone)
+
+    def timestamp(self) -> str:
+        """The current moment as a UTC ISO 8601 stamp with a Z suffix, as the store and audit log write it."""
+        return self.current_time().astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
     def today(self) -> date:
         """Today's date in the directory's zone (DIRECTORY_NOW's date when set)."""

@@ -236,8 +236,6 @@ def _check_date(value: str, f: Field) -> str:
         day = date.fromisoformat(value)
     except ValueError:
         raise FieldError("use an ISO date such as 2025-03-31") from None
-    if day > date.today() + timedelta(days=1):
-        raise FieldError("cannot be in the future")
     return day.isoformat()
 
 
@@ -394,6 +392,24 @@ def _cross_checks(values: dict[str, str], errors: dict[str, str]) -> None:
         errors["event_start"] = "an event with an end needs a start"
     if values.get("recurrence_rule") and not start and "event_start" not in errors:
         errors["event_start"] = "a recurring event needs a first start"
+    if _verified_after_saving(values) and "last_verified" not in errors:
+        errors["last_verified"] = "cannot be in the future"
+
+
+# A day's grace, because last_verified is a date in the directory's zone and updated_at a UTC moment.
+_ZONE_GRACE = timedelta(days=1)
+
+
+def _verified_after_saving(values: Mapping[str, str]) -> bool:
+    # The store stamps updated_at from its clock (DIRECTORY_NOW when set) on every save, so "the future"
+    # is judged against the save itself, never against the machine's own date.
+    verified, saved = values.get("last_verified"), values.get("updated_at")
+    if not verified or not saved:
+        return False
+    try:
+        return date.fromisoformat(verified) > datetime.fromisoformat(saved.replace("Z", "+00:00")).date() + _ZONE_GRACE
+    except ValueError:
+        return False
 
 
 _REQUIRED = tuple(f.name for f in FIELDS if f.required)

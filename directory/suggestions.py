@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -55,8 +55,9 @@ class SuggestionError(DirectoryError, ValueError):
 class Suggestions:
     """The suggestion queue of one data folder."""
 
-    def __init__(self, data_dir: Path | str):
+    def __init__(self, data_dir: Path | str, *, clock: Callable[[], str] = utc_now):
         self.data_dir = Path(data_dir)
+        self._clock = clock
         self.path = self.data_dir / SUGGESTIONS_FILE
         self._lock = FileLock(str(self.path) + ".lock", timeout=30)
 
@@ -76,7 +77,7 @@ class Suggestions:
             raise SuggestionError("a new resource needs at least a name")
         if kind == "change" and (not resource_id or not message):
             raise SuggestionError("say which entry and what should change")
-        suggestion = Suggestion(uuid.uuid4().hex[:12], kind, utc_now(), cleaned, resource_id, message)
+        suggestion = Suggestion(uuid.uuid4().hex[:12], kind, self._clock(), cleaned, resource_id, message)
         self._append({"event": "submitted", **suggestion.__dict__})
         return suggestion
 
@@ -111,7 +112,7 @@ class Suggestions:
         if suggestion_id not in {s.id for s in self.open()}:
             raise SuggestionError("that suggestion was already decided or does not exist")
         self._append({"event": "decided", "id": suggestion_id, "status": status, "decided_by": curator.name,
-                      "decided_at": utc_now(), "note": clean_text(note, multiline=True)[:MESSAGE_LIMIT],
+                      "decided_at": self._clock(), "note": clean_text(note, multiline=True)[:MESSAGE_LIMIT],
                       "result_id": result_id})
 
     def approve(self, store: Store, curator: Curator, suggestion: Suggestion, edited: Mapping[str, str], *,

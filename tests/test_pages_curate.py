@@ -119,16 +119,23 @@ def _open_entry(at: AppTest, resource_id: str) -> AppTest:
     return at.selectbox(key="c_entry").set_value(resource_id).run()
 
 
-def test_verify_retire_and_restore(with_accounts: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Verified today stamps the directory's date (not the server's UTC one) and name; Retire and Restore."""
-    # 7:05 pm in New York is already the next day in UTC.
-    monkeypatch.setenv("DIRECTORY_NOW", "2026-11-23T19:05")
+@pytest.mark.parametrize(
+    ("now", "today", "stamp"),
+    [
+        ("2026-11-23T19:05", "2026-11-23", "2026-11-24T00:05:00Z"),  # 7:05 pm in New York is the next day in UTC
+        ("2031-06-02T09:00", "2031-06-02", "2031-06-02T13:00:00Z"),  # a demo clock ahead of the machine's
+    ],
+)
+def test_verify_retire_and_restore(with_accounts: Path, monkeypatch: pytest.MonkeyPatch, now: str, today: str,
+                                   stamp: str) -> None:
+    """Verified today stamps the directory's date (not the server's) and name; Retire and Restore."""
+    monkeypatch.setenv("DIRECTORY_NOW", now)
     store = Store(with_accounts)
     resource_id = store.load().frame.iloc[0]["id"]
     at = _open_entry(_signed_in(), resource_id)
     at.button(key="c_verify").click().run()
     row = store.get(resource_id)
-    assert row["last_verified"] == "2026-11-23" and row["verified_by"] == "lee"
+    assert (row["last_verified"], row["verified_by"], row["updated_at"]) == (today, "lee", stamp)
     at.button(key="c_status").click().run()
     assert store.get(resource_id)["status"] == "inactive"
     assert at.button(key="c_status").label == "Restore"

@@ -63,7 +63,6 @@ def test_values_are_normalised(field: str, raw: str, expected: str) -> None:
         ("category", "bar crawl", "unknown category"),
         ("support_types", "emotional;spiritual", "unknown support type 'spiritual'"),
         ("last_verified", "03/05/2025", "ISO date"),
-        ("last_verified", "2999-01-01", "future"),
         ("event_start", "2026-03-05T19:00-05:00", "without an offset"),
         ("event_timezone", "Mars/Olympus", "unknown time zone"),
         ("recurrence_rule", "BYDAY=TH", "needs FREQ"),
@@ -98,6 +97,23 @@ def test_record_cross_checks_coordinates_and_events() -> None:
                              "event_end": "must be after the event start"}
     assert "geocode_quality" in validate_record(_stored(geocode_quality="")).errors
     assert "event_start" in validate_record(_stored(recurrence_rule="FREQ=WEEKLY;BYDAY=TH")).errors
+
+
+@pytest.mark.parametrize(
+    ("last_verified", "updated_at", "refused"),
+    [
+        ("2026-11-23", "2026-11-24T00:05:00Z", False),  # 19:05 Eastern on the 23rd is already the 24th in UTC
+        ("2026-11-25", "2026-11-24T00:05:00Z", False),  # a zone ahead of UTC, within the day's grace
+        ("2026-11-26", "2026-11-24T00:05:00Z", True),
+        ("2999-01-01", "2026-11-24T00:05:00Z", True),
+        ("2030-01-01", "2029-12-31T12:00:00Z", False),  # judged by the save's clock, not the machine's date
+        ("2999-01-01", "", False),  # nothing to judge against
+    ],
+)
+def test_verified_date_cannot_follow_the_save(last_verified: str, updated_at: str, refused: bool) -> None:
+    """A verification date later than the day after the row was saved is refused."""
+    errors = validate_record(_stored(last_verified=last_verified, updated_at=updated_at)).errors
+    assert (errors.get("last_verified") == "cannot be in the future") is refused
 
 
 def test_script_tags_in_names_are_kept_as_text() -> None:

@@ -45,7 +45,8 @@ class Services:
 def _services_for(environment: tuple[tuple[str, str], ...]) -> Services:
     settings = _settings_for(environment)
     folder = settings.data_dir
-    return Services(settings, Store(folder, snapshots_kept=settings.snapshots_kept), Suggestions(folder),
+    store = Store(folder, snapshots_kept=settings.snapshots_kept, clock=settings.timestamp)
+    return Services(settings, store, Suggestions(folder, clock=settings.timestamp),
                     Accounts(folder), UnmetNeeds(folder), make_geocoder(settings))
 
 
