@@ -21,7 +21,7 @@ from folium.elements import JSCSSMixin
 from folium.template import Template
 
 from directory import taxonomy as tx
-from directory import term_bits
+from directory import term_bits, text
 from directory.config import TILE_LAYERS
 from directory.privacy import confidential_mask
 from directory.routes import detail_link
@@ -355,7 +355,7 @@ def gap_map(cells: pd.DataFrame, threshold_miles: float, kind: str, *, tiles: st
 
     features = []
     for cell, miles in zip(cells["cell"], cells["nearest_miles"], strict=True):
-        ring = [[lon, lat] for lat, lon in h3.cell_to_boundary(cell)]
+        ring = [[_rounded(lon), _rounded(lat)] for lat, lon in h3.cell_to_boundary(cell)]
         features.append({"type": "Feature", "geometry": {"type": "Polygon", "coordinates": [[*ring, ring[0]]]},
                          "properties": {"miles": "none" if np.isinf(miles) else round(float(miles), 1),
                                         "colour": gap_colour(miles, threshold_miles),
@@ -392,22 +392,34 @@ def standalone_html(fmap: folium.Map) -> str:
 
 def add_area_layers(fmap: folium.Map, unmet: pd.DataFrame, fresh: pd.DataFrame) -> None:
     """Optional layers at ZIP centres: logged unmet needs, and the share of entries not verified lately."""
+    needs = [(zip_code, {"radius": 4 + 2 * min(int(count), 8), "fillColor": "#D55E00", "color": "#D55E00",
+                         "weight": 2, "fillOpacity": 0.8}, f"{zip_code}: {text.plural(int(count), 'unmet need')}")
+             for zip_code, count in unmet.groupby("zip").size().items()]
+    _point_layer(needs, "Unmet needs (logged by peer leaders)", show=True).add_to(fmap)
+    stale = [(row.zip, {"radius": 6, "color": "#000", "weight": 1, "fillOpacity": 0.85,
+                        "fillColor": GAP_COLOURS[min(4, int(row.stale_share * 5))]},
+              f"{row.zip}: {row.stale_share:.0%} of {row.entries} not verified recently")
+             for row in fresh.itertuples()]
+    _point_layer(stale, "Freshness: share not verified recently", show=False).add_to(fmap)
+    folium.LayerControl(collapsed=False).add_to(fmap)
+
+
+def _point_layer(points: list[tuple[str, dict, str]], name: str, *, show: bool) -> folium.GeoJson:
+    # One GeoJSON layer of circle markers, not one Leaflet layer (and one script block) per ZIP: a directory
+    # of many ZIPs draws in a single pass. Each point is (ZIP, its circle's style, its tooltip).
     from directory.gazetteer import zip_centroid
 
-    needs = folium.FeatureGroup(name="Unmet needs (logged by peer leaders)", show=True)
-    for zip_code, count in unmet.groupby("zip").size().items():
+    features = []
+    for zip_code, style, tip in points:
         centre = zip_centroid(zip_code)
         if centre:
-            folium.CircleMarker(list(centre), radius=4 + 2 * min(count, 8), color="#D55E00", fill=True,
-                                fill_opacity=0.8, tooltip=map_text(f"{zip_code}: {count} unmet needs")).add_to(needs)
-    needs.add_to(fmap)
-    stale = folium.FeatureGroup(name="Freshness: share not verified recently", show=False)
-    for row in fresh.itertuples():
-        centre = zip_centroid(row.zip)
-        if centre:
-            folium.CircleMarker(list(centre), radius=6, color="#000", weight=1, fill=True, fill_opacity=0.85,
-                                fill_color=GAP_COLOURS[min(4, int(row.stale_share * 5))],
-                                tooltip=map_text(f"{row.zip}: {row.stale_share:.0%} of {row.entries} not verified "
-                                                 "recently")).add_to(stale)
-    stale.add_to(fmap)
-    folium.LayerControl(collapsed=False).add_to(fmap)
+            features.append({"type": "Feature", "properties": {"style": style, "tip": map_text(tip)},
+                             "geometry": {"type": "Point", "coordinates": [_rounded(centre[1]), _rounded(centre[0])]}})
+    return folium.GeoJson({"type": "FeatureCollection", "features": features}, name=name, show=show,
+                          marker=folium.CircleMarker(fill=True), style_function=lambda f: f["properties"]["style"],
+                          tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False) if features else None)
+
+
+def _rounded(degrees: float) -> float:
+    # Five decimals is about a metre: plenty for a map, and a third of the text of a full float.
+    return round(float(degrees), 5)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 
+import folium
 import pandas as pd
 import pytest
 
@@ -227,3 +228,20 @@ def test_legends_are_map_controls_stacked_above_the_scale_bar(build) -> None:
     assert html.count('L.control({position: "bottomleft"})') == 1
     assert 'L.DomUtil.create("div", "map-legend")' in html
     assert "map-legend" not in fmap.get_root().html.render(), "no legend box placed over the map by hand"
+
+
+def test_area_layers_are_one_geojson_layer_each_however_many_zips() -> None:
+    """The unmet-need and freshness layers are one GeoJSON layer each, with coordinates rounded to about a metre."""
+    fmap = gap_map(_cells(), 10, "any support")
+    zips = ["19104", "19063", "19013", "19103"]
+    add_area_layers(fmap, pd.DataFrame({"zip": zips * 2, "category": ["any"] * 8}),
+                    pd.DataFrame({"zip": zips, "stale_share": [0.0, 0.25, 0.5, 1.0], "entries": [1, 4, 2, 3]}))
+    layers = [child for child in fmap._children.values() if isinstance(child, folium.GeoJson)]
+    assert [layer.layer_name for layer in layers][1:] == ["Unmet needs (logged by peer leaders)",
+                                                          "Freshness: share not verified recently"]
+    assert not any(isinstance(child, folium.CircleMarker) for child in fmap._children.values())
+    needs, fresh = (layer.data["features"] for layer in layers[1:])
+    assert [f["properties"]["tip"] for f in needs] == [f"{z}: 2 unmet needs" for z in sorted(zips)]
+    assert [f["properties"]["tip"] for f in fresh][2] == "19013: 50% of 2 not verified recently"
+    coordinates = [c for f in needs + fresh for c in f["geometry"]["coordinates"]]
+    assert all(round(c, 5) == c for c in coordinates)

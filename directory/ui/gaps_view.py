@@ -13,12 +13,11 @@ from datetime import date
 import folium
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from directory.gaps import GapReport, Kind, Region, freshness, gap_report, unmet_for
 from directory.maps import add_area_layers, gap_map
 from directory.ui.loaders import LoadedDirectory
-from directory.ui.map_view import MAP_HEIGHT
+from directory.ui.map_view import show_map
 from directory.ui.services import app_settings, services
 from directory.ui.shell import start_directory_page
 
@@ -62,10 +61,7 @@ def freshness_for(version: Version, frame: pd.DataFrame) -> pd.DataFrame:
 def show_gap_map(report: GapReport, kind_label: str, unmet: pd.DataFrame, fresh: pd.DataFrame, *,
                  key: str) -> None:
     """Draw the hexagon map with the unmet-need and freshness layers."""
-    fmap = gap_map_of(report, kind_label, unmet, fresh, tiles=app_settings().map_tiles)
-    # render=False: st_folium renders the map's elements itself; the whole-page render it does first is
-    # only needed for a standalone page and took more than half of its time.
-    st_folium(fmap, height=MAP_HEIGHT, use_container_width=True, returned_objects=[], key=key, render=False)
+    show_map(gap_map_of(report, kind_label, unmet, fresh, tiles=app_settings().map_tiles), key=key)
 
 
 def gap_map_of(report: GapReport, kind_label: str, unmet: pd.DataFrame, fresh: pd.DataFrame, *,

@@ -38,4 +38,6 @@ def pick_location(centre: tuple[float, float], chosen: tuple[float, float] | Non
 
 def show_map(fmap: folium.Map, *, key: str) -> None:
     """Draw a display-only map; nothing comes back, so it never re-runs the app."""
-    st_folium(fmap, height=MAP_HEIGHT, use_container_width=True, returned_objects=[], key=key)
+    # render=False: st_folium renders the map's own elements anyway; the whole-page render it does first is
+    # only needed for a standalone page, and took more than half of the Gaps page's time.
+    st_folium(fmap, height=MAP_HEIGHT, use_container_width=True, returned_objects=[], key=key, render=False)

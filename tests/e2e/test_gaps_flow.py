@@ -47,3 +47,16 @@ def test_layer_control_names_every_layer_and_legend_clears_the_scale_bar(page, t
     legend = frame.locator(".map-legend").bounding_box()
     scale = frame.locator(".leaflet-control-scale").bounding_box()
     assert legend["y"] + legend["height"] <= scale["y"], (legend, scale)
+
+
+def test_freshness_layer_draws_one_circle_per_zip_with_its_share(page, tiles_url) -> None:
+    """Switching the freshness layer on draws its circles, and each names its ZIP and the share not verified."""
+    frame = _gap_map(page, tiles_url)
+    shapes = frame.locator("path.leaflet-interactive")
+    before = shapes.count()
+    frame.locator(".leaflet-control-layers-overlays label", has_text="Freshness").locator("input").check()
+    expect(shapes).not_to_have_count(before)
+    circles = shapes.count() - before
+    assert circles > 10, "the sample directory lists entries in dozens of ZIPs"
+    shapes.nth(shapes.count() - 1).hover(force=True)
+    expect(frame.locator(".leaflet-tooltip")).to_contain_text("not verified recently")
