@@ -191,6 +191,18 @@ def wait_for_app(page, timeout: float = 60_000) -> None:
         page.wait_for_load_state("networkidle", timeout=min(timeout, 10_000))
 
 
+def sign_in(page, url: str, name: str, password: str) -> None:
+    """Open Curate and sign in as `name`, as a person would: type the name and password, press Sign in."""
+    page.goto(url + "/curate")
+    wait_for_app(page)
+    main = page.get_by_test_id("stMain")
+    main.get_by_label("Name", exact=True).fill(name)
+    main.get_by_label("Password", exact=True).fill(password)
+    main.get_by_role("button", name="Sign in").click()
+    expect(main.get_by_role("button", name="Sign out")).to_be_visible()
+    wait_for_app(page)
+
+
 def _unexpected_console_error(message) -> bool:
     # Expected failures: resources the network guard blocked (tiles; checked through requests_seen instead), and
     # Streamlit's own probes of /<page>/_stcore/..., which 404 before it tries the root path.

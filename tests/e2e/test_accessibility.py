@@ -23,7 +23,7 @@ from directory.interop.importer import import_rows
 from directory.store import Store
 from directory.suggestions import Suggestions
 from tests.apps import PASSWORD
-from tests.e2e.conftest import Requests, _guard, _sample_copy, _serve, wait_for_app
+from tests.e2e.conftest import Requests, _guard, _sample_copy, _serve, sign_in, wait_for_app
 
 AXE = Path(__file__).resolve().parent / "assets" / "axe.min.js"
 ICAROL = Path(__file__).resolve().parents[1] / "fixtures" / "real" / "icarol_dc_211" / "resources.csv"
@@ -233,14 +233,7 @@ class Auditor:
     def _signed_in_page(self, device: str) -> Page:
         if device not in self.signed_in:
             page = self._context(device).new_page()
-            page.goto(self.url + "/curate")
-            wait_for_app(page)
-            main = page.get_by_test_id("stMain")
-            main.get_by_label("Name", exact=True).fill(ADMIN)
-            main.get_by_label("Password", exact=True).fill(PASSWORD)
-            main.get_by_role("button", name="Sign in").click()
-            expect(main.get_by_role("button", name="Sign out")).to_be_visible()
-            wait_for_app(page)
+            sign_in(page, self.url, ADMIN, PASSWORD)
             self.signed_in[device] = page
         return self.signed_in[device]
 
@@ -428,28 +421,30 @@ def test_every_keyboard_stop_on_find_shows_focus(page: Page, site: str) -> None:
 
 def _tab_to(page: Page, wanted, limit: int = 60) -> dict:
     """Press Tab until the focused element is the wanted one; the mouse is never used."""
+    walked = []
     for _ in range(limit):
         page.keyboard.press("Tab")
         focused = _focused(page)
         if wanted(focused):
             return focused
-    raise AssertionError(f"Tab never reached the element within {limit} presses; last {focused}")
+        walked.append(focused["label"] or focused["tag"])
+    raise AssertionError(f"Tab never reached the element within {limit} presses; it walked {walked}")
 
 
-@pytest.mark.xfail(strict=False, reason="about 1 run in 4 under load, Tab walks past the Near box: a run started by "
-                   "the page's first load moves the focus; issue 13 keeps this open until the cause is found")
 def test_find_works_with_the_keyboard_alone(page: Page, site: str) -> None:
     """Type a place, Tab to a result's call link and its Add to packet button, and press it: no mouse at all."""
     page.goto(site + "/")
     wait_for_app(page)
     main = page.get_by_test_id("stMain")
+    # The widgets are drawn by lazily loaded chunks: the walk starts only once the box it aims for can be typed in.
+    expect(main.get_by_label(re.compile("^Near"))).to_be_editable()
     # Tab from the top of the page. Under load a late run can move the focus starting point below the filters,
     # so the walk starts again from the skip link (the page's first stop) rather than failing on where it began.
     page.keyboard.press("Tab")
     if page.evaluate("document.activeElement.textContent") != "Skip to main content":
         page.evaluate("document.activeElement.blur(); window.scrollTo(0, 0)")
         page.get_by_role("link", name="Skip to main content").focus()
-    _tab_to(page, lambda f: f["label"].startswith("Near"))
+    _tab_to(page, lambda f: f["label"].startswith("Near"), limit=150)
     page.keyboard.type("Media, PA")
     page.keyboard.press("Enter")
     wait_for_app(page)

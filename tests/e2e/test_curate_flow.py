@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from directory.auth import Accounts
-from tests.e2e.conftest import _sample_copy, _serve, wait_for_app
+from tests.e2e.conftest import _sample_copy, _serve, sign_in, wait_for_app
 
 PASSWORD = "correct horse battery"
 NAME = "Saturday Sober Chess Club"
@@ -22,19 +22,9 @@ def curate_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     yield from _serve("serve.py", data)
 
 
-def _sign_in(page, url: str) -> None:
-    page.goto(url + "/curate")
-    wait_for_app(page)
-    page.get_by_label("Name", exact=True).fill("lee")
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_text("Signed in as lee")).to_be_visible()
-    wait_for_app(page)
-
-
 def test_the_saved_confirmation_is_next_to_the_save_button(page, curate_url) -> None:
     """Click Save at the bottom of the form: 'Saved …' appears in the viewport, just under the button."""
-    _sign_in(page, curate_url)
+    sign_in(page, curate_url, "lee", PASSWORD)
     main = page.locator('[data-testid="stMain"]')
     main.get_by_label("Name *", exact=True).fill(NAME)
     main.get_by_test_id("stSelectbox").filter(has_text="Category").click()

@@ -19,7 +19,16 @@ from directory.interop.importer import import_rows
 from directory.store import Store
 from directory.triage import READY, group_by_reason, group_label, review_queue
 from tests.apps import PASSWORD
-from tests.e2e.conftest import ARTIFACTS, LOCAL_HOSTS, _guard, _sample_copy, _serve, wait_for_app
+from tests.e2e.conftest import (
+    ARTIFACTS,
+    LOCAL_HOSTS,
+    _guard,
+    _sample_copy,
+    _serve,
+    record_errors,
+    sign_in,
+    wait_for_app,
+)
 
 ICAROL = Path(__file__).resolve().parents[1] / "fixtures" / "real" / "icarol_dc_211" / "resources.csv"
 PEER_LEADER = "lee"
@@ -27,7 +36,6 @@ CATEGORY = "family_support"
 # Streamlit's dataframe draws its rows on a canvas: 35 px rows under a header of about 35 px, tick boxes at left.
 ROW_HEIGHT = 35
 TICK_X = 20
-STREAMLIT_PROBES = ("/_stcore/health", "/_stcore/host-config")
 
 
 @dataclass(frozen=True)
@@ -91,22 +99,6 @@ def _tick_rows(main, rows: list[int]) -> None:
         wait_for_app(main.page)
 
 
-def _console_errors(page) -> list[str]:
-    """Start recording the page's console errors and uncaught exceptions; returns the list that fills up."""
-    errors: list[str] = []
-
-    def on_console(message) -> None:
-        # Opened at a page's path, Streamlit first looks for its server under that path (/curate/_stcore/health),
-        # gets a 404 and falls back to the root: its own probe, not a fault of the app.
-        probe = message.location.get("url", "").endswith(STREAMLIT_PROBES)
-        if message.type == "error" and not probe:
-            errors.append(f"{message.text} at {message.location.get('url', '')}")
-
-    page.on("console", on_console)
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    return errors
-
-
 def _no_errors(page, console_errors: list[str]) -> None:
     """No exception box on the page and no error in the browser console."""
     expect(page.locator('[data-testid="stException"]')).to_have_count(0)
@@ -115,22 +107,18 @@ def _no_errors(page, console_errors: list[str]) -> None:
 
 def test_a_peer_leader_sorts_and_publishes_imported_entries(page, imported, requests_seen) -> None:
     """Sign in, give two unsorted imports a category on Imports to review, publish them: only then are they public."""
-    console_errors = _console_errors(page)
+    console_errors = record_errors(page)
     visitor_context = page.context.browser.new_context(viewport={"width": 1280, "height": 900})
     visitor_context.route("**/*", _guard(requests_seen))
     visitor = visitor_context.new_page()
-    visitor_errors = _console_errors(visitor)
+    visitor_errors = record_errors(visitor)
     first, second = imported.picked
     label = tx.label_of(tx.CATEGORIES, CATEGORY)
     try:
         assert first not in _visitor_sees(visitor, imported.url, first), "a pending entry is never public"
 
-        page.goto(imported.url + "/curate")
-        wait_for_app(page)
+        sign_in(page, imported.url, PEER_LEADER, PASSWORD)
         main = page.locator('[data-testid="stMain"]')
-        main.get_by_label("Name", exact=True).fill(PEER_LEADER)
-        main.get_by_label("Password", exact=True).fill(PASSWORD)
-        main.get_by_role("button", name="Sign in").click()
         nav_link = page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name="Imports to review")
         expect(nav_link).to_be_visible()
         nav_link.click()
@@ -186,7 +174,7 @@ def test_a_peer_leader_sorts_and_publishes_imported_entries(page, imported, requ
 
 def test_a_detail_link_never_shows_a_pending_entry_to_a_visitor(page, imported, requests_seen) -> None:
     """A visitor who has the link of an entry still waiting for review is told it is not listed, and sees none of it."""
-    console_errors = _console_errors(page)
+    console_errors = record_errors(page)
     resource_id, name = imported.hidden_by_source
     assert _status(imported.data, (name,))[name][0] == "pending"
     page.goto(imported.url + "/?" + urlencode({"id": resource_id}))
