@@ -64,6 +64,31 @@ def test_phone_viewport_has_no_sideways_scroll_and_keeps_the_crisis_banner(phone
     expect(banner).to_be_in_viewport()
 
 
+def test_on_a_phone_a_call_or_directions_is_one_tap_after_typing_a_place(phone_page, app_url, requests_seen) -> None:
+    """Typing a place lists the nearest results; the first one's Call and Directions are each a single tap."""
+    page = phone_page
+    page.goto(app_url)
+    wait_for_app(page)
+    near = page.get_by_test_id("stMain").get_by_label(re.compile("^Near"))
+    near.tap()
+    page.keyboard.type("Media, PA")
+    page.keyboard.press("Enter")  # the phone keyboard's Go key
+    wait_for_app(page)
+    main = page.get_by_test_id("stMain")
+    expect(main.get_by_text(re.compile(r"\d+ results? within"))).to_be_visible()
+    call = main.get_by_role("link", name=re.compile(r"^Call \(?\d")).first
+    directions = main.get_by_role("link", name="Directions", exact=True).first
+    for link in (call, directions):
+        link.scroll_into_view_if_needed()
+        box = link.bounding_box()
+        assert box["height"] >= 44 and box["width"] >= 44, box
+    assert call.get_attribute("href").startswith("tel:+1")
+    # Tap one: directions open in a new tab (the route service is blocked here, so its request is what shows).
+    with page.context.expect_event("request", lambda asked: "openstreetmap.org/directions" in asked.url) as asked:
+        directions.tap()
+    assert "route=" in asked.value.url
+
+
 def _params(url: str) -> dict[str, list[str]]:
     return parse_qs(urlsplit(url).query)
 
