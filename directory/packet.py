@@ -18,7 +18,7 @@ from directory.crisis import crisis_text
 from directory.present import category_label, hours_words, other_phones, place_text, support_types_of
 from directory.privacy import public_record
 from directory.routes import PACKET_PARAM, url_of
-from directory.schedule import clock, next_occurrence, with_zone, zone_label, zone_name_of
+from directory.schedule import clock, day_words, next_occurrence, with_zone, zone_label, zone_name_of
 from directory.schema import ID_PATTERN, phone_link
 
 MAX_ENTRIES = 20
@@ -76,7 +76,7 @@ def when_text(row: Mapping[str, str], now: datetime) -> str:
         sitting = next_occurrence(row, now)
         if sitting is None:
             return ""
-        when = f"{sitting.start.strftime('%A %d %B')}, {clock(sitting.start)}"
+        when = f"{day_words(sitting.start)}, {clock(sitting.start)}"
         return "Next: " + with_zone(when, zone_name_of(sitting.start), directory_zone)
     if row.get("hours"):
         zone = zone_label(directory_zone, directory_zone)

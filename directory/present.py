@@ -14,7 +14,7 @@ from directory import taxonomy as tx
 from directory.hours import DAY_NAMES, HoursError, format_hours, parse_hours
 from directory.phones import is_callable_label, phone_link, split_labelled
 from directory.privacy import CONFIDENTIAL_LOCATION, is_confidential
-from directory.schedule import clock, event_zone_name, with_zone
+from directory.schedule import clock, day_words, event_zone_name, with_zone
 from directory.schema import split_list
 from directory.text import plural
 
@@ -147,7 +147,7 @@ def event_summary(row: Mapping[str, str], directory_zone: str) -> str:
     if row.get("recurrence_rule"):
         when = f"{_rule_words(row['recurrence_rule'])}, {times}"
     else:
-        when = f"{start.strftime('%a %d %b %Y')}, {times}"
+        when = f"{day_words(start, short=True, year=True)}, {times}"
     return with_zone(when, event_zone_name(row, directory_zone), directory_zone)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrulestr
@@ -115,6 +115,12 @@ class OpenStatus:
         if self.is_open:
             return f"Open now · closes {clock_text}"
         return f"Opens {self.change_at.strftime('%A')} {clock_text}"
+
+
+def day_words(moment: date, *, short: bool = False, year: bool = False) -> str:
+    """'Thursday 8 January', or 'Thu 8 Jan 2026' with short and year: the day without a leading zero."""
+    words = f"{moment.strftime('%a' if short else '%A')} {moment.day} {moment.strftime('%b' if short else '%B')}"
+    return f"{words} {moment.year}" if year else words
 
 
 def clock(moment: datetime) -> str:

@@ -54,5 +54,5 @@ for n, (sitting, row) in enumerate(items):
     local = sitting.start.astimezone(now.tzinfo)
     if local.date() != day:
         day = local.date()
-        st.header(local.strftime("%A %d %B"), anchor=False)
+        st.header(schedule.day_words(local), anchor=False)
     event_card(sitting, row, distances.get(row["id"]), open_detail, key=f"ev_open_{n}")

@@ -87,7 +87,7 @@ def test_picked_dates_and_calendar_downloads(events_app: AppTest) -> None:
     at.date_input(key="ev_dates").set_value((datetime(2026, 12, 1).date(), datetime(2026, 12, 3).date())).run()
     assert not at.exception
     days = [s.value for s in at.header]
-    assert days and all(any(d in day for d in ("01 December", "02 December", "03 December")) for day in days)
+    assert days and all(any(d in day for d in (" 1 December", " 2 December", " 3 December")) for day in days)
     downloads = at.get("download_button")
     assert any(d.proto.label.startswith("Add all") for d in downloads)
     assert sum(d.proto.label == "Add to calendar" for d in downloads) == len(_shown(at))

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from directory.schedule import next_occurrence, occurrences, open_status, with_zone, zone_label, zone_name_of
+from directory.schedule import day_words, next_occurrence, occurrences, open_status, with_zone, zone_label, zone_name_of
 
 NY = ZoneInfo("America/New_York")
 CHICAGO = ZoneInfo("America/Chicago")
@@ -180,3 +180,17 @@ def test_with_zone_adds_nothing_for_an_own_zone_without_a_common_name() -> None:
     """A directory in Europe/London shows its own times bare, and a New York event with its zone in full."""
     assert with_zone("7 pm", "Europe/London", "Europe/London") == "7 pm"
     assert with_zone("7 pm", "America/New_York", "Europe/London") == "7 pm Eastern time (America/New_York)"
+
+
+@pytest.mark.parametrize(
+    ("moment", "short", "year", "expected"),
+    [
+        (datetime(2026, 1, 8, 19, 0), False, False, "Thursday 8 January"),
+        (datetime(2026, 11, 26), False, False, "Thursday 26 November"),
+        (datetime(2026, 1, 8), True, True, "Thu 8 Jan 2026"),
+        (datetime(2026, 3, 1), True, False, "Sun 1 Mar"),
+    ],
+)
+def test_days_are_written_without_a_leading_zero(moment: datetime, short: bool, year: bool, expected: str) -> None:
+    """'Thursday 8 January', never 'Thursday 08 January'."""
+    assert day_words(moment, short=short, year=year) == expected

@@ -23,7 +23,16 @@ from directory.present import (
     support_types_of,
 )
 from directory.privacy import is_confidential
-from directory.schedule import Occurrence, clock, next_occurrence, open_status, with_zone, zone_label, zone_name_of
+from directory.schedule import (
+    Occurrence,
+    clock,
+    day_words,
+    next_occurrence,
+    open_status,
+    with_zone,
+    zone_label,
+    zone_name_of,
+)
 from directory.schema import phone_link, split_list
 from directory.text import escape_markdown as md
 from directory.ui.packet import add_button
@@ -100,7 +109,7 @@ def _next_sitting(row: Mapping[str, str]) -> str:
     sitting = next_occurrence(row, app_settings().current_time())
     if sitting is None:
         return "No upcoming date"
-    times = f"{sitting.start.strftime('%A %d %B')}, {clock(sitting.start)} – {clock(sitting.end)}"
+    times = f"{day_words(sitting.start)}, {clock(sitting.start)} – {clock(sitting.end)}"
     return with_zone(times, zone_name_of(sitting.start), app_settings().timezone)
 
 
