@@ -68,7 +68,9 @@ def imported(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Imported]:
     # An entry the source keeps off its own website: the test never publishes it.
     hidden = groups["excluded_by_source"].iloc[0]
     counts = {key: len(rows) for key, rows in groups.items()}
-    for url in _serve("serve.py", data):
+    # Tiles off: the Curate page's location picker would otherwise ask the tile server, and this flow checks
+    # that nothing at all goes to a third party.
+    for url in _serve("serve.py", data, DIRECTORY_MAP_TILES="none"):
         yield Imported(url, data, counts, picked, (hidden["id"], hidden["name"]))
 
 
