@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import tempfile
@@ -10,11 +11,14 @@ from pathlib import Path
 from typing import IO
 
 
-def write_atomically(path: Path, write: Callable[[IO[str]], None], *, temp_prefix: str = "") -> None:
+def write_atomically(path: Path, write: Callable[[IO[str]], None], *, temp_prefix: str = "",
+                     before_replace: Callable[[Path], None] | None = None) -> None:
     """Write `path` through `write(out)`: a temporary file beside it, fsync, rename over it, fsync the folder.
 
     A failure removes the temporary file and leaves the old version in place. `temp_prefix` names the
     temporary file (default: "." + the file's name + "-"), so its owner can find and remove orphans.
+    `before_replace(temp)` runs once the new version is whole on disk, just before the rename makes it
+    visible (the store logs the change there); if it raises, nothing is replaced.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temp_name = tempfile.mkstemp(prefix=temp_prefix or f".{path.name}-", suffix=".tmp", dir=path.parent)
@@ -23,6 +27,8 @@ def write_atomically(path: Path, write: Callable[[IO[str]], None], *, temp_prefi
             write(out)
             out.flush()
             os.fsync(out.fileno())
+        if before_replace is not None:
+            before_replace(Path(temp_name))
         os.replace(temp_name, path)
     except BaseException:
         Path(temp_name).unlink(missing_ok=True)
@@ -52,6 +58,14 @@ def append_durably(path: Path, text: str) -> None:
         os.fsync(log.fileno())
     if new:
         fsync_folder(path.parent)
+
+
+def file_identity(path: Path) -> dict[str, object]:
+    """The size and SHA-256 of a file's bytes: which version of it is on disk, whatever its inode or times."""
+    with path.open("rb") as handle:
+        digest = hashlib.file_digest(handle, "sha256").hexdigest()
+        size = os.fstat(handle.fileno()).st_size
+    return {"size": size, "sha256": digest}
 
 
 def copy_atomically(source: Path, target: Path) -> None:

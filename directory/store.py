@@ -3,12 +3,20 @@
 Every write holds a file lock across its read-modify-write, snapshots the old
 file, and replaces the file atomically (temporary file in the same folder, fsync,
 rename), so a reader or a killed writer only ever sees a whole file. Each change
-bumps the row's version and is appended to an audit log with before and after
-values.
+bumps the row's version and is logged in audit.jsonl with before and after values.
+
+The log is written first: a write's entries and a pending record naming the new
+file (size and SHA-256) are appended and fsynced before the rename makes the change
+visible, then a marker says the write is done. A writer killed in between leaves a
+pending record; the next write (under the lock) settles it against the file, marking
+it applied when the file is that version and not applied otherwise, and readers
+judge an unsettled one the same way. So every visible change has its audit lines,
+and a change that never became visible has none a reader sees.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import uuid
@@ -24,7 +32,7 @@ from filelock import FileLock
 from directory import config
 from directory.auth import Curator, require_role
 from directory.errors import DirectoryError, DirectoryLookupError
-from directory.files import append_durably, copy_atomically, write_atomically
+from directory.files import append_durably, copy_atomically, file_identity, write_atomically
 from directory.schema import (
     COLUMNS,
     UNCHANGEABLE,
@@ -55,6 +63,16 @@ _AUDIT_JSON = json.JSONEncoder(ensure_ascii=False)
 _AUDITED = tuple(c for c in COLUMNS if c not in _MANAGED)
 # Columns a caller may hand over already validated; the store always checks the ones it keeps itself.
 _CHECKABLE = frozenset(COLUMNS) - frozenset(UNCHANGEABLE)
+# How much of the audit log's end is read at a time when looking for the last write's state.
+_TAIL_CHUNK = 1 << 16
+
+
+def crash_point(step: str) -> None:
+    """Nothing: the named steps of a write ("audit_written", "renamed") where tests stop a writer dead."""
+
+
+# An import's second look, under the lock: given the rows as they are, the adds and updates to write.
+Recheck = Callable[[list[dict]], tuple[Iterable[Mapping[str, str]], Iterable[tuple[str, str, Mapping[str, str]]]]]
 
 
 @dataclass(frozen=True)
@@ -272,16 +290,22 @@ class Store:
             return after
 
     def import_batch(self, adds: Iterable[Mapping[str, str]], updates: Iterable[tuple[str, str, Mapping[str, str]]],
-                     *, by: Curator, checked: bool = False) -> BatchResult:
+                     *, by: Curator, checked: bool = False, recheck: Recheck | None = None) -> BatchResult:
         """Add new resources and apply (id, base_version, changes) updates in one write.
 
         A record that fails validation stops the whole batch (ValidationError). An update whose row changed
         since base_version, or vanished, is left out and reported in `conflicts`, so nobody's edit is lost.
         `checked` says the given values came out of `validate_record` already (an import plan): each field is
         then taken as it is, and only required fields and the rules across fields are checked again.
+        `recheck(rows)` runs under the lock with the rows as they are now and returns the adds and updates to
+        write instead: an import matches its additions again there, so an entry added meanwhile (by the same
+        file imported at the same time, say) is updated or left as it is, never added twice.
         """
         def build(rows: list[dict], position: dict[str, int], now: str, result: BatchResult) -> list[dict]:
             entries: list[dict] = []
+            nonlocal adds, updates
+            if recheck is not None:
+                adds, updates = recheck(rows)
             for resource_id, base_version, changes in updates:
                 entry = self._apply_update(rows, position, resource_id, base_version, changes, now, actor, "import",
                                            result, frozenset(changes) & _CHECKABLE if checked else frozenset())
@@ -357,10 +381,16 @@ class Store:
     # History -------------------------------------------------------------
 
     def audit_entries(self, resource_id: str | None = None) -> list[dict]:
-        """Audit log entries, oldest first; only those of one resource when an id is given."""
+        """Audit log entries of the changes that were made, oldest first; only one resource's when an id is given.
+
+        A write whose pending record was never settled (its writer was killed, or it is under way) counts when
+        the file on disk is the version it names; the lines of a write that never happened are left out.
+        """
         if not self.audit_path.exists():
             return []
-        entries = []
+        entries: list[dict] = []
+        settled: dict[str, bool] = {}
+        pending: dict[str, dict] = {}
         with self.audit_path.open(encoding="utf-8") as handle:
             for line in handle:
                 if not line.strip():
@@ -369,9 +399,18 @@ class Store:
                     entry = json.loads(line)
                 except json.JSONDecodeError:
                     continue  # a line torn by a crash while appending; the rest of the log stays usable
-                if resource_id is None or entry.get("id") == resource_id:
+                tx = entry.get("tx")
+                if tx is not None and "applied" in entry:
+                    settled[tx] = entry["applied"] is True
+                elif tx is not None and entry.get("pending"):
+                    pending[tx] = entry
+                elif resource_id is None or entry.get("id") == resource_id:
                     entries.append(entry)
-        return entries
+        for tx, record in pending.items():
+            if tx not in settled:
+                settled[tx] = self._is_current_file(record)
+        # Lines of a write with no pending record were torn from it: that write never replaced the file.
+        return [entry for entry in entries if "tx" not in entry or settled.get(entry["tx"], False)]
 
     def history(self, resource_id: str) -> list[dict]:
         """Each audited version of one entry, newest first: version, at, by, action, changes and full values.
@@ -406,20 +445,91 @@ class Store:
     # Internals -----------------------------------------------------------
 
     def _commit(self, frame: pd.DataFrame | RowTable, entries: list[dict]) -> None:
+        # Under the lock. The log first, then the rename, then the marker: see the module's docstring.
         self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.recover()
         self._remove_orphaned_temp_files()
         self._snapshot()
-        self._atomic_write(frame)
-        self._append_audit(entries)
+        tx = uuid.uuid4().hex[:12]
 
-    def _atomic_write(self, frame: pd.DataFrame | RowTable) -> None:
+        def log_pending(temp: Path) -> None:
+            self._append_audit([{"tx": tx, **entry} for entry in entries] +
+                               [{"tx": tx, "pending": True, **file_identity(temp)}])
+            crash_point("audit_written")
+
+        self._atomic_write(frame, log_pending)
+        crash_point("renamed")
+        # If the marker cannot be written, the change is still audited: its pending record names this file,
+        # and the next write settles it.
+        with contextlib.suppress(OSError):
+            self._append_audit([{"tx": tx, "applied": True}])
+
+    def recover(self) -> None:
+        """Settle a write left pending by a killed writer: applied if the file is its version, else not applied.
+
+        Called under the lock before every write; only the log's last write can be pending, so only its end is read.
+        """
+        with self._lock:
+            last, torn = self._last_audit_record()
+            marker = ""
+            if last is not None and "applied" not in last:
+                # A pending record whose file is on disk stands; a write torn before its pending record
+                # was complete never renamed anything.
+                applied = bool(last.get("pending")) and self._is_current_file(last)
+                marker = _AUDIT_JSON.encode({"tx": last["tx"], "applied": applied}) + "\n"
+            if torn or marker:  # a torn last line is ended first, so it cannot swallow the next line
+                append_durably(self.audit_path, ("\n" if torn else "") + marker)
+
+    def _last_audit_record(self) -> tuple[dict | None, bool]:
+        # The log's last readable line when it belongs to a write logged this way (an entry, a pending record or
+        # a marker; None for none or an older log's entry), and whether the log ends in a torn line. Read
+        # backwards, a chunk at a time: nearly always the last chunk is enough.
+        try:
+            handle = self.audit_path.open("rb")
+        except FileNotFoundError:
+            return None, False
+        with handle:
+            end = handle.seek(0, 2)
+            if not end:
+                return None, False
+            handle.seek(end - 1)
+            torn = handle.read(1) != b"\n"
+            tail, at = b"", end
+            while at > 0:
+                chunk_end, at = at, max(0, at - _TAIL_CHUNK)
+                handle.seek(at)
+                tail = handle.read(chunk_end - at) + tail
+                lines = tail.split(b"\n")
+                complete = lines[1:] if at else lines  # the first piece may be the end of an earlier line
+                for line in reversed(complete):
+                    try:
+                        record = json.loads(line)
+                    except (json.JSONDecodeError, UnicodeDecodeError):
+                        continue
+                    if not isinstance(record, dict) or "tx" not in record:
+                        return None, torn
+                    return record, torn
+                tail = lines[0] if at else b""
+        return None, torn
+
+    def _is_current_file(self, pending: Mapping[str, object]) -> bool:
+        # Whether the resources file is the version a pending record names (its size first: cheap, and
+        # nearly always decisive).
+        try:
+            if self.path.stat().st_size != pending.get("size"):
+                return False
+            return file_identity(self.path) == {"size": pending.get("size"), "sha256": pending.get("sha256")}
+        except FileNotFoundError:
+            return False
+
+    def _atomic_write(self, frame: pd.DataFrame | RowTable, before_replace: Callable[[Path], None]) -> None:
         def write(out: IO[str]) -> None:
             if isinstance(frame, RowTable):
                 frame.write(out)
             else:
                 frame.to_csv(out, index=False, lineterminator="\n")
 
-        write_atomically(self.path, write, temp_prefix=_TEMP_PREFIX)
+        write_atomically(self.path, write, temp_prefix=_TEMP_PREFIX, before_replace=before_replace)
 
     def _snapshot(self) -> None:
         if not self.snapshots_kept or not self.path.exists():

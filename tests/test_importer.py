@@ -141,3 +141,14 @@ def test_an_entry_edited_during_the_import_is_not_overwritten(empty_dir: Path) -
     assert done.summary().split(";")[0] == "imported: 0 added, 0 updated, 0 unchanged, 1 rejected"
     assert "changed by someone else" in done.rejected[0].reasons["row"]
     assert store.get("a-1")["description"] == "edited meanwhile" and store.get("a-1")["phone"] != "(215) 555-0199"
+
+
+def test_the_rejects_report_neutralises_formulas_in_the_source_headers_too(empty_dir: Path) -> None:
+    """A source header that is a formula reaches the spreadsheet as text, like every other cell."""
+    rejected = plan_import(Store(empty_dir).read_raw(), [
+        SourceRow(1, {}, raw={'=HYPERLINK("http://x")': "click", "+cmd|' /C calc'!A0": "@SUM(1)", "Name": ""}),
+    ]).rejected
+    rows = list(csv.reader(io.StringIO(rejects_csv(rejected))))
+    assert rows[0] == ["source_row", "reasons", '\'=HYPERLINK("http://x")', "'+cmd|' /C calc'!A0", "Name"]
+    assert rows[1][2:] == ["click", "'@SUM(1)", ""]
+    assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)

@@ -30,6 +30,8 @@ from directory.store import Store, ValidationError
 # Kept by the store itself: a source can never set them.
 _MANAGED = frozenset(STORE_KEPT)
 _PLACE = ("address", "city", "state", "zip")
+# The columns an entry is matched by (see _match).
+_MATCHED_BY = ("id", "external_id", "name", "address", "zip")
 _IMPORTABLE = frozenset(COLUMNS) - _MANAGED
 
 Geocoder = Callable[[str, str, str, str], GeocodeResult | None]
@@ -101,10 +103,11 @@ def plan_import(existing: pd.DataFrame, rows: Iterable[SourceRow], *,
     one file. Every other problem is salvaged (see `directory.interop.salvage`); a row left with problems or
     an uncertain category comes in pending, with its review reasons and notes.
     """
-    by_id = {resource_id: i for i, resource_id in enumerate(existing["id"].tolist())}
-    by_external = {ext: i for i, ext in enumerate(existing["external_id"].tolist()) if ext}
-    current_rows = existing.to_dict("records")
-    by_place = {_place_key(r): i for i, r in enumerate(current_rows) if not r["external_id"] and _place_key(r)}
+    return _plan(existing.to_dict("records"), rows, geocode)
+
+
+def _plan(current_rows: list[dict], rows: Iterable[SourceRow], geocode: Geocoder) -> ImportPlan:
+    by_id, by_external, by_place = _indexes(current_rows)
     plan = ImportPlan()
     seen: dict[str, int] = {}
     for row in rows:
@@ -144,6 +147,17 @@ def plan_import(existing: pd.DataFrame, rows: Iterable[SourceRow], *,
     return plan
 
 
+def _indexes(current_rows: list[dict], *, places: bool = True) -> tuple[
+        dict[str, int], dict[str, int], dict[tuple[str, ...], int]]:
+    # Where each id, external id and (for entries without an external id) name and address is; the last only
+    # when asked, as it is the one that costs.
+    by_id = {row["id"]: i for i, row in enumerate(current_rows)}
+    by_external = {row["external_id"]: i for i, row in enumerate(current_rows) if row["external_id"]}
+    by_place = {key: i for i, row in enumerate(current_rows)
+                if places and not row["external_id"] and (key := _place_key(row))}
+    return by_id, by_external, by_place
+
+
 def _match(values: dict[str, str], by_id: Mapping[str, int], by_external: Mapping[str, int],
            by_place: Mapping[tuple[str, ...], int], current_rows: list[dict]) -> int | None:
     at = by_id.get(values.get("id", "")) if values.get("id") else None
@@ -162,28 +176,83 @@ class DirectoryChanged(DirectoryError, ValueError):
     """The directory changed between planning and writing an import, so the plan no longer fits; nothing was written."""
 
 
-def apply_plan(store: Store, plan: ImportPlan, *, by: Curator, all_or_nothing: bool = False) -> ImportPlan:
+def apply_plan(store: Store, plan: ImportPlan, *, by: Curator, all_or_nothing: bool = False,
+               geocode: Geocoder = geocode_offline) -> ImportPlan:
     """Write a plan in one batch; with all_or_nothing, write nothing when any row was rejected.
 
-    Returns the plan as carried out: updates whose rows were changed by someone else meanwhile move to rejected.
+    Under the store's lock, each new entry is matched again (by id, external id, then name and address): one
+    that was added meanwhile (by another import of the same file, say) is planned again as an update of it, or
+    left unchanged. Returns the plan as carried out: such rows are in updated or unchanged, and updates whose
+    rows were changed by someone else meanwhile move to rejected.
     """
     if all_or_nothing and plan.rejected:
         return ImportPlan(rejected=plan.rejected, repairs=plan.repairs)
-    adds = [change.values for change in plan.added]  # the store sets its own columns on a new row
-    updates = [(c.resource_id, c.base_version, {k: c.values[k] for k in c.changed}) for c in plan.updated]
-    if not adds and not updates:
+    if not plan.added and not plan.updated:
         return plan
+    added: list[Change] = []
+    updated: list[Change] = []
+    again = ImportPlan()
+
+    def recheck(rows: list[dict]) -> tuple[list[dict[str, str]], list[tuple[str, str, dict[str, str]]]]:
+        nonlocal added, updated, again
+        added, again = _match_again(rows, plan.added, geocode)
+        updated = plan.updated + again.updated
+        if all_or_nothing and again.rejected:
+            return [], []
+        return ([c.values for c in added],  # the store sets its own columns on a new row
+                [(c.resource_id, c.base_version, {k: c.values[k] for k in c.changed}) for c in updated])
+
     try:
-        written = store.import_batch(adds, updates, by=by, checked=True)
+        written = store.import_batch([], [], by=by, checked=True, recheck=recheck)
     except ValidationError as error:  # planned from an older file: nothing was written
         raise DirectoryChanged(f"the directory changed during the import; nothing was written ({error})") from None
+    rejected = plan.rejected + again.rejected
+    if all_or_nothing and again.rejected:
+        return ImportPlan(rejected=rejected, repairs=plan.repairs)
     conflicts = set(written.conflicts)
-    kept = [c for c in plan.updated if c.resource_id not in conflicts]
+    kept = [c for c in updated if c.resource_id not in conflicts]
     late = [Rejected(c.line, {"row": "this entry was changed by someone else during the import; import again"},
-                     c.values) for c in plan.updated if c.resource_id in conflicts]
-    added = [Change(c.line, row["id"], c.name, row, c.changed, inferred=c.inferred)
-             for c, row in zip(plan.added, written.added, strict=True)]
-    return ImportPlan(added, kept, plan.unchanged, plan.rejected + late, plan.repairs)
+                     c.values) for c in updated if c.resource_id in conflicts]
+    done = [Change(c.line, row["id"], c.name, row, c.changed, inferred=c.inferred)
+            for c, row in zip(added, written.added, strict=True)]
+    return ImportPlan(done, kept, plan.unchanged + again.unchanged, rejected + late, plan.repairs)
+
+
+def _match_again(rows: list[dict], planned: list[Change], geocode: Geocoder) -> tuple[list[Change], ImportPlan]:
+    """The planned new entries that still match no entry, and a plan, against the entries as they are now, of
+    the others (entries added since the plan was made): updates, unchanged rows and rejects, never additions.
+
+    Such a row is planned again from the values it would have added, as a source row that gives the columns it
+    set: not those the import inferred or set for review, and its status only when the source retires it, so
+    an entry a peer leader has published meanwhile is not sent back to review.
+    """
+    if not planned or not rows:
+        return list(planned), ImportPlan()
+    by_id, by_external, by_place = _indexes(rows, places=any(not c.values.get("external_id") for c in planned))
+    still_new: list[Change] = []
+    late: list[SourceRow] = []
+    matched: dict[int, dict] = {}
+    for change in planned:
+        given = {k: change.values[k] for k in change.changed if k not in _SET_BY_REVIEW and k not in change.inferred}
+        if change.values.get("status") == "inactive":
+            given["status"] = "inactive"
+        source = SourceRow(change.line, given)
+        at = _match({k: _text(source.values.get(k)) for k in _MATCHED_BY}, by_id, by_external, by_place, rows)
+        if at is None:
+            still_new.append(change)
+        else:
+            late.append(source)
+            matched[at] = rows[at]
+    if not late:
+        return still_new, ImportPlan()
+    again = _plan(list(matched.values()), late, geocode)
+    note = "this entry was added by someone else while the import was being planned, so this row updated it"
+    for change in again.updated:
+        change.notes = (*change.notes, note)
+    # A matched row always matches again; were one not to, it is added as planned rather than dropped.
+    planned_at = {change.line: change for change in planned}
+    return still_new + [planned_at[c.line] for c in again.added], ImportPlan(
+        [], again.updated, again.unchanged, again.rejected)
 
 
 def import_rows(store: Store, rows: Iterable[SourceRow], *, by: Curator, dry_run: bool = False,
@@ -192,18 +261,21 @@ def import_rows(store: Store, rows: Iterable[SourceRow], *, by: Curator, dry_run
     plan = plan_import(store.read_raw(), rows, geocode=geocode)
     if dry_run:
         return ImportPlan(rejected=plan.rejected) if all_or_nothing and plan.rejected else plan
-    return apply_plan(store, plan, by=by, all_or_nothing=all_or_nothing)
+    return apply_plan(store, plan, by=by, all_or_nothing=all_or_nothing, geocode=geocode)
 
 
 def rejects_csv(rejected: Iterable[Rejected]) -> str:
-    """The rejects report: source row, reasons, then the row as the source gave it (spreadsheet-safe)."""
+    """The rejects report: source row, reasons, then the row as the source gave it (spreadsheet-safe).
+
+    Every cell, the source's own headers included, has a would-be formula neutralised.
+    """
     rejected = list(rejected)
     source_columns: list[str] = []
     for item in rejected:
         source_columns += [c for c in item.raw if c not in source_columns]
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["source_row", "reasons", *source_columns])
+    writer.writerow(["source_row", "reasons", *(neutralise_cell(_text(c)) for c in source_columns)])
     for item in rejected:
         reasons = "; ".join(f"{column}: {message}" for column, message in item.reasons.items())
         writer.writerow([item.line, neutralise_cell(reasons),
@@ -306,6 +378,8 @@ _SALVAGED = frozenset(COLUMNS) - {"status", "review_reasons", "review_notes", "r
 _SET_AFTER_SALVAGE = ("category", "support_types", "latitude", "longitude", "geocode_quality",
                       "location_confidential")
 _EMPTY_ROW = dict.fromkeys(COLUMNS, "")
+# Columns of a planned new entry that the import set for review, not the source.
+_SET_BY_REVIEW = frozenset({"status", "review_reasons", "review_notes"})
 _REASON_ORDER = tx.keys(tx.REVIEW_REASONS)
 # The review reason for a problem a reader found, by the column it is about.
 _PROBLEM_REASONS = {"hours": "unparsed_hours", "hours_text": "unparsed_hours", "phone": "bad_phone",
