@@ -21,6 +21,7 @@ from typing import IO
 
 import ftfy
 
+from directory.interop import limits
 from directory.interop.column_mapping import (
     SYNONYMS,
     PhoneParts,
@@ -31,13 +32,14 @@ from directory.interop.column_mapping import (
     normalise_header,
     phone_parts,
 )
+from directory.interop.limits import BoundedLines, ImportLimitExceeded, RowTooLong
 from directory.interop.records import SourceRow, UnusableInput
 from directory.phones import is_callable_label
 from directory.schema import FIELD_BY_NAME, LIST_SEPARATOR
 
 # One cell may hold a long description, but not a whole file: a cell longer than this ends the read with a
-# message (a zip bomb's 190 MB cell would otherwise be read into memory).
-MAX_CELL_CHARS = 10 * 1024 * 1024
+# message (a zip bomb's 190 MB cell would otherwise be read into memory). The figure is limits.MAX_CELL_CHARS.
+MAX_CELL_CHARS = limits.MAX_CELL_CHARS
 _SAMPLE_BYTES = 64 * 1024
 _CHUNK = 1024 * 1024
 _DELIMITERS = ",;\t|"
@@ -91,9 +93,19 @@ class CsvSource:
         first_line = sample.lstrip("\ufeff").splitlines()[0] if sample.strip() else ""
         self.skip_initial_space = first_line.count(self.delimiter + " ") * 2 > first_line.count(self.delimiter)
         with self._text() as text:
-            self.headers = _unique_headers(_first_row(self._reader(text)))
+            lines = BoundedLines(text, limits.MAX_ROW_CHARS)
+            reader = self._reader(lines)
+            try:
+                self.headers = _unique_headers(_first_row(reader))
+            except RowTooLong:
+                raise ImportLimitExceeded(_too_long(0, reader.line_num + 1)) from None
+            if lines.passed:
+                raise ImportLimitExceeded(_too_long(0, reader.line_num))
         if not any(self.headers):
             raise UnusableInput("the file has no header row")
+        if len(self.headers) > limits.MAX_COLUMNS:
+            raise ImportLimitExceeded(f"the header has {len(self.headers):,} columns, more than the "
+                                      f"{limits.MAX_COLUMNS:,} a file may have")
         guessed = guess_mapping(self.headers)
         self.mapping = apply_overrides(guessed, mapping, self.headers) if mapping is not None else guessed
         if not self.mapping:
@@ -143,28 +155,46 @@ class CsvSource:
             self.also_read[self.headers[index]] = "the source's flag to keep the entry off its public listing"
         self.unmapped = [h for h in self.headers if h not in self.mapping and h not in self.also_read]
 
-    def rows(self) -> Iterator[SourceRow]:
+    def rows(self, max_rows: int | None = None) -> Iterator[SourceRow]:
         """Each data row in turn (blank lines skipped), numbered from 1 under the header.
 
         Raises UnusableInput, naming the row, when the file stops being readable CSV partway (a cell over
-        MAX_CELL_CHARS, for one), since nothing after that point can be trusted.
+        MAX_CELL_CHARS, for one), since nothing after that point can be trusted; ImportLimitExceeded when it
+        passes a limit: a row over limits.MAX_ROW_CHARS or MAX_COLUMNS, or more rows than `max_rows`
+        (limits.MAX_ROWS by default).
         """
+        most = limits.MAX_ROWS if max_rows is None else max_rows
         with self._text() as text:
-            reader = self._reader(text)
+            lines = BoundedLines(text, limits.MAX_ROW_CHARS)
+            reader = self._reader(lines)
             _first_row(reader)
+            lines.row_done()
             line = 0
             while True:
                 try:
                     cells = next(reader)
                 except StopIteration:
                     return
+                except RowTooLong:
+                    raise ImportLimitExceeded(_too_long(line + 1, reader.line_num + 1)) from None
                 except csv.Error as error:
                     raise UnusableInput(_unreadable_row(line + 1, reader.line_num, error)) from None
                 except OSError as error:
                     raise UnusableInput(f"the file could not be read after row {line} ({error})") from None
+                if lines.passed:
+                    raise ImportLimitExceeded(_too_long(line + 1, reader.line_num))
+                lines.row_done()
+                if len(cells) > limits.MAX_COLUMNS:
+                    raise ImportLimitExceeded(f"row {line + 1:,} (line {reader.line_num:,} of the file) has "
+                                              f"{len(cells):,} cells, more than the {limits.MAX_COLUMNS:,} columns "
+                                              "a file may have")
                 if not any(cell.strip() for cell in cells):
                     continue
                 line += 1
+                if line > most:
+                    raise ImportLimitExceeded(f"row {line:,} (line {reader.line_num:,} of the file): the file has "
+                                              f"more than {most:,} rows, the most one import may bring in; import "
+                                              "it in parts")
                 yield self._row(line, cells)
 
     def _row(self, line: int, cells: list[str]) -> SourceRow:
@@ -258,10 +288,10 @@ class CsvSource:
     def _header(self, index: int) -> str:
         return self.headers[index] if index < len(self.headers) else f"(extra cell {index - len(self.headers) + 1})"
 
-    def _reader(self, text: IO[str]) -> Iterator[list[str]]:
+    def _reader(self, lines: BoundedLines) -> Iterator[list[str]]:
         # Set on every read: the limit is the csv module's global, and another reader may have changed it.
         csv.field_size_limit(MAX_CELL_CHARS)
-        return csv.reader(text, delimiter=self.delimiter, skipinitialspace=self.skip_initial_space)
+        return csv.reader(lines, delimiter=self.delimiter, skipinitialspace=self.skip_initial_space)
 
     def _text(self) -> IO[str]:
         binary: IO[bytes] = self._source.open("rb") if isinstance(self._source, Path) else io.BytesIO(self._source)
@@ -430,6 +460,12 @@ def _unreadable_row(row: int, line: int, error: csv.Error) -> str:
         limit = f"{MAX_CELL_CHARS // 2**20} MB" if MAX_CELL_CHARS % 2**20 == 0 else f"{MAX_CELL_CHARS:,} characters"
         return f"{where} has a cell longer than {limit}, the most one cell may hold; is this really a CSV file?"
     return f"{where} is not readable CSV ({error})"
+
+
+def _too_long(row: int, line: int) -> str:
+    where = f"row {row:,} (line {line:,} of the file)" if row else f"the header (line {line:,} of the file)"
+    most = limits.size_text(limits.MAX_ROW_CHARS, "characters")
+    return f"{where} is longer than {most}, the most one row may hold; is this really a CSV file?"
 
 
 def _read_head(source: Path | bytes) -> bytes:

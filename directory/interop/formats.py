@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import tempfile
 import zipfile
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 import pandas as pd
 
+from directory.interop import limits
 from directory.interop.csv_export import export_csv, restore_cell, safe_csv_bytes
 from directory.interop.csv_import import CsvSource, open_csv
-from directory.interop.hsds import export_hsds, hsds_zip_bytes, read_hsds
+from directory.interop.hsds import export_hsds, hsds_zip_bytes, measure_package, read_hsds
 from directory.interop.ical import event_calendar
+from directory.interop.limits import ImportLimitExceeded
 from directory.interop.meeting_guide import meeting_guide_feed, read_meeting_guide
 from directory.interop.records import SourceRow, UnusableInput
 
@@ -27,6 +31,7 @@ EXPORT_FORMATS: dict[str, str] = {
     "meeting-guide": "Meeting Guide JSON feed (weekly meetings)",
     "ics": "iCalendar (.ics) of events",
 }
+_T = TypeVar("_T")
 EXPORT_FILE_NAMES: dict[str, tuple[str, str]] = {
     "csv": ("resources.csv", "text/csv"),
     "hsds": ("hsds.zip", "application/zip"),
@@ -63,32 +68,76 @@ def detect_format(path: Path) -> str:
 
 
 def read_source(path: Path, fmt: str = "auto", mapping: Mapping[str, str] | None = None) -> Iterable[SourceRow]:
-    """The rows of a source file or folder in the given format ("auto" detects it)."""
+    """The rows of a source file or folder in the given format ("auto" detects it).
+
+    Every reader holds the source to the limits in `directory.interop.limits` while reading, and raises
+    ImportLimitExceeded (an UnusableInput) naming the file, table, row or field that passed one.
+    """
     fmt = detect_format(path) if fmt == "auto" else decide_format(fmt, b"", is_package=False)
+    if path.is_file() and (size := path.stat().st_size) > limits.MAX_FILE_BYTES:
+        raise ImportLimitExceeded(f"the file holds {size:,} bytes, more than the "
+                                  f"{limits.size_text(limits.MAX_FILE_BYTES)} one import may read; import it in parts")
     if fmt == "hsds":  # read_hsds reads the package once and says when it is not one
         return read_hsds(path)
     if fmt == "meeting-guide":
-        return read_meeting_guide(path.read_bytes())
+        with path.open("rb") as handle:  # never more than the limit, even if the file grows meanwhile
+            return read_meeting_guide(handle.read(limits.MAX_JSON_BYTES + 1))
     return _restored(open_csv(path, mapping).rows())
+
+
+def check_upload(data: bytes, file_name: str) -> None:
+    """Refuse an upload the server should not read (too large, or a zip that unpacks past the upload budget).
+
+    A zip is checked by reading every member once through a counting reader and throwing the bytes away,
+    before any table is parsed; its declared sizes are not trusted.
+    """
+    if len(data) > limits.MAX_UPLOAD_BYTES:
+        raise ImportLimitExceeded(f"{file_name} holds {len(data):,} bytes, more than the "
+                                  f"{limits.size_text(limits.MAX_UPLOAD_BYTES)} an upload may be; import it with "
+                                  "`python -m directory import` on the server")
+    if data[:4] == b"PK\x03\x04":
+        with _uploaded_zip(data) as package:
+            _named(file_name, lambda: measure_package(package, limits.MAX_UPLOAD_UNZIPPED_BYTES))
 
 
 def read_upload(data: bytes, file_name: str, fmt: str = "auto",
                 mapping: Mapping[str, str] | None = None) -> Iterable[SourceRow]:
-    """The rows of an uploaded file, read in memory (an HSDS zip goes through a private temporary folder)."""
+    """The rows of an uploaded file, read in memory (an HSDS zip goes through a private temporary folder).
+
+    The upload is checked first (check_upload), then read to the tighter upload limits (limits.MAX_UPLOAD_*).
+    """
+    check_upload(data, file_name)
     fmt = decide_format(fmt, data[:4096], is_package=False)
     if fmt == "hsds":
-        with tempfile.TemporaryDirectory(prefix="directory-upload-") as folder:
-            package = Path(folder) / "package.zip"
-            package.write_bytes(data)
-            return read_hsds(package)
+        with _uploaded_zip(data) as package:
+            return _named(file_name, lambda: read_hsds(package, limits.PackageLimits.upload()))
     if fmt == "meeting-guide":
-        return read_meeting_guide(data)
-    return _restored(open_csv(data, mapping).rows())
+        return _named(file_name, lambda: read_meeting_guide(data, max_meetings=limits.MAX_UPLOAD_ROWS))
+    return read_opened_csv(open_csv(data, mapping))
 
 
 def read_opened_csv(source: CsvSource) -> Iterable[SourceRow]:
-    """The rows of a CSV already opened (and kept) by the Import page, so an upload is decoded once."""
-    return _restored(source.rows())
+    """The rows of a CSV already opened (and kept) by the Import page, so an upload is decoded once.
+
+    Read to the upload limit of limits.MAX_UPLOAD_ROWS rows.
+    """
+    return _restored(source.rows(max_rows=limits.MAX_UPLOAD_ROWS))
+
+
+@contextmanager
+def _uploaded_zip(data: bytes) -> Iterator[Path]:
+    with tempfile.TemporaryDirectory(prefix="directory-upload-") as folder:
+        package = Path(folder) / "package.zip"
+        package.write_bytes(data)
+        yield package
+
+
+def _named(file_name: str, read: Callable[[], _T]) -> _T:
+    """What `read` returns; a limit it meets is reported with the upload's name in front."""
+    try:
+        return read()
+    except ImportLimitExceeded as error:
+        raise ImportLimitExceeded(f"{file_name}: {error}") from None
 
 
 def export_bytes(frame: pd.DataFrame, fmt: str, *, directory_zone: str) -> bytes:

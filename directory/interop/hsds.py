@@ -18,11 +18,13 @@ import functools
 import io
 import json
 import re
+import shutil
 import tempfile
 import uuid
 import zipfile
+import zlib
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from dataclasses import field as default
 from pathlib import Path, PurePosixPath
@@ -33,7 +35,9 @@ import pandas as pd
 from directory import taxonomy as tx
 from directory.errors import DirectoryError
 from directory.hours import HoursError, WeeklyHours, format_hours, parse_clock, parse_hours, parse_textual_hours
+from directory.interop import limits
 from directory.interop.hsds_schema import TABLES, columns, datapackage
+from directory.interop.limits import BoundedLines, ByteBudget, ImportLimitExceeded, RowTooLong, counted
 from directory.interop.records import SourceRow, UnusableInput
 from directory.phones import is_callable_label, split_labelled
 from directory.privacy import CONFIDENTIAL_LOCATION, is_confidential, listable, public_view
@@ -52,7 +56,6 @@ VALUE_FIELDS = ("id", "external_id", "organization", "location_name", "address",
                 "conference_phone", "status", "last_verified", "verified_by", "latitude", "longitude", "eligibility",
                 "location_confidential", "other_phones")
 CONFIDENTIAL_DESCRIPTION = "The address is confidential; contact the service."
-_MAX_UNZIPPED = 200 * 2**20
 _DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
 
@@ -216,8 +219,8 @@ def export_hsds(frame: pd.DataFrame, out: Path) -> Path:
 
 # Reading --------------------------------------------------------------------------------------------------
 
-# A cell longer than this is not a directory's data (it is csv's own default limit, in characters).
-MAX_CELL = 131_072
+# A cell longer than this is not a directory's data (limits.MAX_FIELD_CHARS: csv's own default, in characters).
+MAX_CELL = limits.MAX_FIELD_CHARS
 _BOM = b"\xef\xbb\xbf"
 # Bytes that are not UTF-8 are read as Windows-1252, the usual culprit, rather than lost as U+FFFD; the five
 # bytes Windows-1252 leaves undefined keep their Latin-1 reading.
@@ -250,48 +253,104 @@ class _Record(dict[str, str]):
     __slots__ = ("number", "repairs", "table")
     table: str
     number: int
-    repairs: list[str]
+    repairs: tuple[str, ...]
 
     def where(self) -> str:
         """The file and row, for messages a person can follow."""
         return f"{self.table}.csv row {self.number}"
 
 
-def _package_members(path: Path) -> dict[str, bytes]:
-    """The package's files by lower-case base name, from a folder or (safely) from a zip."""
-    if path.is_dir():
-        return {p.name.lower(): p.read_bytes() for p in path.iterdir()
-                if p.suffix.lower() in (".csv", ".json") and p.is_file()}
-    try:
-        archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as error:
-        raise UnusableInput(f"the zip file cannot be opened ({error})") from None
-    members: dict[str, bytes] = {}
-    total = 0
-    with archive:
-        for info in archive.infolist():
+class _Members:
+    """The .csv and .json files of a package (a folder or a zip) by lower-case base name, each read when asked.
+
+    Every read draws on one budget of bytes, counted as they come out of the folder or the zip, so a zip whose
+    size fields lie is stopped all the same; a declared size over the budget is refused before any reading.
+    """
+
+    def __init__(self, path: Path, max_bytes: int) -> None:
+        self._archive: zipfile.ZipFile | None = None
+        self._files: dict[str, Path | zipfile.ZipInfo] = {}
+        if path.is_dir():
+            self.budget = ByteBudget(max_bytes, "the package's tables hold")
+            self._files = {p.name.lower(): p for p in path.iterdir()
+                           if p.suffix.lower() in (".csv", ".json") and p.is_file()}
+            return
+        self.budget = ByteBudget(max_bytes, "the zip unpacks to")
+        listed = _listed_entries(path)
+        if listed > limits.MAX_ZIP_ENTRIES:
+            raise ImportLimitExceeded(f"the zip lists {listed:,} files, more than the {limits.MAX_ZIP_ENTRIES:,} a "
+                                      "package may hold (an HSDS package has about 25)")
+        try:
+            self._archive = zipfile.ZipFile(path)
+        except (zipfile.BadZipFile, OSError) as error:
+            raise UnusableInput(f"the zip file cannot be opened ({error})") from None
+        declared = 0
+        for info in self._archive.infolist():
             name = PurePosixPath(info.filename)
             if info.is_dir():
                 continue
             if name.is_absolute() or ".." in name.parts or "\\" in info.filename:
+                self.close()
                 raise UnusableInput(f"the zip holds an unsafe file name: {info.filename!r}")
             if name.suffix.lower() not in (".csv", ".json"):
                 continue
-            total += info.file_size
-            if total > _MAX_UNZIPPED:
-                raise UnusableInput("the zip unpacks to more than 200 MB; import it in parts")
-            try:  # zipfile reads no more than the size the zip declares, checked against the total above
-                members[name.name.lower()] = archive.read(info)
-            except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError, ValueError) as error:
-                raise UnusableInput(f"the zip file is damaged or encrypted ({error})") from None
-    return members
+            declared += info.file_size  # enough to refuse a zip, never to trust one: reads are counted too
+            if declared > max_bytes:
+                self.close()
+                raise ImportLimitExceeded(f"the zip unpacks to more than {limits.size_text(max_bytes)}; "
+                                          "import it in parts")
+            self._files[name.name.lower()] = info
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._files
+
+    def names(self) -> list[str]:
+        """The files' lower-case base names."""
+        return list(self._files)
+
+    def open(self, name: str) -> io.BufferedReader:
+        """One file, read through the package's byte budget in bounded chunks."""
+        found = self._files[name]
+        if isinstance(found, Path):
+            return counted(found.open("rb"), self.budget, name, (OSError,))
+        assert self._archive is not None
+        try:
+            raw = self._archive.open(found)
+        except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, ValueError) as error:
+            raise UnusableInput(f"the zip file is damaged or encrypted ({error})") from None
+        return counted(raw, self.budget, name, _DAMAGED)
+
+    def close(self) -> None:
+        """Close the zip, if the package is one."""
+        if self._archive is not None:
+            self._archive.close()
+
+    def __enter__(self) -> _Members:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
 
 
-def _member_names(path: Path) -> set[str]:
-    if path.is_dir():
-        return {p.name.lower() for p in path.iterdir() if p.is_file()}
-    with zipfile.ZipFile(path) as archive:
-        return {PurePosixPath(name).name.lower() for name in archive.namelist()}
+# What reading a damaged, truncated or encrypted zip member can raise.
+_DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, NotImplementedError)
+
+
+def _listed_entries(path: Path) -> int:
+    """How many files a zip's directory lists, from its end record, before zipfile builds an object for each."""
+    with path.open("rb") as handle:
+        size = handle.seek(0, io.SEEK_END)
+        handle.seek(size - min(size, 22 + 65_535 + 20))  # the end record, its comment, a zip64 locator before it
+        tail = handle.read()
+        at = tail.rfind(b"PK\x05\x06")
+        if at < 0 or len(tail) < at + 12:
+            return 0  # not a zip: zipfile says so
+        entries = int.from_bytes(tail[at + 10:at + 12], "little")
+        if entries != 0xFFFF or at < 20 or tail[at - 20:at - 16] != b"PK\x06\x07":
+            return entries
+        handle.seek(int.from_bytes(tail[at - 12:at - 4], "little"))  # the zip64 end record holds the count
+        record = handle.read(40)
+        return int.from_bytes(record[32:40], "little") if record[:4] == b"PK\x06\x06" else entries
 
 
 def _cell(raw: str, latin1: bool) -> tuple[str, list[str]]:
@@ -327,40 +386,110 @@ def _changed_part(before: str, after: str) -> str:
     return f"'{before[head:start + 20]}' → '{after[head:start + 20]}'"
 
 
-def _read_table(table: str, data: bytes) -> list[_Record]:
-    """The rows of one table; a file that cannot be read as CSV at all makes the package unusable."""
-    utf16 = data[:2] in (b"\xff\xfe", b"\xfe\xff")
-    try:
-        text = data.decode("utf-16") if utf16 else data.removeprefix(_BOM).decode("latin-1")
-    except UnicodeDecodeError:
-        raise UnusableInput(f"{table}.csv is not readable text") from None
-    reader = csv.reader(io.StringIO(text, newline=""))
+class _Tally:
+    """What a package has read so far against its limits, and the short texts seen, shared rather than copied."""
+
+    __slots__ = ("cells", "limits", "rows", "seen")
+
+    def __init__(self, most: limits.PackageLimits) -> None:
+        self.rows = self.cells = 0
+        self.limits = most
+        # The same ids, types and codes recur in every table; one copy of each saves a third of the memory.
+        self.seen: dict[str, str] = {}
+
+    def count(self, table: str, number: int, cells: int) -> None:
+        """One more row of `cells` cells; past the package's limits, end the import naming the row."""
+        self.rows += 1
+        self.cells += cells
+        for counted_so_far, most, what in ((self.rows, self.limits.rows, "rows"),
+                                           (self.cells, self.limits.cells, "cells")):
+            if counted_so_far > most:
+                raise ImportLimitExceeded(f"{table}.csv row {number:,}: the package holds more than {most:,} {what} "
+                                          "in all its tables, the most one import may read; import it in parts")
+
+
+# Texts up to this long are shared (ids, codes, types); at most this many are remembered.
+_SHARED_LENGTH = 40
+_SHARED_TEXTS = 500_000
+
+
+def _read_table(table: str, data: bytes | io.BufferedReader, tally: _Tally | None = None) -> list[_Record]:
+    """The rows of one table, read as a stream; a file that cannot be read as CSV at all makes the package unusable.
+
+    `tally` holds the package's limits; a row longer than MAX_PACKAGE_ROW_CHARS is never read whole.
+    """
+    tally = tally or _Tally(limits.PackageLimits.command_line())
+    stream = io.BufferedReader(io.BytesIO(data)) if isinstance(data, bytes) else data
+    with stream:
+        head = stream.peek(3)[:3]
+        utf16 = head[:2] in (b"\xff\xfe", b"\xfe\xff")
+        if not utf16 and head == _BOM:
+            stream.read(3)
+        text = io.TextIOWrapper(stream, encoding="utf-16" if utf16 else "latin-1", newline="")
+        return _read_records(table, text, utf16, tally)
+
+
+def _read_records(table: str, text: io.TextIOWrapper, utf16: bool, tally: _Tally) -> list[_Record]:
+    """The records of one table's text, read line by line to the package's limits (see _read_table)."""
+    lines = BoundedLines(text, limits.MAX_PACKAGE_ROW_CHARS)
+    reader = csv.reader(lines)
     records: list[_Record] = []
     number = 0
+    seen = tally.seen
+    most = limits.size_text(limits.MAX_PACKAGE_ROW_CHARS, "characters")
     try:
-        header = [_cell(name, not utf16)[0].lower() for name in next(reader, [])]
-        # An unnamed or repeated column is ignored: the first of a name counts.
-        named = [(i, name) for i, name in enumerate(header) if name and name not in header[:i]]
-        names = [name for _, name in named]
-        for number, cells in enumerate(reader, start=1):
-            picked = [cells[i] if i < len(cells) else "" for i, _ in named]
-            joined = "".join(picked)
-            if joined.isascii() and "\r" not in joined and len(joined) <= MAX_CELL:
-                record = _Record(zip(names, [cell.strip() for cell in picked], strict=True))
-                record.repairs = []
-            else:  # the rare row with a non-ASCII, multi-line or very long cell
-                record = _Record()
-                record.repairs = []
-                for name, raw in zip(names, picked, strict=True):
-                    if len(raw) > MAX_CELL:
-                        raise _TooLarge
-                    record[name], repairs = _cell(raw, not utf16)
-                    record.repairs += [f"{table}.csv row {number}, {name}: {repair}" for repair in repairs]
-            record.table, record.number = table, number
-            if joined.strip():
-                records.append(record)
+        with text:
+            try:
+                header = [_cell(name, not utf16)[0].lower() for name in next(reader, [])]
+            except RowTooLong:
+                header = []
+            if lines.passed:
+                raise ImportLimitExceeded(f"the header of {table}.csv is longer than {most}; this package cannot "
+                                          "be imported")
+            lines.row_done()
+            if len(header) > limits.MAX_COLUMNS:
+                raise ImportLimitExceeded(f"{table}.csv has {len(header):,} columns, more than the "
+                                          f"{limits.MAX_COLUMNS:,} a table may have")
+            # An unnamed or repeated column is ignored: the first of a name counts.
+            named = [(i, name) for i, name in enumerate(header) if name and name not in header[:i]]
+            names = [name for _, name in named]
+            for number, cells in enumerate(reader, start=1):
+                picked = [cells[i] if i < len(cells) else "" for i, _ in named]
+                joined = "".join(picked)
+                if joined.isascii() and "\r" not in joined and len(joined) <= MAX_CELL:
+                    stripped = [cell.strip() for cell in picked]
+                    if len(seen) < _SHARED_TEXTS:
+                        stripped = [seen.setdefault(c, c) if len(c) <= _SHARED_LENGTH else c for c in stripped]
+                    record = _Record(zip(names, stripped, strict=True))
+                    record.repairs = ()
+                else:  # the rare row with a non-ASCII, multi-line or very long cell
+                    record = _Record()
+                    found: list[str] = []
+                    for name, raw in zip(names, picked, strict=True):
+                        if len(raw) > MAX_CELL:
+                            raise _TooLarge
+                        record[name], repairs = _cell(raw, not utf16)
+                        found += [f"{table}.csv row {number}, {name}: {repair}" for repair in repairs]
+                    record.repairs = tuple(found)
+                if lines.passed:  # an over-long cell is named above; any other over-long row here
+                    raise RowTooLong(number)
+                lines.row_done()
+                record.table, record.number = table, number
+                if joined.strip():
+                    tally.count(table, number, len(names))
+                    records.append(record)
+                    if table == "services" and len(records) > tally.limits.services:
+                        raise ImportLimitExceeded(f"services.csv row {number:,}: the package holds more than "
+                                                  f"{tally.limits.services:,} services, the most one import may "
+                                                  "bring in; import it in parts")
     except _TooLarge:
         raise UnusableInput(_too_large(table, number)) from None
+    except RowTooLong as error:
+        row = error.args[0] if error.args else number + 1
+        raise ImportLimitExceeded(f"{table}.csv row {row:,} is longer than {most}, more than any directory entry "
+                                  "needs; this package cannot be imported") from None
+    except UnicodeDecodeError:
+        raise UnusableInput(f"{table}.csv is not readable text") from None
     except csv.Error as error:
         if "field limit" in str(error):
             raise UnusableInput(_too_large(table, number + 1)) from None
@@ -397,17 +526,19 @@ def _first_by(rows: Iterable[dict[str, str]], *keys: str) -> dict[str, dict[str,
     return found
 
 
-def read_hsds(path: Path) -> list[SourceRow]:
+def read_hsds(path: Path, most: limits.PackageLimits | None = None) -> list[SourceRow]:
     """One source row per service of an HSDS 3.0 or 1.1 package (a folder, or a zip with datapackage.json).
 
-    Raises `UnusableInput` only when the package as a whole cannot be read; a bad cell stays with its service.
+    Raises `UnusableInput` only when the package as a whole cannot be read, `ImportLimitExceeded` when it passes
+    one of `most` (by default the command line's limits); a bad cell stays with its service.
     """
     if not path.exists():
         raise UnusableInput(f"there is no folder or zip at {path}")
-    members = _package_members(path)
-    if "datapackage.json" not in members and "services.csv" not in members:
-        raise UnusableInput("this is not an HSDS package: it has no datapackage.json and no services.csv")
-    package = _Package(members)
+    most = most or limits.PackageLimits.command_line()
+    with _Members(path, most.unzipped_bytes) as members:
+        if "datapackage.json" not in members and "services.csv" not in members:
+            raise UnusableInput("this is not an HSDS package: it has no datapackage.json and no services.csv")
+        package = _Package(members, _Tally(most))
     if not package.services:
         raise UnusableInput("the package has no services (services.csv is missing or empty)")
     rows = []
@@ -424,6 +555,20 @@ def read_hsds(path: Path) -> list[SourceRow]:
     return rows
 
 
+def measure_package(path: Path, max_bytes: int) -> int:
+    """The bytes a package's tables really unpack to, read once and thrown away, before anything is parsed.
+
+    Raises ImportLimitExceeded, naming the file, as soon as they pass `max_bytes` (and UnusableInput for a zip
+    that cannot be read), whatever the zip's own size fields say.
+    """
+    with _Members(path, max_bytes) as members:
+        for name in members.names():
+            with members.open(name) as stream:
+                while stream.read(limits.MIB):
+                    pass
+        return members.budget.used
+
+
 def _raw(service: dict[str, str]) -> dict[str, str]:
     return {f"service.{k}": v for k, v in service.items()}
 
@@ -431,10 +576,10 @@ def _raw(service: dict[str, str]) -> dict[str, str]:
 class _Package:
     """The tables of one package, each indexed once by the keys that link it, so reading stays linear."""
 
-    def __init__(self, members: Mapping[str, bytes]) -> None:
+    def __init__(self, members: _Members, tally: _Tally) -> None:
         def read(*tables: str) -> list[_Record]:
             return [row for table in tables if f"{table}.csv" in members
-                    for row in _read_table(table, members[f"{table}.csv"])]
+                    for row in _read_table(table, members.open(f"{table}.csv"), tally)]
 
         self.services = read("services")
         names = set().union(*(row.keys() for row in self.services)) if self.services else set()
@@ -881,12 +1026,13 @@ def validate_hsds(path: Path) -> list[str]:
     """Problems found by frictionless when checking a package (folder or zip) against its HSDS schema; [] if valid."""
     from frictionless import Package, system  # imported here: it is slow to import and only needed here
 
-    members = _package_members(path)
-    if "datapackage.json" not in members:
-        return ["the package has no datapackage.json"]
-    with tempfile.TemporaryDirectory(prefix="hsds-check-") as folder:
-        for name, data in members.items():
-            (Path(folder) / name).write_bytes(data)
+    with _Members(path, limits.MAX_UNZIPPED_BYTES) as members, \
+            tempfile.TemporaryDirectory(prefix="hsds-check-") as folder:
+        if "datapackage.json" not in members:
+            return ["the package has no datapackage.json"]
+        for name in members.names():
+            with members.open(name) as source, (Path(folder) / name).open("wb") as target:
+                shutil.copyfileobj(source, target)
         with system.use_context(trusted=True):
             report = Package(str(Path(folder) / "datapackage.json")).validate()
     if report.valid:

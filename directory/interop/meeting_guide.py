@@ -20,7 +20,9 @@ import pandas as pd
 
 from directory import taxonomy as tx
 from directory.hours import parse_clock
+from directory.interop import limits
 from directory.interop import meeting_guide_types as types
+from directory.interop.limits import ImportLimitExceeded
 from directory.interop.records import SourceRow, UnusableInput
 from directory.privacy import CONFIDENTIAL_LOCATION, CONFIDENTIAL_NOTE, is_confidential
 from directory.schema import join_list, split_list
@@ -37,23 +39,77 @@ _DAY_NAMES = {name: number for number, names in enumerate(
 _ATTENDANCE_OPTIONS = {"in_person": "in_person", "online": "online", "hybrid": "hybrid"}
 
 
-def read_meeting_guide(data: bytes) -> list[SourceRow]:
+def read_meeting_guide(data: bytes, *, max_meetings: int | None = None) -> list[SourceRow]:
     """One source row per meeting; a meeting with an unusable field still comes out, with its problems.
 
     An item of the list that is not a meeting (not a JSON object) comes out too, empty, with its problem.
+    A feed over a limit (limits.MAX_JSON_BYTES, MAX_JSON_DEPTH, `max_meetings` or else MAX_ROWS meetings,
+    MAX_COLUMNS keys or a value over MAX_FIELD_CHARS) raises ImportLimitExceeded, the first three before parsing.
     """
+    most = limits.MAX_ROWS if max_meetings is None else max_meetings
+    if len(data) > limits.MAX_JSON_BYTES:
+        raise ImportLimitExceeded(f"the feed holds more than the {limits.size_text(limits.MAX_JSON_BYTES)} a feed "
+                                  "may be; import it in parts")
     try:
-        feed = json.loads(data.decode("utf-8-sig"))
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise UnusableInput("the feed is not UTF-8 text") from None
+    _check_outline(text, most)
+    try:
+        feed = json.loads(text)
     except RecursionError:
         raise UnusableInput("the feed is nested too deeply to be a Meeting Guide feed (a list of meetings)") from None
     except ValueError as error:
         raise UnusableInput(f"the feed is not valid JSON ({error})") from None
+    del text
     if not isinstance(feed, list) or (feed and not any(isinstance(m, dict) for m in feed)):
         raise UnusableInput("a Meeting Guide feed is a JSON list of meetings")
+    for number, item in enumerate(feed, start=1):
+        if isinstance(item, dict):
+            _within_limits(number, item)
     return [_meeting_row(n, item) if isinstance(item, dict) else _not_a_meeting(n, item)
             for n, item in enumerate(feed, start=1)]
+
+
+# Strings, then everything but brackets and commas: what is left shows a feed's depth and length cheaply.
+_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_NOT_STRUCTURE = re.compile(r"[^\[\]{},]+")
+
+
+def _check_outline(text: str, most: int) -> None:
+    """Refuse a feed nested deeper than MAX_JSON_DEPTH, or holding more than `most` items, before parsing it."""
+    depth = commas = 0
+    for mark in _NOT_STRUCTURE.sub("", _JSON_STRING.sub("", text)):
+        if mark in "[{":
+            depth += 1
+            if depth > limits.MAX_JSON_DEPTH:
+                raise ImportLimitExceeded(f"the feed is nested too deeply (more than {limits.MAX_JSON_DEPTH} levels) "
+                                          "to be a Meeting Guide feed (a list of meetings)")
+        elif mark in "]}":
+            depth -= 1
+        elif depth == 1:
+            commas += 1  # items of the top-level list, less one
+            if commas >= most:
+                raise ImportLimitExceeded(f"the feed has more than {most:,} meetings, the most one import may "
+                                          "bring in; import it in parts")
+
+
+def _within_limits(number: int, meeting: dict[str, Any]) -> None:
+    """Refuse a meeting with more keys than MAX_COLUMNS or a text value longer than MAX_FIELD_CHARS."""
+    if len(meeting) > limits.MAX_COLUMNS:
+        raise ImportLimitExceeded(f"item {number:,} of the feed has {len(meeting):,} fields, more than the "
+                                  f"{limits.MAX_COLUMNS:,} a meeting may have")
+    for key, value in meeting.items():
+        values = value if isinstance(value, list) else [value]
+        if len(str(key)) > limits.MAX_FIELD_CHARS or any(
+                isinstance(v, str) and len(v) > limits.MAX_FIELD_CHARS for v in values):
+            most = limits.size_text(limits.MAX_FIELD_CHARS, "characters")
+            raise ImportLimitExceeded(f"item {number:,} of the feed, field {_short(str(key))}, holds more than "
+                                      f"{most} of text, which no meeting needs; this feed cannot be imported")
+
+
+def _short(key: str) -> str:
+    return repr(key if len(key) <= 60 else key[:60] + "…")
 
 
 def _not_a_meeting(line: int, item: Any) -> SourceRow:
