@@ -270,7 +270,8 @@ def cmd_curator(args: argparse.Namespace) -> int:
             print(f"added {role} '{args.name}'", file=sys.stderr)
         elif args.action == "remove":
             accounts.remove(args.name, by=None)
-            print(f"removed '{args.name}'", file=sys.stderr)
+            # Their sessions were kept with the account, so any page they have open stops at its next action.
+            print(f"removed '{args.name}'; any page they have open can no longer make changes", file=sys.stderr)
         else:
             for name, role in accounts.names():
                 print(f"{name}\t{role}")

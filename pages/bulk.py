@@ -5,10 +5,11 @@ import streamlit as st
 
 from directory import taxonomy as tx
 from directory.curation import BULK_COLUMNS, apply_bulk_edits
+from directory.text import escape_markdown as md
 from directory.text import plural
 from directory.ui.entry_form import field_label
 from directory.ui.services import services
-from directory.ui.session import current_curator
+from directory.ui.session import as_signed_in, current_curator
 from directory.ui.shell import start_directory_page
 
 start_directory_page("Bulk edit")
@@ -31,6 +32,7 @@ st.data_editor(source, key="b_editor", num_rows="dynamic", hide_index=True, disa
 })
 
 
+@as_signed_in
 def save() -> None:
     result = apply_bulk_edits(services().store, current_curator(), source, st.session_state["b_editor"],
                               geocode=services().geocode)
@@ -52,6 +54,6 @@ if result and result.errors:
                  hide_index=True)
 if result and result.conflicts:
     st.warning(f"{plural(len(result.conflicts), 'entry was', 'entries were')} changed by someone else meanwhile "
-               "and not saved: " + ", ".join(result.conflicts))
+               "and not saved: " + md(", ".join(result.conflicts)))
 elif result and not result.saved and not result.errors:
     st.success("Nothing to save: no cell was changed.")

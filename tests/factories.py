@@ -39,5 +39,15 @@ def valid_frame(*records: dict[str, str], prefix: str = "t") -> pd.DataFrame:
 
 
 def shown(markdown: str) -> str:
-    """The text a person sees for escaped Markdown: backslash escapes removed."""
-    return re.sub(r"\\(.)", r"\1", markdown)
+    """The text a person sees for escaped Markdown: backslash escapes and invisible word joiners removed."""
+    return re.sub(r"\\(.)", r"\1", markdown).replace("\u2060", "")
+
+
+class HandClock:
+    """A clock (seconds) that a test moves by hand: `clock.now += 60`."""
+
+    def __init__(self, now: float = 1_000_000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now

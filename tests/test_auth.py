@@ -1,4 +1,4 @@
-"""Curator accounts: hashing, roles, sign-in slow-down and lock-out, and the CLI."""
+"""Curator accounts: hashing, roles, sign-in slow-down with a cap, and the CLI."""
 
 from __future__ import annotations
 
@@ -9,34 +9,24 @@ from pathlib import Path
 import pytest
 
 from directory.auth import (
-    LOCK_AFTER,
+    ACCOUNT_MAX_DELAY,
     Accounts,
     AuthError,
     Curator,
-    LockedOut,
     SlowDown,
     check_password,
     hash_password,
     require_role,
 )
 from directory.cli import main
+from tests.factories import HandClock
 
 PASSWORD = "correct horse battery"
 
 
-class Clock:
-    """A clock the test moves by hand."""
-
-    def __init__(self) -> None:
-        self.now = 1_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 @pytest.fixture
 def accounts(empty_dir: Path) -> Accounts:
-    found = Accounts(empty_dir, clock=Clock())
+    found = Accounts(empty_dir, clock=HandClock())
     found.add("dana", PASSWORD, "admin", by=None)
     found.add("lee", PASSWORD, "curator", by=Curator("dana", "admin"))
     return found
@@ -61,25 +51,33 @@ def test_sign_in_returns_the_curator_with_its_role(accounts: Accounts) -> None:
         accounts.sign_in("nobody", PASSWORD)
 
 
-def test_repeated_failures_slow_down_then_lock_out(accounts: Accounts) -> None:
-    """After three failures attempts must wait; at six the account locks for a while, then opens again."""
+def test_repeated_failures_slow_down_with_a_cap_and_never_lock_out(accounts: Accounts) -> None:
+    """After three failures each try waits twice as long, never more than a minute; the right password then works.
+
+    Before, six failures locked the account for 15 minutes even against the right password, and once that
+    ended a single wrong try locked it again at once.
+    """
     clock = accounts._clock
     for _ in range(3):
-        with pytest.raises(AuthError):
+        with pytest.raises(AuthError, match="do not match"):
             accounts.sign_in("lee", "wrong password")
-    with pytest.raises(SlowDown):
+    with pytest.raises(SlowDown, match="wait 2 seconds"):
         accounts.sign_in("lee", PASSWORD)
-    for _ in range(3, LOCK_AFTER):
-        clock.now += 120
-        with pytest.raises(AuthError):
+    waits = []
+    for _ in range(30):
+        try:
             accounts.sign_in("lee", "wrong password")
-    clock.now += 60
-    with pytest.raises(LockedOut) as caught:
-        accounts.sign_in("lee", PASSWORD)
-    assert "minutes" in str(caught.value)
-    clock.now += 15 * 60
+        except SlowDown as pause:
+            waits.append(pause.retry_after)
+            clock.now += pause.retry_after
+        except AuthError:
+            continue  # a wrong password, checked: the next try is refused until the pause is over
+    assert waits == [2.0, 4.0, 8.0, 16.0, 32.0] + [ACCOUNT_MAX_DELAY] * 10, "each wrong try doubles it, to a cap"
+    clock.now += ACCOUNT_MAX_DELAY
     assert accounts.sign_in("lee", PASSWORD).name == "lee"
-    assert accounts.sign_in("lee", PASSWORD).name == "lee", "success clears the count"
+    with pytest.raises(AuthError, match="do not match"):
+        accounts.sign_in("lee", "wrong password")
+    assert accounts.sign_in("lee", PASSWORD).name == "lee", "success cleared the count"
 
 
 def test_only_admins_manage_accounts(accounts: Accounts) -> None:

@@ -41,3 +41,24 @@ def test_a_curator_cannot_manage_accounts(sample_dir: Path) -> None:
         _signed_in_as(sample_dir, "lee")
     with pytest.raises(PermissionError):
         Accounts(sample_dir).add("sam", PASSWORD, by=Curator("lee", "curator"))
+
+
+@pytest.mark.parametrize("change", ["removed", "made a curator"])
+def test_an_admin_removed_or_demoted_meanwhile_cannot_remove_accounts(sample_dir: Path, change: str) -> None:
+    """An admin's open Accounts page stops working at its next click once that admin is removed or made a curator.
+
+    Before, the page's button still removed the account: it trusted the Curator held since sign-in.
+    """
+    at = _signed_in_as(sample_dir, "dana")
+    accounts = Accounts(sample_dir)
+    accounts.add("sam", PASSWORD, "admin", by=None)
+    if change == "removed":
+        accounts.remove("dana", by=None)
+    else:
+        accounts.path.write_text(accounts.path.read_text(encoding="utf-8").replace(
+            '"role": "admin"', '"role": "curator"', 1), encoding="utf-8")
+        assert ("dana", "curator") in accounts.names()
+    at.button(key="a_remove_lee").click().run()
+    assert not at.exception
+    assert "lee" in dict(Accounts(sample_dir).names())
+    assert not [b for b in at.button if (b.key or "").startswith("a_remove_")], "the page is gone too"

@@ -11,7 +11,7 @@ from directory.curation import merge_draft, restore_version, save_entry, set_sta
 from directory.store import ConflictError, Store
 from directory.ui.entry_form import form_values, load_into_form
 from directory.ui.services import app_settings, services
-from directory.ui.session import current_curator
+from directory.ui.session import as_signed_in, current_curator
 
 ENTRY_KEY = "c_entry"
 
@@ -35,6 +35,7 @@ def choose_entry() -> None:
     st.session_state.update(c_message="", c_suggestion="")
 
 
+@as_signed_in
 def save() -> None:
     """Save the form through the one save path; keep per-field messages, likely duplicates or the conflict."""
     suggestion_id = st.session_state.get("c_suggestion")
@@ -61,6 +62,7 @@ def reload_latest() -> None:
     st.session_state["c_message"] = "Loaded the latest version. Make your change again and save."
 
 
+@as_signed_in
 def _apply(action: Callable[[Store, Curator, str, str], dict[str, str]], message: str) -> None:
     """Run one action on the loaded entry at the version the form was loaded at; show message once it is done."""
     try:

@@ -13,7 +13,7 @@ from directory.ui import curate_actions as act
 from directory.ui.entry_form import field_label, load_into_form
 from directory.ui.history import local_time, value_text
 from directory.ui.services import services
-from directory.ui.session import current_curator
+from directory.ui.session import as_signed_in, current_curator
 
 
 def queue() -> Suggestions:
@@ -28,6 +28,7 @@ def draft_from(suggestion: Suggestion) -> dict[str, str]:
     return {**draft, "status": "active"}
 
 
+@as_signed_in
 def _approve(suggestion: Suggestion, anyway: bool = False) -> None:
     # Saved as every entry is saved (curation.save_entry): checked, duplicates looked for, placed from its address.
     st.session_state.pop(f"r_errors_{suggestion.id}", None)
@@ -43,6 +44,7 @@ def _approve(suggestion: Suggestion, anyway: bool = False) -> None:
         st.session_state["r_message"] = f"Added '{saved.row['name']}' to the directory."
 
 
+@as_signed_in
 def _reject(suggestion: Suggestion) -> None:
     queue().decide(current_curator(), suggestion.id, "rejected",
                    note=st.session_state.get(f"r_note_{suggestion.id}", ""))

@@ -24,7 +24,7 @@ from directory.triage import (
 )
 from directory.ui import curate_actions as act
 from directory.ui.services import services
-from directory.ui.session import current_curator
+from directory.ui.session import as_signed_in, current_curator
 
 MESSAGES_KEY = "tr_messages"
 GO_TO_CURATE_KEY = "tr_go_to_curate"
@@ -47,20 +47,24 @@ def _finish(result, done: str, names: dict[str, str]) -> None:
     st.session_state["tr_round"] = _round() + 1
 
 
+@as_signed_in
 def _set_category(group: str, versions: dict[str, str], names: dict[str, str]) -> None:
     category = st.session_state.get(f"tr_category_{group}")
     label = tx.label_of(tx.CATEGORIES, category)
     _finish(set_category(services().store, current_curator(), versions, category), f"Set '{label}' on", names)
 
 
+@as_signed_in
 def _accept(versions: dict[str, str], names: dict[str, str]) -> None:
     _finish(accept_inferred(services().store, current_curator(), versions), "Accepted the inferred category of", names)
 
 
+@as_signed_in
 def _resolve(group: str, versions: dict[str, str], names: dict[str, str]) -> None:
     _finish(resolve_reason(services().store, current_curator(), versions, group), "Marked as checked:", names)
 
 
+@as_signed_in
 def _publish(group: str, versions: dict[str, str], names: dict[str, str]) -> None:
     confirmed = bool(st.session_state.get(f"tr_confirm_{group}_{_round()}"))
     _finish(publish(services().store, current_curator(), versions, hidden_by_source_confirmed=confirmed), "Published",
