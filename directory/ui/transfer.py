@@ -9,23 +9,24 @@ import pandas as pd
 import streamlit as st
 
 from directory.errors import DirectoryError
+from directory.interop import limits
 from directory.interop.column_mapping import ColumnMapping, MappingError, load_mapping_text
 from directory.interop.csv_import import CsvSource, open_csv
-from directory.interop.formats import read_opened_csv, read_upload
+from directory.interop.formats import check_upload, read_opened_csv, read_upload
 from directory.interop.importer import ImportPlan, apply_plan, plan_import
 from directory.schema import COLUMNS
 from directory.store import Store
 from directory.text import escape_markdown as md
 from directory.text import plural
 from directory.ui.services import services
-from directory.ui.session import current_curator
+from directory.ui.session import as_signed_in, current_curator
 
 NOT_IMPORTED = ""
 
 
 def upload_limit_bytes() -> int:
-    """The largest upload accepted, from the server's own setting (server.maxUploadSize, in MB)."""
-    return int(st.get_option("server.maxUploadSize")) * 1024 * 1024
+    """The largest upload accepted: the server's own setting (server.maxUploadSize, in MB), at most MAX_UPLOAD_BYTES."""
+    return min(int(st.get_option("server.maxUploadSize")) * 1024 * 1024, limits.MAX_UPLOAD_BYTES)
 
 
 def column_mapping_editor(data: bytes, mapping_file: bytes | None) -> ColumnMapping:
@@ -37,8 +38,8 @@ def column_mapping_editor(data: bytes, mapping_file: bytes | None) -> ColumnMapp
     source = opened_csv(data).with_mapping(given)
     table = pd.DataFrame({"column in your file": source.headers,
                           "imported as": [source.mapping.get(h, NOT_IMPORTED) for h in source.headers]})
-    st.caption(f"Read as {source.encoding}, columns separated by {source.delimiter!r}. Guessed columns are filled "
-               "in; change any of them, or leave one empty to skip that column.")
+    st.caption(f"Read as {md(source.encoding)}, columns separated by {md(repr(source.delimiter))}. Guessed columns "
+               "are filled in; change any of them, or leave one empty to skip that column.")
     edited = st.data_editor(table, key=f"x_mapping_{_digest(data)}", hide_index=True, disabled=["column in your file"],
                             column_config={"imported as": st.column_config.SelectboxColumn(
                                 options=[NOT_IMPORTED, *COLUMNS], required=False)})
@@ -55,6 +56,7 @@ def opened_csv(data: bytes) -> CsvSource:
     cached = st.session_state.get("x_source")
     if cached and cached[0] == _digest(data):
         return cached[1]
+    check_upload(data, "the upload")
     source = open_csv(data)
     st.session_state["x_source"] = (_digest(data), source)
     return source
@@ -66,12 +68,15 @@ def current_plan(store: Store, data: bytes, name: str, fmt: str, mapping: dict[s
     cached = st.session_state.get("x_plan")
     if cached and cached[0] == key:
         return cached[1]
+    # read_upload checks the upload first (its size; a zip's real unpacked size, by reading it once), and every
+    # reader stops at the upload limits while reading, before the rows are planned in the server's memory.
     rows = read_opened_csv(opened_csv(data).with_mapping(mapping)) if fmt == "csv" else read_upload(data, name, fmt)
     plan = plan_import(store.read_raw(), rows)
     st.session_state["x_plan"] = (key, plan)
     return plan
 
 
+@as_signed_in
 def run_import(all_or_nothing: bool) -> None:
     """The Import button's callback: carry out the planned import, checked again on the server."""
     cached = st.session_state.get("x_plan")
