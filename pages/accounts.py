@@ -4,6 +4,7 @@ import streamlit as st
 
 from directory.auth import ROLES
 from directory.errors import DirectoryError
+from directory.text import escape_markdown as md
 from directory.ui.services import services
 from directory.ui.session import current_curator
 
@@ -44,4 +45,4 @@ with st.form("add_account", clear_on_submit=True):
     st.form_submit_button("Add account", key="a_add", on_click=add_account)
 message = st.session_state.pop("a_message", None)
 if message:
-    (st.success if message[0] == "success" else st.error)(message[1])
+    (st.success if message[0] == "success" else st.error)(md(message[1]))

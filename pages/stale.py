@@ -3,6 +3,7 @@
 import streamlit as st
 
 from directory.curation import stale_entries, verify_many
+from directory.text import escape_markdown as md
 from directory.text import plural
 from directory.ui.services import app_settings, services
 from directory.ui.session import current_curator
@@ -31,7 +32,7 @@ def mark_verified(versions: dict[str, str]) -> None:
     message = f"Marked {len(done)} as verified today."
     if refused:
         left = "was" if len(refused) == 1 else "were"
-        message += f" {len(refused)} changed meanwhile and {left} left for another look: {', '.join(refused)}."
+        message += f" {len(refused)} changed meanwhile and {left} left for another look: {md(', '.join(refused))}."
     st.session_state.update(st_message=message, st_all=False)
 
 

@@ -35,13 +35,9 @@ from directory.schedule import (
 )
 from directory.schema import phone_link, split_list
 from directory.text import escape_markdown as md
+from directory.text import markdown_link as md_link
 from directory.ui.packet import add_button
 from directory.ui.services import app_settings
-
-
-def _link(text: str, url: str) -> str:
-    safe_url = url.replace(" ", "%20").replace("(", "%28").replace(")", "%29")
-    return f"[{md(text)}]({safe_url})"
 
 
 def support_badges_html(row: Mapping[str, str]) -> str:
@@ -64,20 +60,20 @@ def _verified_text(row: Mapping[str, str]) -> str:
     settings = app_settings()
     stale = is_stale(verified, settings.today(), settings.stale_days)
     note = f" (over {settings.stale_days} days ago, so call ahead)" if stale else ""
-    return f"Last verified {verified}{note}"
+    return f"Last verified {md(verified)}{note}"
 
 
 def _contact_lines(row: Mapping[str, str]) -> list[str]:
     # Each action is a whole link on a line of its own: one tap on a phone, with nothing beside it to mis-tap.
     lines = [md(place_text(row))] if place_text(row) else []
     if row.get("phone"):
-        lines.append(_link(f"Call {row['phone']}", phone_link(row["phone"])))
+        lines.append(md_link(f"Call {row['phone']}", phone_link(row["phone"])))
     if directions_url(row):
-        lines.append(_link("Directions", directions_url(row)))
+        lines.append(md_link("Directions", directions_url(row)))
     if row.get("conference_url"):
-        lines.append(_link("Join online", row["conference_url"]))
+        lines.append(md_link("Join online", row["conference_url"]))
     if row.get("website"):
-        lines.append(_link("Website", row["website"]))
+        lines.append(md_link("Website", row["website"]))
     return lines
 
 
@@ -147,7 +143,8 @@ def _facts(row: Mapping[str, str]) -> list[tuple[str, str]]:
 
 def detail_view(row: Mapping[str, str], distance: float | None) -> None:
     """Everything the directory holds about one resource that helps someone reach it."""
-    st.header(row["name"], anchor=False)  # a heading element shows the text as it is, never as Markdown
+    # A heading renders Markdown too (links, images, maths): the name is escaped like all user text.
+    st.header(md(row["name"]), anchor=False)
     st.markdown(md(category_label(row["category"])))
     if row.get("status") != "active":
         st.warning(f"This entry is {tx.label_of(tx.STATUSES, row.get('status', '')).lower()} and may not be open.")
@@ -160,14 +157,16 @@ def detail_view(row: Mapping[str, str], distance: float | None) -> None:
     lines = ([f"**{away}** away"] if away else []) + _contact_lines(row)
     for extra in other_phones(row):
         # A fax (or a number that cannot be read) stays plain text: nothing to tap and call.
-        number = _link(extra.number, extra.link) if extra.link else md(extra.number)
+        number = md_link(extra.number, extra.link) if extra.link else md(extra.number)
         lines.append(f"{md(extra.label)}: {number}")
     if row.get("conference_phone"):
-        lines.append(f"Join by phone {_link(row['conference_phone'], phone_link(row['conference_phone']))}")
+        lines.append(f"Join by phone {md_link(row['conference_phone'], phone_link(row['conference_phone']))}")
     st.markdown("  \n".join(lines))
     facts = _facts(row)
     if facts:
-        st.markdown("  \n".join(f"**{name}:** {md(value)}" for name, value in facts))
+        # The e-mail address is a link the app writes: escaped text is never turned into one.
+        st.markdown("  \n".join(f"**{name}:** {md_link(value, f'mailto:{value}') if name == 'E-mail' else md(value)}"
+                                for name, value in facts))
     verified = _verified_text(row)
     if row.get("verified_by") and row.get("last_verified"):
         verified += f" by {md(row['verified_by'])}"

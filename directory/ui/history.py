@@ -53,9 +53,10 @@ def history_panel(resource_id: str) -> None:
         if not versions:
             st.caption("No changes recorded since this entry came into the directory.")
         for n, version in enumerate(versions):
-            st.markdown(f"**Version {version['version']}** · {md(str(version['action']))} by {md(str(version['by']))} "
-                        f"on {local_time(version['at'])}")
+            # Every value comes from the audit log, which an import or a hand edit of the file may have written.
+            st.markdown(f"**Version {md(str(version['version']))}** · {md(str(version['action']))} by "
+                        f"{md(str(version['by']))} on {local_time(version['at'])}")
             st.dataframe(changes_frame(version["changes"], ("field", "before", "after")), hide_index=True)
             if n > 0:  # the newest is the current one
-                st.button(f"Restore version {version['version']}", key=f"c_restore_{version['version']}",
+                st.button(f"Restore version {md(str(version['version']))}", key=f"c_restore_{version['version']}",
                           on_click=act.restore_to, args=(version["version"],))

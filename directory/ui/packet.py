@@ -23,6 +23,7 @@ from directory.packet import (
 )
 from directory.routes import PACKET_PARAM
 from directory.text import escape_markdown as md
+from directory.text import markdown_link as md_link
 from directory.text import plural
 from directory.ui.banners import crisis_markdown
 from directory.ui.services import app_settings
@@ -110,9 +111,12 @@ def shared_view(entries: list[PacketEntry]) -> None:
                    + replaces)
 
 
-def _line_markdown(line: EntryLine) -> str:
+def _line_markdown(line: EntryLine, online: str) -> str:
     if line.link:
-        return f"{md(line.lead)}[{md(line.number)}]({line.link})"
+        return md(line.lead) + md_link(line.number, line.link)
+    if online and line.text == f"Join online: {online}":
+        # Escaped text is never turned into a link, so the app writes this one itself.
+        return "Join online: " + md_link(online, online)
     return md(line.text)
 
 
@@ -120,7 +124,8 @@ def entry_markdown(n: int, entry: PacketEntry) -> str:
     """One entry as Markdown: its name in bold, then its lines, each phone number a tap-to-call link."""
     if not entry.listed:
         return f"**{n}. No longer listed** (id {md(entry.resource_id)}): it was retired or removed."
-    lines = [_line_markdown(line) for line in entry_details(entry.row, app_settings().current_time())]
+    online = entry.row.get("conference_url", "")
+    lines = [_line_markdown(line, online) for line in entry_details(entry.row, app_settings().current_time())]
     return f"**{n}. {md(entry.row['name'])}**  \n" + "  \n".join(lines)
 
 
