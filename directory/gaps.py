@@ -298,7 +298,7 @@ def region_text(table: pd.DataFrame, configured: bool) -> str:
 
 
 def unmet_for(unmet: pd.DataFrame, kind: Kind) -> pd.DataFrame:
-    """Logged unmet needs that concern the kind: its category's and the 'any' ones, or all for a support type."""
+    """The unmet-need counts that concern the kind: its category's and the 'any' ones, or all for a support type."""
     if not kind.category:
         return unmet
     return unmet[unmet["category"].isin([kind.category, "any"])]

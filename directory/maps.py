@@ -390,12 +390,20 @@ def standalone_html(fmap: folium.Map) -> str:
     return html
 
 
+UNMET_LAYER_NAME = "Unmet needs reported on Find"
+
+
 def add_area_layers(fmap: folium.Map, unmet: pd.DataFrame, fresh: pd.DataFrame) -> None:
-    """Optional layers at ZIP centres: logged unmet needs, and the share of entries not verified lately."""
+    """Optional layers at ZIP centres: unmet needs reported on Find, and the share of entries not verified lately.
+
+    `unmet` holds counts (unmet.UnmetNeeds.table()); a frame without a count column counts each row once.
+    """
+    counts = unmet["count"] if "count" in unmet.columns else pd.Series(1, index=unmet.index)
     needs = [(zip_code, {"radius": 4 + 2 * min(int(count), 8), "fillColor": "#D55E00", "color": "#D55E00",
-                         "weight": 2, "fillOpacity": 0.8}, f"{zip_code}: {text.plural(int(count), 'unmet need')}")
-             for zip_code, count in unmet.groupby("zip").size().items()]
-    _point_layer(needs, "Unmet needs (logged by peer leaders)", show=True).add_to(fmap)
+                         "weight": 2, "fillOpacity": 0.8},
+              f"{zip_code}: {text.plural(int(count), 'unmet need')} reported")
+             for zip_code, count in counts.groupby(unmet["zip"]).sum().items() if count > 0]
+    _point_layer(needs, UNMET_LAYER_NAME, show=True).add_to(fmap)
     stale = [(row.zip, {"radius": 6, "color": "#000", "weight": 1, "fillOpacity": 0.85,
                         "fillColor": GAP_COLOURS[min(4, int(row.stale_share * 5))]},
               f"{row.zip}: {row.stale_share:.0%} of {row.entries} not verified recently")

@@ -7,8 +7,8 @@ from directory.text import plural
 from directory.ui import filters
 from directory.ui.banners import crisis_markdown
 from directory.ui.cards import detail_view, result_card
-from directory.ui.services import services
 from directory.ui.shell import start_directory_page
+from directory.ui.suggest_form import report_unmet_need
 
 PAGE_SIZE = 25
 
@@ -22,8 +22,7 @@ def close_detail() -> None:
 
 
 def log_unmet(category: str, zip_code: str) -> None:
-    services().unmet.record(category, zip_code, services().settings.today())
-    st.session_state["unmet_logged"] = True
+    st.session_state["unmet_logged"] = report_unmet_need(category, zip_code)
 
 
 loaded = start_directory_page("Find peer recovery support")
@@ -54,10 +53,10 @@ if results.empty and not outcome.problem:
     st.markdown(crisis_markdown())
     if place and place.zip:
         need = query.categories[0] if query.categories else "any"
-        st.button("Log this as an unmet need (category, ZIP and date only)", key="log_unmet", on_click=log_unmet,
+        st.button("Log this as an unmet need (category, ZIP and week only)", key="log_unmet", on_click=log_unmet,
                   args=(need, place.zip))
-    if st.session_state.pop("unmet_logged", False):
-        st.success("Logged for the organizers' gap map. Nothing about the person was recorded.")
+    if logged := st.session_state.pop("unmet_logged", None):
+        getattr(st, logged[0])(logged[1])
 
 if st.session_state.get("find_query") != query:
     st.session_state.update(find_query=query, find_shown=PAGE_SIZE)

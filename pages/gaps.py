@@ -5,6 +5,7 @@ import streamlit as st
 from directory import taxonomy as tx
 from directory.errors import DirectoryError
 from directory.gaps import KIND_CHOICES, read_demand, region_text, weighted_gap, zip_rows
+from directory.interop.csv_export import safe_csv_bytes
 from directory.maps import standalone_html
 from directory.text import escape_markdown as md
 from directory.text import plural
@@ -49,7 +50,7 @@ st.dataframe(zip_rows(report.table, threshold), hide_index=True, column_config={
         width=110, help=f"How many active resources of this kind lie within {threshold} miles of the ZIP's center"),
     "Miles to nearest": st.column_config.NumberColumn(format="%.1f", width=80, help="Blank: none of this kind")})
 left, right = st.columns(2)
-left.download_button("Download the table (CSV)", report.table.to_csv(index=False), "gaps.csv", "text/csv",
+left.download_button("Download the table (CSV)", safe_csv_bytes(report.table), "gaps.csv", "text/csv",
                      key="g_csv", on_click="ignore", help="With each ZIP's center and the nearest resource's id")
 # A callable: the self-contained map (about a megabyte) is made only when someone asks for it.
 right.download_button("Download the map (HTML)", lambda: standalone_html(
@@ -67,10 +68,12 @@ if upload is not None:
                   delta_color="off")
     except (DirectoryError, UnicodeDecodeError) as error:
         st.error(f"That file could not be used: {md(str(error))}")
-st.caption(f"Unmet needs logged by peer leaders: {len(unmet)} (category, ZIP and date only).")
+st.caption(f"Unmet needs reported on Find (by visitors and peer leaders), counted per category, ZIP and week: "
+           f"{int(unmet['count'].sum())}. A repeat from the same connection in the same week is not counted again.")
 if len(unmet):
-    st.dataframe(unmet.groupby(["category", "zip"]).size().reset_index(name="times logged")
-                 .sort_values("times logged", ascending=False), hide_index=True)
+    st.dataframe(unmet.groupby(["category", "zip"], as_index=False)["count"].sum()
+                 .rename(columns={"count": "times reported"})
+                 .sort_values("times reported", ascending=False, kind="stable"), hide_index=True)
 st.caption("Freshness: the share of listed entries not verified within the stale window, by ZIP.")
 st.dataframe(fresh.head(20), hide_index=True, column_config={"stale_share": st.column_config.ProgressColumn(
     "not verified recently", min_value=0.0, max_value=1.0, format="percent")})

@@ -18,6 +18,7 @@ from directory.maps import (
     LEAFLET_CSS,
     LEAFLET_JS,
     MAX_ZOOM,
+    UNMET_LAYER_NAME,
     add_area_layers,
     gap_layer_name,
     gap_map,
@@ -209,10 +210,10 @@ def _layer_names(html: str) -> dict[str, list[str]]:
 def test_gap_map_layer_control_names_every_layer(tiles: str) -> None:
     """Every entry in the gap map's layer control has a human name, never an element id like macro_element_…"""
     fmap = gap_map(_cells(), 10, "<b>any</b> support", tiles=tiles)
-    add_area_layers(fmap, pd.DataFrame({"zip": ["19104"], "category": ["any"]}),
+    add_area_layers(fmap, pd.DataFrame({"week": ["2026-11-02"], "zip": ["19104"], "category": ["any"], "count": [3]}),
                     pd.DataFrame({"zip": ["19104"], "stale_share": [0.5], "entries": [3]}))
     names = {kind: [json.loads(name) for name in found] for kind, found in _layer_names(_html(fmap)).items()}
-    assert names["overlays"] == [gap_layer_name("<b>any</b> support"), "Unmet needs (logged by peer leaders)",
+    assert names["overlays"] == [gap_layer_name("<b>any</b> support"), "Unmet needs reported on Find",
                                  "Freshness: share not verified recently"]
     assert names["base"] == [], "the one tile layer is not offered as a choice"
     assert gap_layer_name("<b>any</b> support") == "Hexagons by miles to the nearest: &lt;b&gt;any&lt;/b&gt; support"
@@ -234,14 +235,33 @@ def test_area_layers_are_one_geojson_layer_each_however_many_zips() -> None:
     """The unmet-need and freshness layers are one GeoJSON layer each, with coordinates rounded to about a metre."""
     fmap = gap_map(_cells(), 10, "any support")
     zips = ["19104", "19063", "19013", "19103"]
-    add_area_layers(fmap, pd.DataFrame({"zip": zips * 2, "category": ["any"] * 8}),
+    add_area_layers(fmap, pd.DataFrame({"week": ["2026-11-02"] * 4 + ["2026-11-09"] * 4, "zip": zips * 2,
+                                        "category": ["any"] * 8, "count": [1, 2, 3, 1] * 2}),
                     pd.DataFrame({"zip": zips, "stale_share": [0.0, 0.25, 0.5, 1.0], "entries": [1, 4, 2, 3]}))
     layers = [child for child in fmap._children.values() if isinstance(child, folium.GeoJson)]
-    assert [layer.layer_name for layer in layers][1:] == ["Unmet needs (logged by peer leaders)",
+    assert [layer.layer_name for layer in layers][1:] == [UNMET_LAYER_NAME,
                                                           "Freshness: share not verified recently"]
     assert not any(isinstance(child, folium.CircleMarker) for child in fmap._children.values())
     needs, fresh = (layer.data["features"] for layer in layers[1:])
-    assert [f["properties"]["tip"] for f in needs] == [f"{z}: 2 unmet needs" for z in sorted(zips)]
+    # The counts of every week and category add up per ZIP, and the tooltip gives the sum.
+    assert [f["properties"]["tip"] for f in needs] == ["19013: 6 unmet needs reported", "19063: 4 unmet needs reported",
+                                                       "19103: 2 unmet needs reported", "19104: 2 unmet needs reported"]
     assert [f["properties"]["tip"] for f in fresh][2] == "19013: 50% of 2 not verified recently"
     coordinates = [c for f in needs + fresh for c in f["geometry"]["coordinates"]]
     assert all(round(c, 5) == c for c in coordinates)
+
+
+@pytest.mark.parametrize(("unmet", "tips"), [
+    (pd.DataFrame({"week": ["2026-11-02"], "category": ["any"], "zip": ["19104"], "count": [1]}),
+     ["19104: 1 unmet need reported"]),
+    (pd.DataFrame({"date": ["2026-11-02"] * 3, "category": ["any"] * 3, "zip": ["19104"] * 3}),
+     ["19104: 3 unmet needs reported"]),
+    (pd.DataFrame(columns=["week", "category", "zip", "count"]), []),
+])
+def test_the_unmet_layer_tooltip_gives_the_count(unmet: pd.DataFrame, tips: list[str]) -> None:
+    """The tooltip says how many were reported; a table of one row per report (no count column) counts its rows."""
+    fmap = gap_map(_cells(), 10, "any support")
+    add_area_layers(fmap, unmet, pd.DataFrame(columns=["zip", "stale_share", "entries"]))
+    layer = next(child for child in fmap._children.values()
+                 if isinstance(child, folium.GeoJson) and child.layer_name == UNMET_LAYER_NAME)
+    assert [f["properties"]["tip"] for f in layer.data["features"]] == tips

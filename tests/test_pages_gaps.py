@@ -150,3 +150,15 @@ def test_an_empty_directory_has_no_region_to_measure(empty_dir: Path) -> None:
     at = _gaps()
     assert not at.exception
     assert any("The region has no ZIP areas" in i.value for i in at.info) and not at.metric
+
+
+def test_the_csv_download_neutralises_formulas_in_names(sample_dir: Path, csv_downloads: list[str]) -> None:
+    """A resource named like a spreadsheet formula reaches the Gaps CSV with a leading ', never as a formula."""
+    path = sample_dir / "resources.csv"
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame["name"] = '=HYPERLINK("http://evil.example/x","open") ' + frame["name"]
+    frame.to_csv(path, index=False)
+    assert not _gaps().exception
+    download = pd.read_csv(io.StringIO(csv_downloads[-1]), dtype=str, keep_default_na=False)
+    named = download["nearest_name"][download["nearest_name"] != ""]
+    assert len(named) and named.str.startswith("'=HYPERLINK").all()

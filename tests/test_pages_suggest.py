@@ -1,13 +1,17 @@
-"""The public Suggest page through AppTest: queued, never published; honeypot and rate limit."""
+"""The public Suggest page through AppTest: queued, never published; honeypot; limits per client and overall."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
+from directory import rate_limits
+from directory.rate_limits import SUGGESTIONS_PER_CLIENT, Limit
 from directory.store import Store
 from directory.suggestions import Suggestions
+from tests.visitors import connect_from
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
@@ -59,11 +63,60 @@ def test_the_honeypot_keeps_nothing(sample_dir: Path) -> None:
     assert Suggestions(sample_dir).all() == []
 
 
-def test_a_session_is_rate_limited(sample_dir: Path) -> None:
-    """After three suggestions in ten minutes a session is asked to wait."""
+def _send_named(at: AppTest, name: str) -> AppTest:
+    at.text_input(key="s_name").set_value(name)
+    return _send(at)
+
+
+def test_reloading_the_page_does_not_reset_the_limit(sample_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Three page loads from one address, three suggestions each: only the client's limit is queued, then a kind no."""
+    connect_from(monkeypatch, "203.0.113.7")
+    for load in range(3):
+        at = _suggest()
+        for n in range(3):
+            _send_named(at, f"Sober Bingo {load}-{n}")
+    assert len(Suggestions(sample_dir).all()) == SUGGESTIONS_PER_CLIENT.count
+    refusal = at.error[0].value
+    assert "as many as we take from one connection" in refusal and "Please try again later" in refusal
+    assert "988" in refusal, "the crisis lines come with every refusal"
+
+
+def test_another_address_has_its_own_limit(sample_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One client at its limit does not stop another."""
+    client = connect_from(monkeypatch, "203.0.113.7")
     at = _suggest()
-    for n in range(4):
-        at.text_input(key="s_name").set_value(f"Sober Bingo {n}")
-        _send(at)
+    for n in range(SUGGESTIONS_PER_CLIENT.count):
+        _send_named(at, f"Sober Bingo {n}")
+    client.remote_ip = "198.51.100.4"
+    assert "Thank you" in _send_named(_suggest(), "Recovery Cafe").success[0].value
+    assert len(Suggestions(sample_dir).all()) == SUGGESTIONS_PER_CLIENT.count + 1
+
+
+def test_without_an_address_the_session_is_limited(sample_dir: Path) -> None:
+    """Where the address is unknown (localhost), the session is the client."""
+    at = _suggest()
+    for n in range(SUGGESTIONS_PER_CLIENT.count + 1):
+        _send_named(at, f"Sober Bingo {n}")
     assert "try again later" in at.error[0].value
-    assert len(Suggestions(sample_dir).all()) == 3
+    assert len(Suggestions(sample_dir).all()) == SUGGESTIONS_PER_CLIENT.count
+
+
+def test_a_form_sent_back_for_correction_is_not_counted(sample_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Sending a form without a name, again and again, leaves the visitor's whole allowance."""
+    connect_from(monkeypatch, "203.0.113.7")
+    at = _suggest()
+    for _ in range(SUGGESTIONS_PER_CLIENT.count + 1):
+        _send(at)
+    assert "needs at least a name" in at.error[0].value
+    assert "Thank you" in _send_named(at, "Sober Bingo").success[0].value
+
+
+def test_every_client_together_is_capped(sample_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past the overall rate, suggestions from any address are turned away with a message saying why."""
+    monkeypatch.setattr(rate_limits, "SUGGESTIONS_OVERALL", Limit(2, rate_limits.HOUR))
+    client = connect_from(monkeypatch, "")
+    for n in range(3):
+        client.remote_ip = f"203.0.113.{n + 1}"
+        at = _send_named(_suggest(), f"Sober Bingo {n}")
+    assert at.error[0].value.startswith("Many suggestions have arrived in the last hour. Please try again later.")
+    assert len(Suggestions(sample_dir).all()) == 2

@@ -15,20 +15,6 @@ from tests.apps import APP
 from tests.factories import valid_frame
 
 
-def test_unmet_needs_keep_only_category_zip_and_date(empty_dir: Path) -> None:
-    """A logged need is three fields; bad categories or ZIPs are refused."""
-    log = UnmetNeeds(empty_dir)
-    log.record("child_care", "19020", date(2026, 11, 2))
-    log.record("any", "19401", date(2026, 11, 3))
-    table = log.table()
-    assert list(table.columns) == ["date", "category", "zip"]
-    assert table.iloc[0].tolist() == ["2026-11-02", "child_care", "19020"]
-    with pytest.raises(ValueError):
-        log.record("bars", "19020", date(2026, 11, 3))
-    with pytest.raises(ValueError):
-        log.record("any", "1902", date(2026, 11, 3))
-
-
 def test_demand_weights_the_gap() -> None:
     """People in ZIPs beyond the threshold are summed; ZIPs keep leading zeros; bad files are refused."""
     demand = read_demand("ZIP,Population\n08002,\"1,000\"\n19104,3000\n8003,500\n")
@@ -49,12 +35,17 @@ def test_freshness_is_the_share_not_verified_recently() -> None:
 
 
 def test_find_empty_state_logs_an_unmet_need_shown_on_gaps(sample_dir: Path) -> None:
-    """One click from an empty search near a ZIP logs the need; the Gaps page then lists it."""
+    """One click from an empty search near a ZIP counts the need; the Gaps page says who reports them, and how."""
     at = AppTest.from_file(APP, default_timeout=90)
     at.query_params.update({"q": "nothing like this", "near": "18944", "cat": "child_care"})
     at.run()
     at.button(key="log_unmet").click().run()
     assert "Nothing about the person" in at.success[0].value
-    assert UnmetNeeds(sample_dir).table()[["category", "zip"]].values.tolist() == [["child_care", "18944"]]
+    assert UnmetNeeds(sample_dir).table()[["category", "zip", "count"]].values.tolist() == [["child_care", "18944", 1]]
     at.switch_page("pages/gaps.py").run()
-    assert any("Unmet needs logged by peer leaders: 1" in c.value for c in at.caption)
+    assert not at.exception
+    caption = next(c.value for c in at.caption if "Unmet needs" in c.value)
+    assert caption.startswith("Unmet needs reported on Find (by visitors and peer leaders), counted per category, "
+                              "ZIP and week: 1.")
+    assert "peer leaders:" not in caption and "logged by peer leaders" not in caption
+    assert at.dataframe[1].value.values.tolist() == [["child_care", "18944", 1]]

@@ -1,51 +1,131 @@
-"""The public suggestion form: length limits, a hidden honeypot field and a per-session rate limit."""
+"""The public writes: the suggestion form (length limits, a hidden honeypot field) and reporting an unmet need.
+
+Both are limited per client and for every client together by one rate_limits.VisitorLimits per server process,
+so reloading the page (a new session) starts nothing afresh. The client is a salted hash of st.context.ip_address,
+or of a random token kept in the session when the address is unknown; the address itself is never kept.
+"""
 
 from __future__ import annotations
 
-import time
+import secrets
 
 import streamlit as st
 
 from directory import taxonomy as tx
+from directory.config import environment_key
+from directory.rate_limits import (
+    SUGGESTIONS_OVERALL,
+    SUGGESTIONS_PER_CLIENT,
+    UNMET_OVERALL,
+    UNMET_PER_CLIENT,
+    Admission,
+    Refusal,
+    VisitorLimits,
+    window_words,
+)
 from directory.suggestions import FIELD_LIMIT, MESSAGE_LIMIT, SuggestionError
+from directory.text import plural
+from directory.ui.banners import crisis_markdown
 from directory.ui.services import services
+from directory.unmet import week_of
 
 HONEYPOT_KEY = "s_homepage"
-RATE_LIMIT = 3
-RATE_WINDOW_SECONDS = 10 * 60
+SESSION_TOKEN_KEY = "visitor_token"
+THANKS = "Thank you! A peer leader will review your suggestion."
 NEW_FIELDS = (("name", "Name *"), ("organization", "Organization"), ("address", "Street address"),
               ("city", "City"), ("state", "State (e.g. PA)"), ("zip", "ZIP"), ("phone", "Phone"),
               ("website", "Website"), ("hours", "Hours"))
 
 
-def _recent_submissions() -> list[float]:
-    now = time.monotonic()
-    recent = [t for t in st.session_state.get("s_times", []) if now - t < RATE_WINDOW_SECONDS]
-    st.session_state["s_times"] = recent
-    return recent
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _limits_for(environment: tuple[tuple[str, str], ...]) -> VisitorLimits:
+    # Keyed on the environment as the services are: one object for every session of the server (and a fresh
+    # one for each test's data folder).
+    return VisitorLimits()
+
+
+def visitor_limits() -> VisitorLimits:
+    """The server's limits on what visitors write, shared by every session."""
+    return _limits_for(environment_key())
+
+
+def visitor_key() -> str:
+    """This visitor's client key: a salted hash of the IP address, or of this session's token when it is unknown."""
+    token = st.session_state.setdefault(SESSION_TOKEN_KEY, secrets.token_hex(16))
+    address = st.context.ip_address
+    # Only a real address names a client: where Streamlit runs without a connection (AppTest) it is a stand-in.
+    return visitor_limits().client(address if isinstance(address, str) else None, token)
+
+
+def suggestion_refused(refusal: Refusal) -> str:
+    """The kind message for a suggestion over a limit, with the crisis lines for anyone who needs help now."""
+    if refusal is Refusal.CLIENT:
+        limit = SUGGESTIONS_PER_CLIENT
+        why = (f"Thank you! You have sent {plural(limit.count, 'suggestion')} in the last {window_words(limit)}, "
+               "as many as we take from one connection.")
+    else:
+        why = f"Many suggestions have arrived in the last {window_words(SUGGESTIONS_OVERALL)}."
+    return f"{why} Please try again later.\n\n{crisis_markdown()}"
 
 
 def _submit(kind: str) -> None:
     state = st.session_state
-    if len(_recent_submissions()) >= RATE_LIMIT:
-        state["s_result"] = ("error", "Thank you! You have sent several suggestions; please try again later.")
-        return
     if state.get(HONEYPOT_KEY):
         # A bot filled the hidden field: thank it and keep nothing.
-        state["s_result"] = ("success", "Thank you! A peer leader will review your suggestion.")
+        state["s_result"] = ("success", THANKS)
+        return
+    limits, client = visitor_limits().suggestions, visitor_key()
+    refusal = limits.acquire(client)
+    if refusal is not None:
+        state["s_result"] = ("error", suggestion_refused(refusal))
         return
     fields = {name: state.get(f"s_{name}", "") for name, _ in NEW_FIELDS}
     fields["category"] = state.get("s_category", "")
     fields["description"] = state.get("s_description", "")
     try:
         services().suggestions.submit(kind, fields=fields if kind == "new" else {},
-                                              resource_id=state.get("s_resource", "") if kind == "change" else "",
-                                              message=state.get("s_message", ""))
+                                      resource_id=state.get("s_resource", "") if kind == "change" else "",
+                                      message=state.get("s_message", ""))
     except SuggestionError as error:
+        limits.release(client)  # a form sent back to be corrected is not counted
         state["s_result"] = ("error", str(error).capitalize() + ".")
         return
-    state["s_times"] = [*_recent_submissions(), time.monotonic()]
-    state["s_result"] = ("success", "Thank you! A peer leader will review your suggestion.")
+    except BaseException:
+        limits.release(client)
+        raise
+    state["s_result"] = ("success", THANKS)
+
+
+def report_unmet_need(category: str, zip_code: str) -> tuple[str, str]:
+    """Count an unmet need from Find, once per visitor, category, ZIP and week: how to show the outcome.
+
+    Returns the name of the Streamlit element to show it with ('success', 'info' or 'warning') and the message.
+    """
+    the_services = services()
+    the_services.unmet.check(category, zip_code)
+    today = the_services.settings.today()
+    need = (week_of(today), category, zip_code)
+    limiter, client = visitor_limits().unmet, visitor_key()
+    admission = limiter.admit(client, need)
+    if admission is Admission.COUNTED:
+        try:
+            the_services.unmet.record(category, zip_code, today)
+        except BaseException:
+            limiter.release(client, need)
+            raise
+        return "success", ("Counted for the organizers' gap map: the category, the ZIP and the week. "
+                           "Nothing about the person was recorded.")
+    if admission is Admission.ALREADY:
+        return "info", ("Already counted this week, thank you: each connection counts once for a category and "
+                        "ZIP each week. Nothing about the person was recorded.")
+    if admission is Admission.CLIENT:
+        why = (f"You have reported {plural(UNMET_PER_CLIENT.count, 'unmet need')} in the last "
+               f"{window_words(UNMET_PER_CLIENT)}, as many as we count from one connection, so this one was not "
+               "counted.")
+    else:
+        why = (f"Many unmet needs have been reported in the last {window_words(UNMET_OVERALL)}, so this one was "
+               "not counted.")
+    return "warning", f"{why} Please try again later. The crisis lines at the top of the page are there any time."
 
 
 def suggestion_form(entries: dict[str, str]) -> None:

@@ -40,7 +40,7 @@ def test_layer_control_names_every_layer_and_legend_clears_the_scale_bar(page, t
     overlays = frame.locator(".leaflet-control-layers-overlays label")
     expect(overlays).to_have_count(3)
     assert [text.strip() for text in overlays.all_inner_texts()] == [
-        "Hexagons by miles to the nearest: any support", "Unmet needs (logged by peer leaders)",
+        "Hexagons by miles to the nearest: any support", "Unmet needs reported on Find",
         "Freshness: share not verified recently"]
     expect(frame.locator(".leaflet-control-layers")).not_to_contain_text("macro_element")
     expect(frame.locator(".leaflet-control-layers-base label")).to_have_count(0)
