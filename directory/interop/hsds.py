@@ -36,14 +36,16 @@ from directory import taxonomy as tx
 from directory.errors import DirectoryError
 from directory.hours import HoursError, WeeklyHours, format_hours, parse_clock, parse_hours, parse_textual_hours
 from directory.interop import limits
-from directory.interop.hsds_schema import TABLES, columns, datapackage
+from directory.interop.hsds_spec import TABLES, columns, datapackage
 from directory.interop.limits import BoundedLines, ByteBudget, ImportLimitExceeded, RowTooLong, counted
 from directory.interop.records import SourceRow, UnusableInput
 from directory.phones import is_callable_label, split_labelled
 from directory.privacy import CONFIDENTIAL_LOCATION, is_confidential, listable, public_view
 from directory.schema import FIELD_BY_NAME, join_list, split_list
 
+# Our taxonomy's name, in taxonomy_terms.taxonomy; its HSDS id (a UUID, as 3.0 requires) is TAXONOMY_UUID.
 TAXONOMY_ID = "peer-recovery-directory"
+# Every exported id is uuid5(_NAMESPACE, "kind|part|part..."), see _uid: re-exports keep their ids.
 _NAMESPACE = uuid.UUID("5b0c1f9e-6f1e-4d7a-9a43-7f5e2a1c9d10")
 # Controlled lists: one attribute per key, linked to a term for that key.
 TERM_FIELDS = ("category", "support_types", "dimensions", "stages", "attendance", "populations", "cost",
@@ -57,10 +59,19 @@ VALUE_FIELDS = ("id", "external_id", "organization", "location_name", "address",
                 "location_confidential", "other_phones")
 CONFIDENTIAL_DESCRIPTION = "The address is confidential; contact the service."
 _DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+# What the public view puts in place of a confidential entry's own location fields.
+_STAND_INS = ("latitude", "longitude", "geocode_quality")
+# What the spec's date and datetime types accept (frictionless' defaults: ISO 8601, a datetime in UTC or offset).
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?")
 
 
 def _uid(*parts: str) -> str:
+    """The stable HSDS id of one thing: uuid5 of `parts` joined by "|", the first part naming its kind."""
     return str(uuid.uuid5(_NAMESPACE, "|".join(parts)))
+
+
+TAXONOMY_UUID = _uid("taxonomy", TAXONOMY_ID)
 
 
 def _terms(field: str) -> tuple[tx.Term, ...]:
@@ -74,18 +85,18 @@ def export_tables(frame: pd.DataFrame) -> dict[str, list[dict[str, str]]]:
     """
     frame = public_view(listable(frame))
     tables: dict[str, list[dict[str, str]]] = {name: [] for name in TABLES}
-    tables["taxonomies"].append({"id": TAXONOMY_ID, "name": "Peer recovery support directory",
+    tables["taxonomies"].append({"id": TAXONOMY_UUID, "name": "Peer recovery support directory",
                                  "description": "Support types, categories and other fields of the peer recovery "
                                                 "support directory."})
     for field in TERM_FIELDS:
         for term in _terms(field):
             tables["taxonomy_terms"].append({"id": _uid("term", field, term.key), "code": f"{field}:{term.key}",
                                              "name": term.label, "description": term.explanation or term.label,
-                                             "taxonomy": TAXONOMY_ID, "taxonomy_id": TAXONOMY_ID})
+                                             "taxonomy": TAXONOMY_ID, "taxonomy_id": TAXONOMY_UUID})
     for field in VALUE_FIELDS:
         tables["taxonomy_terms"].append({"id": _uid("term", field), "code": field, "name": field,
-                                         "description": FIELD_BY_NAME[field].doc, "taxonomy": TAXONOMY_ID,
-                                         "taxonomy_id": TAXONOMY_ID})
+                                         "description": FIELD_BY_NAME[field].doc or field, "taxonomy": TAXONOMY_ID,
+                                         "taxonomy_id": TAXONOMY_UUID})
     organizations: dict[str, str] = {}
     for row in frame.to_dict("records"):
         _export_row({k: "" if v is None else str(v) for k, v in row.items()}, tables, organizations)
@@ -101,7 +112,9 @@ def _export_row(row: dict[str, str], tables: dict[str, list[dict[str, str]]], or
     tables["services"].append({
         "id": service, "organization_id": orgs[org_name], "name": row["name"], "description": row["description"],
         "url": row["website"], "email": row["email"], "status": "active" if row["status"] == "active" else "inactive",
-        "assured_date": row["last_verified"], "last_modified": row["updated_at"],
+        # Typed HSDS cells take only what their type can hold; the attributes keep every value exactly.
+        "assured_date": row["last_verified"] if _DATE.fullmatch(row["last_verified"]) else "",
+        "last_modified": row.get("updated_at", "") if _DATETIME.fullmatch(row.get("updated_at", "")) else "",
     })
     location = _uid("location", row["id"])
     tables["locations"].append({"id": location, "url": row["conference_url"], **_location_fields(row)})
@@ -130,8 +143,11 @@ def _export_row(row: dict[str, str], tables: dict[str, list[dict[str, str]]], or
             tables["attributes"].append({"id": _uid("attr", row["id"], field, key), "link_id": service,
                                          "taxonomy_term_id": _uid("term", field, key), "link_type": field,
                                          "link_entity": "service", "value": key})
+    # A confidential entry's public coordinates are only its ZIP's centre: exported, they would read back over
+    # its own (and show as a pin elsewhere), so they stay out like the street.
+    hidden = _STAND_INS if is_confidential(row) else ()
     for field in VALUE_FIELDS:
-        if row[field]:
+        if row[field] and field not in hidden:
             tables["attributes"].append({"id": _uid("attr", row["id"], field), "link_id": service,
                                          "taxonomy_term_id": _uid("term", field), "link_type": field,
                                          "link_entity": "service", "value": row[field]})
@@ -169,17 +185,34 @@ def _schedules(row: dict[str, str], service: str) -> list[dict[str, str]]:
                               "closes_at": _clock(end % 1440), "description": row["hours"]})
     if row["event_start"]:
         rule = dict(part.split("=", 1) for part in row["recurrence_rule"].split(";") if "=" in part)
-        found.append({"id": _uid("event", row["id"]), "service_id": service, "dtstart": row["event_start"][:10],
-                      "freq": rule.get("FREQ", "") if rule.get("FREQ") in ("WEEKLY", "MONTHLY") else "",
-                      "byday": rule.get("BYDAY", ""), "interval": rule.get("INTERVAL", ""),
-                      "opens_at": row["event_start"][11:16] + ":00",
-                      "closes_at": row["event_end"][11:16] + ":00" if row["event_end"] else "",
-                      "attending_type": row["attendance"], "description": row["recurrence_rule"]})
+        event = {"id": _uid("event", row["id"]), "service_id": service,
+                 "dtstart": row["event_start"][:10] if _DATE.fullmatch(row["event_start"][:10]) else "",
+                 "opens_at": _event_clock(row["event_start"]), "closes_at": _event_clock(row["event_end"]),
+                 "attending_type": row["attendance"], "description": row["recurrence_rule"]}
+        # HSDS 3.0 knows only weekly and monthly rules; any other keeps its RRULE in the description alone.
+        if rule.get("FREQ") in ("WEEKLY", "MONTHLY"):
+            event |= {"freq": rule["FREQ"], "until": _rrule_date(rule.get("UNTIL", "")),
+                      "count": rule.get("COUNT", "") if rule.get("COUNT", "").isdigit() else "",
+                      "wkst": rule.get("WKST", "") if rule.get("WKST") in _DAYS else "",
+                      "interval": rule.get("INTERVAL", "") if rule.get("INTERVAL", "").isdigit() else "",
+                      "byday": rule.get("BYDAY", ""), "bymonthday": rule.get("BYMONTHDAY", "")}
+        found.append(event)
     return found
 
 
 def _clock(minutes: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}:00"
+
+
+def _event_clock(moment: str) -> str:
+    """The time of day of an event's 'YYYY-MM-DDTHH:MM', as an HSDS time; '' when it has none."""
+    return moment[11:16] + ":00" if re.fullmatch(r"\d{2}:\d{2}", moment[11:16]) else ""
+
+
+def _rrule_date(value: str) -> str:
+    """An RRULE UNTIL ('20261231' or '20261231T235959Z') as an HSDS date; '' when it is not one."""
+    found = re.fullmatch(r"(\d{4})(\d{2})(\d{2})(?:T\d{6}Z?)?", value)
+    return "-".join(found.groups()) if found else ""
 
 
 def _csv_bytes(table: str, rows: list[dict[str, str]]) -> bytes:
@@ -613,7 +646,8 @@ class _Package:
         # 3.0 terms are keyed by id; a 1.1 taxonomy table by id, or by taxonomy_id in some exports.
         self.terms = _first_by(read("taxonomy_terms"), "id") | _first_by(read("taxonomy"), "id", "taxonomy_id")
         self.ours = {key: term for key, term in self.terms.items()
-                     if TAXONOMY_ID in (term.get("taxonomy_id"), term.get("taxonomy"))}
+                     if TAXONOMY_ID in (term.get("taxonomy_id"), term.get("taxonomy"))
+                     or term.get("taxonomy_id") == TAXONOMY_UUID}
         self.by_label = {field: {term.label.casefold(): term.key for term in _terms(field)} | {
             term.key: term.key for term in _terms(field)} for field in ("cost", "accessibility", "populations")}
 
@@ -1040,5 +1074,5 @@ def validate_hsds(path: Path) -> list[str]:
     problems = []
     for task in report.tasks:
         for error in task.errors:
-            problems.append(f"{task.name}: {error.message}")
+            problems.append(f"{PurePosixPath(task.place).name or task.name}: {error.message}")  # the file: services.csv
     return problems or [error.message for error in report.errors]
