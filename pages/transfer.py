@@ -40,8 +40,8 @@ with importing:
     formats = {"auto": "Recognize it from the file", **IMPORT_FORMATS}
     fmt = st.selectbox("What kind of file", list(formats), format_func=formats.__getitem__, key="x_format")
     limit = transfer.upload_limit_bytes()
-    upload = st.file_uploader(f"File to import (up to {limit // 2**20} MB)", type=["csv", "tsv", "txt", "zip", "json"],
-                              key="x_upload")
+    upload = st.file_uploader(f"File to import (up to {limit // 2**20} MB)",
+                              type=["csv", "tsv", "txt", "zip", "json", "ics"], key="x_upload")
     is_csv = upload is not None and (fmt == "csv" or (fmt == "auto" and upload.name.lower().endswith(
         (".csv", ".tsv", ".txt"))))
     mapping_upload = st.file_uploader("Mapping file from an earlier import (optional)", type=["json"],

@@ -16,6 +16,7 @@ from directory.interop.csv_export import export_csv, restore_cell, safe_csv_byte
 from directory.interop.csv_import import CsvSource, open_csv
 from directory.interop.hsds import export_hsds, hsds_zip_bytes, measure_package, read_hsds
 from directory.interop.ical import event_calendar
+from directory.interop.ical_import import looks_like_ical, read_ical
 from directory.interop.limits import ImportLimitExceeded
 from directory.interop.meeting_guide import meeting_guide_feed, read_meeting_guide
 from directory.interop.records import SourceRow, UnusableInput
@@ -24,6 +25,7 @@ IMPORT_FORMATS: dict[str, str] = {
     "csv": "CSV or spreadsheet export (any columns)",
     "hsds": "Open Referral HSDS data package (folder or .zip)",
     "meeting-guide": "Meeting Guide JSON feed",
+    "ics": "iCalendar (.ics) calendar export (Google Calendar, Outlook)",
 }
 EXPORT_FORMATS: dict[str, str] = {
     "csv": "CSV for spreadsheets",
@@ -44,7 +46,7 @@ def decide_format(fmt: str, head: bytes, *, is_package: bool) -> str:
     """The one place that decides a source's format: the one asked for, or else what the bytes hold.
 
     `head` is the start of the file; `is_package` says it is a folder or a zip. A zip or folder is an HSDS
-    package, JSON is a Meeting Guide feed, anything else is read as CSV.
+    package, JSON is a Meeting Guide feed, BEGIN:VCALENDAR an iCalendar file, anything else is read as CSV.
     """
     if fmt != "auto":
         if fmt not in IMPORT_FORMATS:
@@ -54,6 +56,8 @@ def decide_format(fmt: str, head: bytes, *, is_package: bool) -> str:
         return "hsds"
     if head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"[", b"{"):
         return "meeting-guide"
+    if looks_like_ical(head):
+        return "ics"
     return "csv"
 
 
@@ -82,6 +86,9 @@ def read_source(path: Path, fmt: str = "auto", mapping: Mapping[str, str] | None
     if fmt == "meeting-guide":
         with path.open("rb") as handle:  # never more than the limit, even if the file grows meanwhile
             return read_meeting_guide(handle.read(limits.MAX_JSON_BYTES + 1))
+    if fmt == "ics":  # parsed whole, like a feed, so held to the same size
+        with path.open("rb") as handle:
+            return read_ical(handle.read(limits.MAX_JSON_BYTES + 1))
     return _restored(open_csv(path, mapping).rows())
 
 
@@ -113,6 +120,8 @@ def read_upload(data: bytes, file_name: str, fmt: str = "auto",
             return _named(file_name, lambda: read_hsds(package, limits.PackageLimits.upload()))
     if fmt == "meeting-guide":
         return _named(file_name, lambda: read_meeting_guide(data, max_meetings=limits.MAX_UPLOAD_ROWS))
+    if fmt == "ics":
+        return _named(file_name, lambda: read_ical(data, max_events=limits.MAX_UPLOAD_ROWS))
     return read_opened_csv(open_csv(data, mapping))
 
 
