@@ -154,3 +154,53 @@ def resolve_place(text: str) -> Place:
         if city:
             return Place(f"{_title(city.name)}, {state}", city.lat, city.lon, "city_centroid")
     raise PlaceNotFound(text)
+
+
+class _Zones(NamedTuple):
+    by_zip: dict[str, str]
+    by_city: dict[tuple[str, str], str]
+    # ZIP centres with their zone, bucketed by whole degrees, for the nearest ZIP to a point.
+    grid: dict[tuple[int, int], list[tuple[float, float, str]]]
+
+
+@cache
+def _zones() -> _Zones:
+    by_zip: dict[str, str] = {}
+    by_city: dict[tuple[str, str], str] = {}
+    grid: dict[tuple[int, int], list[tuple[float, float, str]]] = defaultdict(list)
+    for entry in zipcodes.list_all():
+        zone = entry.get("timezone") or ""
+        if not zone:
+            continue
+        by_zip[entry["zip_code"]] = zone
+        by_city.setdefault((_city_key(entry["city"]), entry["state"].upper()), zone)
+        try:
+            lat, lon = float(entry["lat"]), float(entry["long"])
+        except (TypeError, ValueError):
+            continue
+        if math.isfinite(lat) and math.isfinite(lon) and lat and lon:
+            grid[(math.floor(lat), math.floor(lon))].append((lat, lon, zone))
+    return _Zones(by_zip, by_city, dict(grid))
+
+
+def time_zone(*, zip_code: str = "", city: str = "", state: str = "", lat: float | None = None,
+              lon: float | None = None) -> str:
+    """The IANA time zone of a US place, offline: from its ZIP, else its city and state, else the nearest ZIP.
+
+    Returns "" when none is known (outside the US, or more than about a degree from any ZIP).
+    """
+    zones = _zones()
+    match = _ZIP.match(zip_code.strip())
+    if match and match[1] in zones.by_zip:
+        return zones.by_zip[match[1]]
+    if city and state and (found := zones.by_city.get((_city_key(city), state.strip().upper()))):
+        return found
+    if lat is None or lon is None or not (math.isfinite(lat) and math.isfinite(lon)):
+        return ""
+    cell = (math.floor(lat), math.floor(lon))
+    near = [z for dy in (-1, 0, 1) for dx in (-1, 0, 1) for z in zones.grid.get((cell[0] + dy, cell[1] + dx), ())]
+    if not near:
+        return ""
+    # Degrees of longitude shrink with latitude; this is only to pick the nearest ZIP centre.
+    scale = math.cos(math.radians(lat)) ** 2
+    return min(near, key=lambda z: (z[0] - lat) ** 2 + scale * (z[1] - lon) ** 2)[2]

@@ -106,6 +106,7 @@ UNCHANGEABLE: tuple[str, ...] = ("id", *STORE_KEPT)
 
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 _ZIP = re.compile(r"^(\d{5})(?:-?(\d{4}))?$")
+_POSTAL = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 -]{1,8}[A-Za-z0-9]$")
 _STATES = frozenset(
     "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND "
     "OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR VI GU AS MP".split()
@@ -186,8 +187,12 @@ def _check_coordinate(value: str, limit: float) -> str:
 
 def _check_zip(value: str, f: Field) -> str:
     match = _ZIP.match(value)
+    if not match and _POSTAL.match(value) and any(c.isalpha() for c in value) and any(c.isdigit() for c in value):
+        # Another country's postal code (Canada's "T6E 4E8", the UK's "SW1A 1AA"), kept as given. It has letters
+        # and digits both: all digits is read as a US ZIP, and a word ("abc") is no postal code.
+        return value.upper()
     if not match:
-        raise FieldError("use a 5-digit ZIP code such as 19104")
+        raise FieldError("use a 5-digit ZIP code such as 19104 (or another country's postal code as written)")
     return match[1] + (f"-{match[2]}" if match[2] else "")
 
 

@@ -34,8 +34,8 @@ def test_meetings_become_weekly_events_with_their_types_in_our_words() -> None:
     assert (sunrise["category"], sunrise["attendance"], sunrise["external_id"]) == (
         "support_group", "in_person", "serenity-at-sunrise")
     assert sunrise["tags"] == "open meeting;discussion;newcomer" and sunrise["accessibility"] == "wheelchair"
-    assert (sunrise["organization"], sunrise["location_name"], sunrise["last_verified"]) == (
-        "Sunrise Group", "Harbor House", "2026-10-03")
+    assert (sunrise["organization"], sunrise["location_name"]) == ("Sunrise Group", "Harbor House")
+    assert "last_verified" not in sunrise  # `updated` is the feed's edit time, not a peer leader's check
     mujeres = _rows()["Mujeres en Recuperación"]
     assert mujeres["recurrence_rule"] == "FREQ=WEEKLY;BYDAY=TU,TH"
     assert (mujeres["populations"], mujeres["languages"]) == ("women", "Spanish")
@@ -97,7 +97,8 @@ def test_script_in_a_name_stays_text_and_a_javascript_link_is_refused_by_validat
 
 @pytest.mark.parametrize(("data", "message"), [
     (b"not json", "not valid JSON"),
-    (b'{"name": "one meeting"}', "a JSON list"),
+    (b'{"feed": "not a meeting"}', "a JSON list"),
+    (b"[]", "the feed lists no meetings"),
     (b"\xff\xfe[]", "not UTF-8"),
 ])
 def test_unusable_feeds_are_refused(data: bytes, message: str) -> None:
@@ -111,7 +112,7 @@ def test_feed_to_rows_to_feed_keeps_every_meeting_field_we_hold() -> None:
     rows = [row for row in read_meeting_guide(FEED.read_bytes()) if not row.problems]
     original = {m["name"]: m for m in json.loads(FEED.read_text(encoding="utf-8"))}
     again = {m["name"]: m for m in json.loads(meeting_guide_feed(_as_stored(rows)))}
-    assert set(again) == {r.values["name"] for r in rows if r.values.get("status") != "inactive"}
+    assert set(again) == {r.values["name"] for r in rows}  # a temporarily closed meeting stays, with TC
     for name, meeting in again.items():
         source = original[name]
         assert meeting["day"] == source["day"] and meeting["time"] == source["time"]
@@ -188,7 +189,7 @@ def test_edmonton_day_arrays_12_hour_times_and_us_dates_are_read() -> None:
     shifters = rows[0].values
     assert (shifters["event_start"], shifters["recurrence_rule"]) == ("2024-01-13T11:00", "FREQ=WEEKLY;BYDAY=SA")
     assert rows[1].values["event_start"] == "2024-01-09T19:30"  # "7:30 PM"
-    assert shifters["last_verified"] == "8/25/2022"  # the date as written; the importer reads US dates
+    assert "last_verified" not in shifters  # `updated: "8/25/2022 11:17:07 AM"` is not a peer leader's check
     assert shifters["address"] == "8318 104 St, Edmonton, Alberta, T6E 4E8, Canada"
 
 
@@ -220,7 +221,7 @@ def test_an_online_meeting_placed_only_by_its_city_has_no_street_address() -> No
     ({"day": 1, "time": "25:00"}, {"problems": {"time"}}),
     ({"day": 1, "time": "19:00", "address": "100 Main St, Tupelo, MS"},
      {"address": "100 Main St", "city": "Tupelo", "state": "MS"}),
-    ({"day": 1, "time": "19:00", "updated": "2020-10-27T16:17:24"}, {"last_verified": "2020-10-27"}),
+    ({"day": 1, "time": "19:00", "updated": "2020-10-27T16:17:24"}, {"last_verified": None}),
     ({"day": 1, "time": "19:00", "types": None, "day_note": None}, {"tags": None}),
     ({"day": None, "time": None, "types": "O, D"}, {"problems": {"day", "time"}, "tags": "open meeting;discussion"}),
 ])

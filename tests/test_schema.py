@@ -24,6 +24,8 @@ def _stored(**fields: str) -> dict[str, str]:
         ("email", "Info@Example.org", "info@example.org"),
         ("zip", "02134", "02134"),
         ("zip", "191041234", "19104-1234"),
+        ("zip", "t6e 4e8", "T6E 4E8"),  # Canada
+        ("zip", "SW1A 1AA", "SW1A 1AA"),  # the UK
         ("state", "pa", "PA"),
         ("category", "Recovery housing", "recovery_housing"),
         ("support_types", "Emotional; affiliational;emotional", "emotional;affiliational"),
@@ -56,6 +58,8 @@ def test_values_are_normalised(field: str, raw: str, expected: str) -> None:
         ("phone", "call us", "not a phone number"),
         ("email", "not-an-email", "email"),
         ("zip", "1910", "5-digit ZIP"),
+        ("zip", "abc", "5-digit ZIP"),
+        ("zip", "call us", "5-digit ZIP"),
         ("state", "XX", "two-letter state"),
         ("latitude", "91", "between -90 and 90"),
         ("longitude", "-181", "between -180 and 180"),

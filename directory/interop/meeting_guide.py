@@ -2,10 +2,15 @@
 
 A meeting becomes a support-group entry with a weekly RFC 5545 rule. Its first sitting is dated from a fixed
 anchor week (the week of Sunday 7 January 2024), so importing the same feed twice gives the same values.
-Attendance follows the meeting-list tools: a conference link or phone with the TC (location temporarily
-closed) type is online; a link or phone with an address is hybrid; neither is in person; TC with no link
-means the meeting is not meeting, so it comes in retired (inactive). A TSML feed's own `attendance_option`
-wins, and "inactive" there retires the meeting too.
+Attendance follows the meeting-list tools (code4recovery tsml-ui): a conference link or phone (or the ONL
+type) makes a meeting online; a street address that is not approximate and not TC (location temporarily
+closed) makes it in person; both is hybrid; neither (TC with no link) means the meeting is not meeting, so it
+comes in retired (inactive). A TSML feed's own `attendance_option` wins, and "inactive" there retires it too.
+The zone is the meeting's `timezone`, else the one of its ZIP, city or coordinates (offline, US only).
+
+Our export follows the spec and adds one object, `directory`, with the values the spec has no field for
+(category, populations without a type code, the true first sitting...); our importer reads it back, so a
+re-import of our own feed changes nothing. Other readers ignore it, as they ignore any unknown field.
 """
 
 from __future__ import annotations
@@ -17,8 +22,10 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import pandas as pd
+import usaddress
 
 from directory import taxonomy as tx
+from directory.gazetteer import time_zone
 from directory.hours import parse_clock
 from directory.interop import limits
 from directory.interop import meeting_guide_types as types
@@ -37,6 +44,21 @@ _DAY_NAMES = {name: number for number, names in enumerate(
      "friday fri fr", "saturday sat sa")) for name in names.split()}
 # The attendance a TSML feed states outright; "inactive" means the meeting is not meeting.
 _ATTENDANCE_OPTIONS = {"in_person": "in_person", "online": "online", "hybrid": "hybrid"}
+# A JSON object with one of these is a meeting, even when it is not in a list.
+_MEETING_KEYS = frozenset({"name", "slug", "day", "time", "address", "formatted_address"})
+# Spec fields with no column of their own: kept in the description as labelled paragraphs, in this order.
+_NOTE_LABELS = {"location_notes": "Location notes", "group_notes": "Group notes",
+                "conference_url_notes": "Online meeting notes", "conference_phone_notes": "Phone meeting notes",
+                "regions": "Regions", "district": "District"}
+_LABEL_FIELDS = {label: key for key, label in _NOTE_LABELS.items()}
+_REGION_JOIN = " > "  # the spec's own separator for regions written as one text
+# Our columns the spec cannot carry (or carries only in part), sent in the feed's `directory` object.
+EXTENSION = "directory"
+_EXTENDED = ("category", "support_types", "dimensions", "stages", "populations", "languages", "cost",
+             "accessibility", "moud_welcome", "peer_run", "eligibility", "tags", "event_start", "event_end",
+             "recurrence_rule")
+_PLACE_LABELS = frozenset({"PlaceName", "StateName", "ZipCode", "CountryName"})
+_COUNTRIES = ("USA", "US", "UNITED STATES", "UNITED STATES OF AMERICA")
 
 
 def read_meeting_guide(data: bytes, *, max_meetings: int | None = None) -> list[SourceRow]:
@@ -62,7 +84,11 @@ def read_meeting_guide(data: bytes, *, max_meetings: int | None = None) -> list[
     except ValueError as error:
         raise UnusableInput(f"the feed is not valid JSON ({error})") from None
     del text
-    if not isinstance(feed, list) or (feed and not any(isinstance(m, dict) for m in feed)):
+    if isinstance(feed, dict) and _MEETING_KEYS & set(feed):
+        feed = [feed]  # one meeting on its own: a feed of one
+    if feed == []:
+        raise UnusableInput("the feed lists no meetings (it is an empty list)")
+    if not isinstance(feed, list) or not any(isinstance(m, dict) for m in feed):
         raise UnusableInput("a Meeting Guide feed is a JSON list of meetings")
     for number, item in enumerate(feed, start=1):
         if isinstance(item, dict):
@@ -134,26 +160,29 @@ def _meeting_row(line: int, meeting: dict[str, Any]) -> SourceRow:
     if text.get("end_time"):
         end = _clock(text["end_time"], "end_time", problems)
     codes = _codes(meeting.get("types"))
+    confidential = text.get("location") == CONFIDENTIAL_LOCATION and text.get("location_notes") == CONFIDENTIAL_NOTE
     values: dict[str, str] = {
         "name": text.get("name", ""),
         "external_id": text.get("slug") or _stable_id(text, meeting.get("day")),
         "category": CATEGORY,
         "support_types": join_list(tx.default_support_types(CATEGORY)),
         "organization": text.get("group", ""),
-        "description": text.get("notes", ""),
-        "location_name": text.get("location", ""),
+        "description": _description(meeting, text, confidential),
+        "location_name": "" if confidential else text.get("location", ""),
         "website": text.get("url", ""),
         "conference_url": text.get("conference_url", ""),
         "conference_phone": text.get("conference_phone", ""),
-        "event_timezone": text.get("timezone", ""),
-        # The date part as written ("2020-10-27 16:17:24", "8/25/2022 11:17:07 AM"); the importer reads it.
-        "last_verified": re.split(r"[\sT]", text.get("updated", ""), maxsplit=1)[0],
+        # `updated` says when the feed's editors last changed the meeting, not that a peer leader checked it,
+        # so it never becomes last_verified.
     }
     if not values["name"]:
         problems["name"] = "the meeting has no name"
-    values.update(_place(text))
+    place = _place(text)
+    approximate = place.pop("approximate", "")
+    values.update(place)
+    values["event_timezone"] = text.get("timezone") or _zone(place)
     values.update(_classify(codes))
-    values["attendance"], values["status"] = _attendance(values, codes, text.get("attendance_option", ""))
+    values["attendance"], values["status"] = _attendance(values, codes, text, approximate=approximate)
     if days and start is not None:
         first = ANCHOR_SUNDAY + timedelta(days=days[0])
         begins = datetime.combine(first, start)
@@ -162,7 +191,60 @@ def _meeting_row(line: int, meeting: dict[str, Any]) -> SourceRow:
             ends = datetime.combine(first, end)
             values["event_end"] = (ends if ends > begins else ends + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
         values["recurrence_rule"] = "FREQ=WEEKLY;BYDAY=" + ",".join(WEEKDAYS[d] for d in days)
-    return SourceRow(line, {k: v for k, v in values.items() if v}, raw, problems)
+    values.update(_extension(meeting.get(EXTENSION), days, start))
+    return SourceRow(line, {k: v for k, v in values.items() if v}, raw, problems,
+                     flags=("private_address",) if confidential else ())
+
+
+def _description(meeting: dict[str, Any], text: dict[str, str], confidential: bool) -> str:
+    """The notes, then each spec field we have no column for as a labelled paragraph ("Regions: A > B")."""
+    regions = meeting.get("regions")
+    if isinstance(regions, list):
+        region = _REGION_JOIN.join(str(r).strip() for r in regions if str(r).strip())
+    else:
+        region = text.get("regions") or _REGION_JOIN.join(
+            r for r in (text.get("region", ""), text.get("sub_region", "")) if r)
+    extra = {**text, "regions": region, "location_notes": "" if confidential else text.get("location_notes", "")}
+    # A blank line ends a paragraph, so one inside a field is closed up to keep the labels readable back.
+    # TSML feeds often repeat the location notes as the meeting's notes: said once is enough.
+    paragraphs = [text.get("notes", "")] + [f"{label}: {_one_paragraph(extra[key])}"
+                                            for key, label in _NOTE_LABELS.items()
+                                            if extra.get(key) and extra[key] != text.get("notes", "")]
+    return "\n\n".join(p for p in paragraphs if p)
+
+
+def _one_paragraph(value: str) -> str:
+    return re.sub(r"\n\s*\n+", "\n", value.strip())
+
+
+def _zone(place: dict[str, str]) -> str:
+    """The IANA zone of a meeting that names none, from its ZIP, city or coordinates; "" when not known."""
+    try:
+        lat, lon = float(place.get("latitude", "")), float(place.get("longitude", ""))
+    except ValueError:
+        lat = lon = None
+    return time_zone(zip_code=place.get("zip", ""), city=place.get("city", ""), state=place.get("state", ""),
+                     lat=lat, lon=lon)
+
+
+def _extension(given: Any, days: list[int], start: time | None) -> dict[str, str]:
+    """Our own values from the `directory` object of a feed we wrote; the first sitting only if it still agrees
+    with the feed's day and time (another tool may have edited those and left the object as it was)."""
+    if not isinstance(given, dict):
+        return {}
+    values = {k: _text(given.get(k)) for k in _EXTENDED if _text(given.get(k))}
+    first = values.get("event_start", "")
+    try:
+        sitting = datetime.fromisoformat(first)
+    except ValueError:
+        sitting = None
+    agrees = (sitting is not None and start is not None and sitting.time() == start
+              and (sitting.weekday() + 1) % 7 in days
+              and _byday({"recurrence_rule": values.get("recurrence_rule", ""), "event_start": first}) == days)
+    if not agrees:
+        for key in ("event_start", "event_end", "recurrence_rule"):
+            values.pop(key, None)
+    return values
 
 
 def _text(value: Any) -> str:
@@ -213,12 +295,20 @@ def _codes(given: Any) -> list[str]:
 
 
 def _place(text: dict[str, str]) -> dict[str, str]:
+    """Address, city, state, ZIP and coordinates; a one-line address is split; `approximate` is "yes" when the
+    place is only a city or an area (as the feed says, or as a formatted address of fewer than 4 parts shows)."""
     place = {"address": text.get("address", ""), "city": text.get("city", ""), "state": text.get("state", ""),
              "zip": text.get("postal_code", "")}
-    if not place["address"] and text.get("formatted_address"):
-        place.update(_split_formatted(text["formatted_address"]))
-    elif "," in place["address"] and not (place["city"] or place["zip"]):
+    formatted = text.get("formatted_address", "")
+    if not place["address"] and formatted:
+        place.update(_split_formatted(formatted))
+        if len([p for p in formatted.split(",") if p.strip()]) < 4:
+            place["approximate"] = "yes"  # as tsml-ui reads it: "Street, City, ST ZIP, Country" has 4
+    elif place["address"] and not (place["city"] or place["zip"]):
         place.update(_split_formatted(place["address"]))  # the whole address in `address`
+    stated = text.get("approximate", "").casefold()
+    if stated in ("yes", "true", "no", "false"):
+        place["approximate"] = "yes" if stated in ("yes", "true") else ""
     if text.get("latitude") and text.get("longitude"):
         # Passed on as given: the importer checks them against the ZIP and marks them as the source's own.
         place.update(latitude=text["latitude"], longitude=text["longitude"])
@@ -226,14 +316,32 @@ def _place(text: dict[str, str]) -> dict[str, str]:
 
 
 def _split_formatted(formatted: str) -> dict[str, str]:
-    """'12 Oak St, Media, PA 19063, USA' -> address, city, state and ZIP."""
+    """'12 Oak St, Media, PA 19063, USA' or '100 Main St Tupelo MS 38801' -> address, city, state and ZIP.
+
+    usaddress (a trained US address parser) finds the parts; an address it cannot read, or one with no US
+    state, stays whole in `address`.
+    """
     parts = [p.strip() for p in formatted.split(",") if p.strip()]
-    if parts and parts[-1].upper() in ("USA", "US", "UNITED STATES"):
+    if parts and parts[-1].upper().rstrip(".") in _COUNTRIES:
         parts = parts[:-1]
     tail = _US_TAIL.match(parts[-1]) if parts else None
-    if not tail or len(parts) < 2:
+    if tail and len(parts) >= 2 and not parts[-2][:1].isdigit():  # the common shape, read as it is
+        return {"address": ", ".join(parts[:-2]), "city": parts[-2], "state": tail["state"],
+                "zip": tail["zip"] or ""}
+    try:
+        tokens = usaddress.parse(", ".join(parts))
+    except Exception:  # the parser's own errors are not part of its API; an unreadable address stays whole
         return {"address": formatted.strip()}
-    return {"address": ", ".join(parts[:-2]), "city": parts[-2], "state": tail["state"], "zip": tail["zip"] or ""}
+    labels = [label for _, label in tokens]
+    where = [i for i, label in enumerate(labels) if label in _PLACE_LABELS]
+    city = " ".join(word for word, label in tokens if label == "PlaceName").strip(" ,")
+    state = " ".join(word for word, label in tokens if label == "StateName").strip(" ,.").upper()
+    zip_code = " ".join(word for word, label in tokens if label == "ZipCode").strip(" ,")
+    # Trusted only as street, then city, state and ZIP at the end, with a two-letter state.
+    if not where or where != list(range(where[0], len(labels))) or not city or not re.fullmatch(r"[A-Z]{2}", state):
+        return {"address": formatted.strip()}
+    return {"address": " ".join(word for word, _ in tokens[:where[0]]).strip(" ,"), "city": city, "state": state,
+            "zip": zip_code if re.fullmatch(r"\d{5}(?:-\d{4})?", zip_code) else ""}
 
 
 def _classify(codes: list[str]) -> dict[str, str]:
@@ -247,15 +355,21 @@ def _classify(codes: list[str]) -> dict[str, str]:
             "accessibility": join_list(_unique(access)), "tags": join_list(_unique(tags))}
 
 
-def _attendance(values: dict[str, str], codes: list[str], option: str = "") -> tuple[str, str]:
-    """Attendance and status: as a TSML feed's attendance_option states, else from the links and TC."""
-    online = bool(values.get("conference_url") or values.get("conference_phone"))
+def _attendance(values: dict[str, str], codes: list[str], text: dict[str, str], *,
+                approximate: str = "") -> tuple[str, str]:
+    """Attendance and status: as a TSML feed's attendance_option states, else as tsml-ui derives it.
+
+    Online: a conference link or phone, or the ONL type. In person: a street address that is not approximate
+    and not TC. Both is hybrid; an online meeting with no street (a city only) is online, not hybrid.
+    """
+    online = bool(values.get("conference_url") or values.get("conference_phone")) or types.ONLINE in codes
     closed = types.TEMPORARILY_CLOSED in codes
+    in_person = bool(values.get("address")) and not approximate and not closed
     if online:
-        attendance, status = ("online" if closed or not values.get("address") else "hybrid"), "active"
+        attendance, status = ("hybrid" if in_person else "online"), "active"
     else:
         attendance, status = "in_person", "inactive" if closed else "active"
-    option = option.strip().casefold()
+    option = text.get("attendance_option", "").strip().casefold()
     if option == "inactive":
         return attendance, "inactive"
     return _ATTENDANCE_OPTIONS.get(option, attendance), status
@@ -266,9 +380,13 @@ def _unique(items: list[str]) -> list[str]:
 
 
 def meeting_guide_feed(frame: pd.DataFrame) -> bytes:
-    """The active weekly meetings and events as a Meeting Guide JSON feed (UTF-8); no confidential street or pin."""
-    weekly = frame[(frame["status"] == "active") & frame["recurrence_rule"].str.contains("FREQ=WEEKLY", na=False)
-                   & (frame["event_start"] != "")]
+    """The weekly meetings and events as a Meeting Guide JSON feed (UTF-8); no confidential street or pin.
+
+    Active ones, and retired ones with the TC type (the spec's "temporarily closed"), so a feed reader keeps
+    them; entries awaiting review stay out.
+    """
+    weekly = frame[frame["status"].isin(("active", "inactive"))
+                   & frame["recurrence_rule"].str.contains("FREQ=WEEKLY", na=False) & (frame["event_start"] != "")]
     return json.dumps([_meeting(row) for row in weekly.to_dict("records") if _byday(row)], ensure_ascii=False,
                       indent=1).encode("utf-8")
 
@@ -290,20 +408,47 @@ def _meeting(row: dict[str, str]) -> dict[str, Any]:
         codes += [inverse[v] for v in split_list(row[column]) if v in inverse]
     if row["attendance"] in ("online", "hybrid"):
         codes.append(types.ONLINE)
-    if row["attendance"] == "online" and row["address"]:
+    retired = row["status"] == "inactive"
+    if retired or (row["attendance"] == "online" and row["address"]):
         codes.append(types.TEMPORARILY_CLOSED)
+    notes, fields = _split_description(row["description"])
     meeting: dict[str, Any] = {
         "name": row["name"], "slug": row["external_id"] or row["id"], "day": days[0] if len(days) == 1 else days,
         "time": row["event_start"][11:16], "end_time": row["event_end"][11:16], "timezone": row["event_timezone"],
         "types": _unique(codes), "address": row["address"], "city": row["city"], "state": row["state"],
         "postal_code": row["zip"], "country": "US" if row["state"] else "",
         "conference_url": row["conference_url"], "conference_phone": row["conference_phone"],
-        "notes": row["description"], "location": row["location_name"], "group": row["organization"],
-        "updated": f"{row['last_verified'] or row['updated_at'][:10]} 00:00:00".strip(), "url": row["website"],
+        "notes": notes, "location": row["location_name"], "group": row["organization"],
+        "updated": _updated(row), "url": row["website"],
+        # TSML's own field: says outright what the types and links imply, so no reader has to guess.
+        "attendance_option": "inactive" if retired else row["attendance"],
+        **fields,
     }
     if is_confidential(row):
         # The feed is public: it says the place is confidential and keeps only the city, state and ZIP.
         meeting.update(address="", location=CONFIDENTIAL_LOCATION, location_notes=CONFIDENTIAL_NOTE)
     elif row["latitude"] and row["longitude"]:
         meeting.update(latitude=float(row["latitude"]), longitude=float(row["longitude"]))
-    return {k: v for k, v in meeting.items() if v not in ("", [], None) and v != "00:00:00"}
+    meeting[EXTENSION] = {column: row[column] for column in _EXTENDED if row[column]}
+    return {k: v for k, v in meeting.items() if v not in ("", [], {}, None)}
+
+
+def _updated(row: dict[str, str]) -> str:
+    # The spec's `updated` is "YYYY-MM-DD HH:MM:SS" (UTC): when the entry last changed.
+    stamp = row["updated_at"] or row["created_at"]
+    return stamp[:19].replace("T", " ") if re.match(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d", stamp) else ""
+
+
+def _split_description(description: str) -> tuple[str, dict[str, Any]]:
+    """The notes, and the spec fields an import kept as labelled paragraphs at the end of the description."""
+    paragraphs = description.split("\n\n")
+    fields: dict[str, Any] = {}
+    while paragraphs:
+        label, _, value = paragraphs[-1].partition(": ")
+        key = _LABEL_FIELDS.get(label)
+        if key is None or key in fields or not value:
+            break
+        fields[key] = value.split(_REGION_JOIN) if key == "regions" else value
+        paragraphs.pop()
+    # Read from the end: put back in the description's order, so a re-import writes the same text.
+    return "\n\n".join(paragraphs), dict(reversed(fields.items()))

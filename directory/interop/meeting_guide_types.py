@@ -5,8 +5,15 @@ from __future__ import annotations
 # Codes that become one of our controlled values; the rest become tags in words (TYPE_TAGS).
 TYPE_POPULATIONS: dict[str, str] = {"W": "women", "M": "men", "Y": "young_adults", "SEN": "older_adults",
                                     "LGBTQ": "lgbtq"}
-TYPE_LANGUAGES: dict[str, str] = {"EN": "English", "S": "Spanish", "FR": "French", "RUS": "Russian",
-                                  "POL": "Polish", "POR": "Portuguese", "ITA": "Italian", "KOR": "Korean"}
+# Every language code of the spec (code4recovery/spec README, "Meeting Types"), in English words.
+TYPE_LANGUAGES: dict[str, str] = {
+    "EN": "English", "S": "Spanish", "FR": "French", "RUS": "Russian", "POL": "Polish", "POR": "Portuguese",
+    "ITA": "Italian", "KOR": "Korean", "AF": "Afrikaans", "AM": "Amharic", "AR": "Arabic", "BG": "Bulgarian",
+    "DA": "Danish", "DE": "German", "EL": "Greek", "FA": "Persian", "FI": "Finnish", "HE": "Hebrew",
+    "HI": "Hindi", "HR": "Croatian", "HU": "Hungarian", "IS": "Icelandic", "JA": "Japanese", "KA": "Georgian",
+    "LT": "Lithuanian", "ML": "Malayalam", "MT": "Maltese", "NE": "Nepali", "NL": "Dutch", "NO": "Norwegian",
+    "PUN": "Punjabi", "SK": "Slovak", "SL": "Slovenian", "SV": "Swedish", "TH": "Thai", "TL": "Tagalog",
+    "TUR": "Turkish", "UK": "Ukrainian"}
 TYPE_ACCESSIBILITY: dict[str, str] = {"X": "wheelchair", "ASL": "asl"}
 # Attendance is derived from these, never stored as tags.
 ONLINE, TEMPORARILY_CLOSED = "ONL", "TC"

@@ -264,7 +264,10 @@ def _read_then_check(reader: Callable[[str], str | None]) -> Callable[[Salvager,
 def _fix_zip(s: Salvager, column: str, raw: str) -> None:
     found = zip_code(raw, s.values.get("state", ""))
     if found is None:
-        s.keep_as_text(column, raw, "not a ZIP code")
+        try:  # another country's postal code ("T6E 4E8"), which the schema takes as given
+            s.values[column] = validate_field(column, raw)
+        except FieldError:
+            s.keep_as_text(column, raw, "not a ZIP code")
     else:
         s.values[column] = found
 
