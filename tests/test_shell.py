@@ -48,4 +48,4 @@ def test_serve_py_runs_the_start_up_checks_once_through_st_app() -> None:
     found = discover_asgi_app(ROOT / "serve.py")
     assert found.is_asgi_app and found.app_name == "app"
     source = (ROOT / "serve.py").read_text(encoding="utf-8")
-    assert 'st.App("app.py", lifespan=start_up)' in source and "use_navigation_only()" in source
+    assert 'st.App("app.py", lifespan=start_up,' in source and "use_navigation_only()" in source
