@@ -208,7 +208,7 @@ _SHOWN = 20
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    """Import a CSV, an HSDS package or a Meeting Guide feed: add new entries and update matching ones."""
+    """Import a CSV, an HSDS package, a Meeting Guide feed or an iCalendar file: add new entries, update matching."""
     store = _store(args)
     try:
         mapping = load_mapping(Path(args.mapping)) if args.mapping else None
@@ -361,7 +361,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run=cmd_export)
 
     p = commands.add_parser("import", parents=[common], help=cmd_import.__doc__)
-    p.add_argument("path", help="a CSV file, an HSDS folder or .zip, or a Meeting Guide .json feed")
+    p.add_argument("path", help="a CSV file, an HSDS folder or .zip, a Meeting Guide .json feed, or an .ics calendar")
     p.add_argument("--format", choices=("auto", *IMPORT_FORMATS), default="auto")
     p.add_argument("--mapping", help="a JSON mapping file: {\"columns\": {\"Source header\": \"our column\"}}")
     p.add_argument("--dry-run", action="store_true", help="show what would change; write nothing")
