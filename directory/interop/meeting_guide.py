@@ -30,7 +30,7 @@ from directory.hours import parse_clock
 from directory.interop import limits
 from directory.interop import meeting_guide_types as types
 from directory.interop.limits import ImportLimitExceeded
-from directory.interop.records import SourceRow, UnusableInput
+from directory.interop.records import SourceRow, UnusableInput, row_dicts
 from directory.privacy import CONFIDENTIAL_LOCATION, CONFIDENTIAL_NOTE, is_confidential
 from directory.schema import join_list, split_list
 
@@ -387,8 +387,9 @@ def meeting_guide_feed(frame: pd.DataFrame) -> bytes:
     """
     weekly = frame[frame["status"].isin(("active", "inactive"))
                    & frame["recurrence_rule"].str.contains("FREQ=WEEKLY", na=False) & (frame["event_start"] != "")]
-    return json.dumps([_meeting(row) for row in weekly.to_dict("records") if _byday(row)], ensure_ascii=False,
-                      indent=1).encode("utf-8")
+    # No indent: the C encoder, several times faster than the pure-Python one that indentation needs.
+    return json.dumps([_meeting(row) for row in row_dicts(weekly) if _byday(row)], ensure_ascii=False,
+                      separators=(",", ":")).encode("utf-8")
 
 
 def _byday(row: dict[str, str]) -> list[int]:

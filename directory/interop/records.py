@@ -7,7 +7,10 @@ A reader raises `UnusableInput` when the source cannot be read at all.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+
+import pandas as pd
 
 from directory.errors import DirectoryError
 
@@ -41,3 +44,14 @@ class SourceRow:
     codes: tuple[str, ...] = ()
     flags: tuple[str, ...] = ()
     repairs: tuple[str, ...] = ()
+
+
+def row_dicts(frame: pd.DataFrame) -> Iterator[dict[str, str]]:
+    """Each row as a dict of column to value, like to_dict("records") but a column at a time.
+
+    DataFrame.to_dict boxes every cell of an Arrow-backed text column one by one; tolist() converts a column in
+    one pass, which makes an export of 10,000 entries several times faster.
+    """
+    columns = list(frame.columns)
+    for values in zip(*(frame[column].tolist() for column in columns), strict=True):
+        yield dict(zip(columns, values, strict=True))
