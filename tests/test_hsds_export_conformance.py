@@ -13,7 +13,7 @@ from frictionless import Package, system
 
 from directory.auth import Curator
 from directory.interop import hsds_spec
-from directory.interop.hsds import TAXONOMY_UUID, _uid, export_hsds, export_tables, read_hsds
+from directory.interop.hsds import _NAMESPACE, TAXONOMY_UUID, _uid, export_hsds, export_tables, read_hsds
 from directory.interop.importer import import_rows
 from directory.privacy import is_confidential, listable, public_view
 from directory.store import Store
@@ -174,3 +174,10 @@ def test_a_confidential_entry_exports_no_coordinates_and_reimports_unchanged(emp
     kept = store.get("house-1")
     assert (kept["latitude"], kept["longitude"], kept["location_confidential"]) == ("39.9712", "-75.2233",
                                                                                     confidential)
+
+
+@pytest.mark.parametrize("parts", [("service", "res-1"), ("term", "support_types", "emotional"), ("phone", "x", "2"),
+                                   ("organization", "Café Recovery Ñ")])
+def test_ids_are_exactly_uuid5_of_their_parts(parts: tuple[str, ...]) -> None:
+    """The export's hand-rolled uuid5 is the standard library's, so ids stay what earlier exports gave."""
+    assert _uid(*parts) == str(uuid.uuid5(_NAMESPACE, "|".join(parts)))

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import hashlib
 import io
 import json
 import re
@@ -38,7 +39,7 @@ from directory.hours import HoursError, WeeklyHours, format_hours, parse_clock, 
 from directory.interop import limits
 from directory.interop.hsds_spec import TABLES, columns, datapackage
 from directory.interop.limits import BoundedLines, ByteBudget, ImportLimitExceeded, RowTooLong, counted
-from directory.interop.records import SourceRow, UnusableInput
+from directory.interop.records import SourceRow, UnusableInput, row_dicts
 from directory.phones import is_callable_label, split_labelled
 from directory.privacy import CONFIDENTIAL_LOCATION, is_confidential, listable, public_view
 from directory.schema import FIELD_BY_NAME, join_list, split_list
@@ -47,6 +48,7 @@ from directory.schema import FIELD_BY_NAME, join_list, split_list
 TAXONOMY_ID = "peer-recovery-directory"
 # Every exported id is uuid5(_NAMESPACE, "kind|part|part..."), see _uid: re-exports keep their ids.
 _NAMESPACE = uuid.UUID("5b0c1f9e-6f1e-4d7a-9a43-7f5e2a1c9d10")
+_NAMESPACE_BYTES = _NAMESPACE.bytes
 # Controlled lists: one attribute per key, linked to a term for that key.
 TERM_FIELDS = ("category", "support_types", "dimensions", "stages", "attendance", "populations", "cost",
                "accessibility")
@@ -68,7 +70,13 @@ _DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\
 
 def _uid(*parts: str) -> str:
     """The stable HSDS id of one thing: uuid5 of `parts` joined by "|", the first part naming its kind."""
-    return str(uuid.uuid5(_NAMESPACE, "|".join(parts)))
+    # uuid.uuid5 spelled out: the same id, without building a UUID object for each of the ~20 ids per entry
+    # (a third of the API's build time at 100,000 entries).
+    digest = bytearray(hashlib.sha1(_NAMESPACE_BYTES + "|".join(parts).encode("utf-8")).digest()[:16])
+    digest[6] = (digest[6] & 0x0F) | 0x50  # version 5
+    digest[8] = (digest[8] & 0x3F) | 0x80  # RFC 4122 variant
+    text = digest.hex()
+    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
 
 
 TAXONOMY_UUID = _uid("taxonomy", TAXONOMY_ID)
@@ -98,7 +106,7 @@ def export_tables(frame: pd.DataFrame) -> dict[str, list[dict[str, str]]]:
                                          "description": FIELD_BY_NAME[field].doc or field, "taxonomy": TAXONOMY_ID,
                                          "taxonomy_id": TAXONOMY_UUID})
     organizations: dict[str, str] = {}
-    for row in frame.to_dict("records"):
+    for row in row_dicts(frame):
         _export_row({k: "" if v is None else str(v) for k, v in row.items()}, tables, organizations)
     return tables
 
