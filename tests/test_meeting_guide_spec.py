@@ -47,6 +47,28 @@ TUPELO = [
 ]
 
 
+def test_a_real_feed_of_formatted_addresses_is_split_placed_and_zoned() -> None:
+    """A real TSML feed (Georgia) gives only `formatted_address`: each meeting gets street, city, state, ZIP, a pin
+    and the Eastern zone, and a search near its town finds every one."""
+    added = _added((REAL / "atlanta.json").read_bytes())
+    assert list(added["address"]) == ["5881 Old Bascomb Rd"] * 4 + ["10102 Old Atlanta Hwy"] * 2
+    assert list(added["city"]) == ["Acworth"] * 4 + ["Covington"] * 2
+    assert set(added["state"]) == {"GA"} and list(added["zip"]) == ["30102"] * 4 + ["30014"] * 2
+    assert all(added["latitude"]) and set(added["event_timezone"]) == {"America/New_York"}
+    for town, count in (("Acworth, GA", 4), ("Covington, GA", 2)):
+        place = resolve_place(town)
+        assert len(search(build_index(added), Query(near=(place.lat, place.lon), radius_miles=10))) == count
+
+
+def test_a_real_texas_feed_without_a_zone_gets_central_time() -> None:
+    """A real feed from the Texas panhandle names no time zone: its meetings are in Central time, not Eastern."""
+    data = (REAL / "nwta.json").read_bytes()
+    added = _added(data)
+    assert len(added) == len(json.loads(data))
+    assert set(added["event_timezone"]) == {"America/Chicago"}
+    assert set(added["state"]) == {"TX"}
+
+
 def test_one_line_addresses_are_split_placed_and_found_near_their_town() -> None:
     """Every shape gives street, city and state; all five meetings are within 10 miles of Tupelo, MS."""
     added = _added(json.dumps(TUPELO).encode())
