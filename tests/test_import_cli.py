@@ -219,3 +219,16 @@ def test_a_zip_bomb_with_one_huge_cell_is_refused_with_exit_2(
     code, out, err = _run(capsys, "import", str(bomb), "--data-dir", str(sample_dir))
     assert (code, out) == (2, "") and "services.csv" in err and "Traceback" not in err
     assert (sample_dir / "resources.csv").read_bytes() == before
+
+
+@pytest.mark.parametrize(("fmt", "name"), [("csv", "export.csv"), ("hsds", "package.zip"),
+                                           ("meeting-guide", "meetings.json"), ("ics", "events.ics")])
+def test_every_export_reimports_into_its_own_store_with_nothing_changed(
+        sample_dir: Path, tmp_path: Path, capsys, fmt: str, name: str) -> None:
+    """Export the sample in each format, import it back into the same folder: 0 added, 0 updated, same bytes."""
+    out = tmp_path / name
+    assert _run(capsys, "export", "--format", fmt, "--out", str(out), "--data-dir", str(sample_dir))[0] == 0
+    before = (sample_dir / "resources.csv").read_bytes()
+    code, summary, _ = _run(capsys, "import", str(out), "--data-dir", str(sample_dir), "--by", "dana")
+    assert code == 0 and " 0 added, 0 updated, " in summary and " 0 rejected" in summary, summary
+    assert (sample_dir / "resources.csv").read_bytes() == before
