@@ -153,3 +153,32 @@ def test_the_import_page_reads_an_uploaded_calendar(sample_dir: Path) -> None:
     assert (metrics["To add"], metrics["Rejected"]) == ("3", "0")
     assert set(at.dataframe[0].value["name"]) == {"Family Recovery Support Circle", "SMART Recovery Online",
                                                   "Board meeting"}
+
+
+REAL = Path(__file__).parent / "fixtures" / "real" / "ical"
+
+
+@pytest.mark.parametrize(
+    ("name", "title", "start", "zone", "rule", "problems"),
+    [
+        # Exchange (CDO) writes "BYDAY=MO, TU, …" with spaces and a zone name of its own making.
+        ("exchange_cdo_daily_standup.ics", "Sprint 25 Daily Standup", "2015-07-03T10:00", "",
+         "FREQ=DAILY;UNTIL=20150722T080000;INTERVAL=1;BYDAY=MO,TU,WE,TH,FR;WKST=SU", {"event_timezone"}),
+        # Exchange 2010 names the zone the Windows way.
+        ("exchange_2010_eastern.ics", "Anonymous Test Event for TZID", "2024-10-28T17:00", "America/New_York", "",
+         set()),
+        ("google_calendar_daily_sync.ics", "Daily Sync", "2016-10-28T14:00", "Europe/Zurich",
+         "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR", set()),
+    ],
+)
+def test_real_calendar_exports_are_read_without_loss(name: str, title: str, start: str, zone: str, rule: str,
+                                                     problems: set[str]) -> None:
+    """Real Exchange and Google Calendar files: each event is read, its zone mapped or its problem named, never
+    guessed; a rule written with spaces is read, not a crash."""
+    (row,) = read_ical((REAL / name).read_bytes())
+    values = row.values
+    assert (values["name"], values["event_start"]) == (title, start)
+    assert (values.get("event_timezone") or "", values.get("recurrence_rule") or "") == (zone, rule)
+    assert set(row.problems) == problems
+    if problems:
+        assert "GMT +0100 (Standard) / GMT +0200 (Daylight)" in row.problems["event_timezone"]

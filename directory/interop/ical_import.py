@@ -155,6 +155,8 @@ class _EventReader:
         self.zone = ""
 
     def problem(self, column: str, message: str) -> None:
+        if message in self.problems.get(column, ""):  # the start and the end often share one problem
+            return
         self.problems[column] = f"{self.problems[column]}; {message}" if column in self.problems else message
 
     def row(self, line: int, changed: list[Component]) -> SourceRow:
@@ -262,7 +264,17 @@ class _EventReader:
             self.problem("recurrence_rule", f"the event has {len(rules)} rules; only the first is kept, the others "
                                             "are: " + " | ".join(r.to_ical().decode() for r in rules[1:]))
             rules = rules[0]
-        rule = vRecur(rules)
+        # A rule icalendar could not parse is kept as text, which to_ical() would escape ("\;"): read it as written.
+        text = rules.to_ical().decode() if isinstance(rules, vRecur) else str(rules)
+        # Exchange writes "BYDAY=MO, TU, WE": spaces the RFC does not allow, but whose meaning is plain.
+        text = re.sub(r"\s*([,;=])\s*", r"\1", text.strip())
+        try:
+            rule = vRecur(vRecur.from_ical(text))
+        except ValueError:
+            self.notes.append(f"Repeats: {_one_line(text)}")
+            self.problem("recurrence_rule", f"the repeat rule '{_one_line(text)[:120]}' cannot be read; it is kept "
+                                            "in the description")
+            return {}
         if rule.get("UNTIL"):
             until = self._wall(rule["UNTIL"][0])
             # A date stays a date; a time becomes local wall-clock time, as the directory's rules are read.
