@@ -8,8 +8,11 @@ from pathlib import Path
 import pytest
 from streamlit.runtime.pages_manager import PagesManager
 
+from directory.auth import Accounts, Curator
 from directory.config import DEFAULT_DATA_DIR
 from directory.ui.shell import use_navigation_only
+from tests.apps import PASSWORD
+from tests.factories import HandClock
 
 SAMPLE_FILES = ("resources.csv", ".sample")
 STREAMLIT_PAGES_MANAGER_INIT = PagesManager.__init__
@@ -48,3 +51,12 @@ def empty_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("DIRECTORY_DATA_DIR", str(folder))
     return folder
 
+
+
+@pytest.fixture
+def accounts(empty_dir: Path) -> Accounts:
+    """Accounts on a hand-moved clock: dana (admin) and lee (curator), both with tests.apps.PASSWORD."""
+    found = Accounts(empty_dir, clock=HandClock())
+    found.add("dana", PASSWORD, "admin", by=None)
+    found.add("lee", PASSWORD, "curator", by=Curator("dana", "admin"))
+    return found

@@ -19,17 +19,7 @@ from directory.auth import (
     require_role,
 )
 from directory.cli import main
-from tests.factories import HandClock
-
-PASSWORD = "correct horse battery"
-
-
-@pytest.fixture
-def accounts(empty_dir: Path) -> Accounts:
-    found = Accounts(empty_dir, clock=HandClock())
-    found.add("dana", PASSWORD, "admin", by=None)
-    found.add("lee", PASSWORD, "curator", by=Curator("dana", "admin"))
-    return found
+from tests.apps import PASSWORD
 
 
 def test_passwords_are_stored_only_as_salted_scrypt_hashes(accounts: Accounts) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
@@ -17,17 +16,8 @@ from directory.auth import (
 )
 from directory.cli import main
 from directory.store import Store
-from tests.factories import HandClock, make_record
-
-PASSWORD = "correct horse battery"
-
-
-@pytest.fixture
-def accounts(empty_dir: Path) -> Accounts:
-    found = Accounts(empty_dir, clock=HandClock())
-    found.add("dana", PASSWORD, "admin", by=None)
-    found.add("lee", PASSWORD, "curator", by=None)
-    return found
+from tests.apps import PASSWORD
+from tests.factories import make_record
 
 
 def _set_role(accounts: Accounts, name: str, role: str) -> None:

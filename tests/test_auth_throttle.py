@@ -23,9 +23,9 @@ from directory.auth import (
     SlowDown,
     client_key,
 )
+from tests.apps import PASSWORD
 from tests.factories import HandClock
 
-PASSWORD = "correct horse battery"
 DAY = 24 * 3600.0
 
 

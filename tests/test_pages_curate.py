@@ -11,10 +11,10 @@ from streamlit.testing.v1 import AppTest
 from directory.auth import Accounts, Curator
 from directory.routes import ROUTES
 from directory.store import Store
+from tests.apps import PASSWORD
 from tests.factories import shown
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
-PASSWORD = "correct horse battery"
 
 
 @pytest.fixture

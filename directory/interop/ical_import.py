@@ -62,13 +62,7 @@ def read_ical(data: bytes, *, max_events: int | None = None) -> list[SourceRow]:
     events; a value over MAX_FIELD_CHARS) raises ImportLimitExceeded, the first two before parsing.
     """
     most = limits.MAX_ROWS if max_events is None else max_events
-    if len(data) > limits.MAX_JSON_BYTES:
-        raise ImportLimitExceeded(f"the calendar holds more than the {limits.size_text(limits.MAX_JSON_BYTES)} "
-                                  "a calendar may be; import it in parts")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise UnusableInput("the calendar is not UTF-8 text") from None
+    text = limits.whole_text(data, "calendar")
     if not looks_like_ical(text[:64].encode("utf-8")):
         raise UnusableInput("an iCalendar file starts with BEGIN:VCALENDAR")
     if (count := len(re.findall(r"^BEGIN:VEVENT\s*$", text, re.MULTILINE | re.IGNORECASE))) > most:

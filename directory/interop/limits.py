@@ -202,3 +202,17 @@ def limits_markdown() -> str:
     lines = ["| limit | `python -m directory import` | upload on Import and export |", "| --- | --- | --- |"]
     lines += [f"| {what} | {cli} | {upload} |" for what, cli, upload in rows]
     return "\n".join(lines)
+
+
+def whole_text(data: bytes, what: str) -> str:
+    """A file read whole (a feed, a calendar) as UTF-8 text, refused first when over MAX_JSON_BYTES.
+
+    `what` names the file in messages ("feed", "calendar"); raises ImportLimitExceeded or UnusableInput.
+    """
+    if len(data) > MAX_JSON_BYTES:
+        raise ImportLimitExceeded(f"the {what} holds more than the {size_text(MAX_JSON_BYTES)} a {what} may be; "
+                                  "import it in parts")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise UnusableInput(f"the {what} is not UTF-8 text") from None

@@ -69,13 +69,7 @@ def read_meeting_guide(data: bytes, *, max_meetings: int | None = None) -> list[
     MAX_COLUMNS keys or a value over MAX_FIELD_CHARS) raises ImportLimitExceeded, the first three before parsing.
     """
     most = limits.MAX_ROWS if max_meetings is None else max_meetings
-    if len(data) > limits.MAX_JSON_BYTES:
-        raise ImportLimitExceeded(f"the feed holds more than the {limits.size_text(limits.MAX_JSON_BYTES)} a feed "
-                                  "may be; import it in parts")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise UnusableInput("the feed is not UTF-8 text") from None
+    text = limits.whole_text(data, "feed")
     _check_outline(text, most)
     try:
         feed = json.loads(text)
