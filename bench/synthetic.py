@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 
@@ -34,3 +36,29 @@ def synthetic_frame(n: int, seed: int = 7) -> pd.DataFrame:
     frame["status"] = rng.choice(["active"] * 9 + ["inactive"], n)
     frame["row_version"] = "1"
     return frame
+
+
+SAMPLE_CSV = Path(__file__).resolve().parent.parent / "data" / "resources.csv"
+
+
+def scaled_sample(n: int, seed: int = 1) -> pd.DataFrame:
+    """The sample directory repeated to n entries: every column as real entries fill it (hours, events, phones,
+    confidential places), each copy with its own id and its place moved by a few miles."""
+    sample = pd.read_csv(SAMPLE_CSV, dtype=str, keep_default_na=False)
+    frame = pd.concat([sample] * -(-n // len(sample)), ignore_index=True).iloc[:n].copy()
+    rng = np.random.default_rng(seed)
+    frame["id"] = [f"s-{i:07d}" for i in range(n)]
+    frame["external_id"] = ""
+    for column in ("latitude", "longitude"):
+        moved = pd.to_numeric(frame[column].replace("", np.nan)) + rng.normal(0, 0.05, n)
+        frame[column] = [f"{value:.5f}" if value == value else "" for value in moved]
+    return frame
+
+
+def write_scaled_sample(folder: Path, n: int) -> Path:
+    """A data folder holding scaled_sample(n) as its resources file, made once and reused by later runs."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "resources.csv"
+    if not path.exists():
+        scaled_sample(n).to_csv(path, index=False, lineterminator="\n")
+    return path
