@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from directory import taxonomy as tx
-from directory.schema import COLUMNS, join_list
+from directory.schema import COLUMNS, join_list, validate_field
 
 _WORDS = ("sober", "recovery", "volleyball", "coaching", "housing", "rides", "parenting", "wellness",
           "jobs", "family", "circle", "center", "league", "night", "group", "peer", "support", "drop-in")
@@ -51,7 +51,8 @@ def scaled_sample(n: int, seed: int = 1) -> pd.DataFrame:
     frame["external_id"] = ""
     for column in ("latitude", "longitude"):
         moved = pd.to_numeric(frame[column].replace("", np.nan)) + rng.normal(0, 0.05, n)
-        frame[column] = [f"{value:.5f}" if value == value else "" for value in moved]
+        # Written as the store writes coordinates (no trailing zeros), so the file reads back unchanged.
+        frame[column] = [validate_field(column, f"{value:.5f}") if value == value else "" for value in moved]
     return frame
 
 

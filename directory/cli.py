@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from directory import config
+from directory import config, snapshot
 from directory import taxonomy as tx
 from directory.auth import AccountError, Accounts, Curator, NoSuchAccount
 from directory.errors import DirectoryError
@@ -28,9 +28,9 @@ from directory.interop.formats import EXPORT_FORMATS, IMPORT_FORMATS, export_to,
 from directory.interop.hsds import validate_hsds
 from directory.interop.importer import ImportPlan, import_rows, rejects_csv
 from directory.present import category_label, place_text
-from directory.privacy import is_confidential, listable, public_view
+from directory.privacy import is_confidential, public_view
 from directory.schema import FIELDS, split_list
-from directory.search import Query, build_index, search
+from directory.search import Query, search
 from directory.store import Store, StoreReadError, read_resources_csv, validate_frame
 
 
@@ -62,15 +62,20 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if not path.is_file():
         raise UsageError(f"no file at {path}")
     try:
-        frame = read_resources_csv(path)
+        if path.resolve() == args.settings.resources_path.resolve():
+            # The data folder's own file: its shared snapshot validates only rows not seen valid before.
+            current = snapshot.current(_store(args))
+            problems, rows = current.loaded.problems, len(current.stage)
+        else:
+            frame = read_resources_csv(path)
+            problems, rows = validate_frame(frame).problems, len(frame)
     except StoreReadError as error:
         raise UsageError(str(error)) from None
-    result = validate_frame(frame)
-    for problem in result.problems:
+    for problem in problems:
         print(f"row {problem.row_number}\tid {problem.resource_id or '-'}\t{problem.field}\t{problem.message}")
-    bad_rows = len({p.row_number for p in result.problems})
-    print(f"{len(frame)} rows checked, {bad_rows} with problems", file=sys.stderr)
-    return 1 if result.problems else 0
+    bad_rows = len({p.row_number for p in problems})
+    print(f"{rows} rows checked, {bad_rows} with problems", file=sys.stderr)
+    return 1 if problems else 0
 
 
 def _json_value(value: float) -> float | None:
@@ -125,13 +130,14 @@ def cmd_search(args: argparse.Namespace) -> int:
     )
     store = _store(args)
     try:
-        loaded = store.load()
+        current = snapshot.current(store)
     except StoreReadError as error:
         raise UsageError(str(error)) from None
-    if loaded.problems:
-        print(f"note: {len(loaded.problems)} problems in the data are not shown; run 'validate'", file=sys.stderr)
+    if current.loaded.problems:
+        print(f"note: {len(current.loaded.problems)} problems in the data are not shown; run 'validate'",
+              file=sys.stderr)
     # Search output is public: it reads the same public view as the pages (no confidential street or pin).
-    results = search(build_index(public_view(listable(loaded.frame))), query)
+    results = search(current.index, query)
     records = [_result_record(row) for _, row in results.iterrows()]
     if args.format == "json":
         print(json.dumps(records, ensure_ascii=False, indent=2))
@@ -237,8 +243,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_snapshots(args: argparse.Namespace) -> int:
     """List the kept snapshots of resources.csv, oldest first."""
-    for snapshot in _store(args).snapshots():
-        print(snapshot.name)
+    for kept in _store(args).snapshots():
+        print(kept.name)
     return 0
 
 

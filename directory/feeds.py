@@ -16,13 +16,13 @@ from pathlib import Path
 
 import pandas as pd
 
+from directory import snapshot
 from directory import taxonomy as tx
 from directory.errors import DirectoryError
 from directory.gazetteer import PlaceNotFound, resolve_place
 from directory.interop.ical import event_calendar
 from directory.interop.meeting_guide import meeting_guide_feed
-from directory.privacy import listable, public_view
-from directory.search import Query, SearchIndex, build_index, search
+from directory.search import Query, SearchIndex, search
 from directory.store import Store
 
 # The Find page's URL parameters (directory/ui/filters.py FILTERS), kept to the same names.
@@ -53,12 +53,10 @@ class PublicDirectory:
 _lock = threading.Lock()
 
 
-@functools.lru_cache(maxsize=4)
 def _public(folder: str, signature: tuple[int, int, int]) -> PublicDirectory:
-    # The signature is part of the key, so a write by any session or process is seen on the next request.
-    frame = Store(Path(folder)).load().frame
-    public = public_view(listable(frame))
-    return PublicDirectory(build_index(public[public["status"] == "active"]))
+    # The pages' own shared snapshot (searches leave out inactive entries unless asked), so a feed costs no
+    # second copy of the directory; a write by any session or process is seen on the next request.
+    return PublicDirectory(snapshot.current(Store(Path(folder))).index)
 
 
 def _one(params: Mapping[str, Sequence[str]], name: str) -> str:

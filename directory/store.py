@@ -21,9 +21,10 @@ import csv
 import io
 import json
 import uuid
-from collections.abc import Callable, Container, Iterable, Mapping
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import islice
 from pathlib import Path
 from typing import IO
 
@@ -75,7 +76,7 @@ def crash_point(step: str) -> None:
 
 
 # An import's second look, under the lock: given the rows as they are, the adds and updates to write.
-Recheck = Callable[[list[dict]], tuple[Iterable[Mapping[str, str]], Iterable[tuple[str, str, Mapping[str, str]]]]]
+Recheck = Callable[["RowTable"], tuple[Iterable[Mapping[str, str]], Iterable[tuple[str, str, Mapping[str, str]]]]]
 
 
 @dataclass(frozen=True)
@@ -217,18 +218,83 @@ def validate_frame(frame: pd.DataFrame) -> LoadResult:
     return LoadResult(valid, problems)
 
 
-@dataclass(frozen=True)
 class RowTable:
-    """Rows as dicts with the file's columns: written straight to CSV, as pandas would, without a DataFrame."""
+    """The file's rows for one write: kept as the columns they were read as; only a row a write changes or adds
+    becomes a dict. Written straight to CSV, as pandas would, without a DataFrame.
 
-    columns: list[str]
-    rows: list[dict]
+    Indexing gives a row as a dict (made when asked, so change a row by assigning it back); `column(name)` gives
+    one column's values for looking rows up without making any dicts.
+    """
+
+    def __init__(self, columns: Iterable[str], cells: Iterable[list[str]] = (),
+                 rows: Iterable[Mapping[str, str]] = ()) -> None:
+        self.columns = list(columns)
+        # One list of text per column, as read; a row changed since is in _changed, a new one in _added.
+        self._cells = list(cells) or [[] for _ in self.columns]
+        self._read = len(self._cells[0]) if self._cells else 0
+        self._changed: dict[int, dict] = {}
+        self._added: list[dict] = [dict(row) for row in rows]
+
+    @classmethod
+    def of(cls, frame: pd.DataFrame) -> RowTable:
+        """A frame of text (as read_raw gives it) as a table; a column at a time, never a dict per row."""
+        return cls(frame.columns, [frame[column].tolist() for column in frame.columns])
+
+    def __len__(self) -> int:
+        return self._read + len(self._added)
+
+    def __getitem__(self, at: int) -> dict:
+        if at < 0:
+            at += len(self)
+        if at >= self._read:
+            return self._added[at - self._read]
+        changed = self._changed.get(at)
+        if changed is not None:
+            return changed
+        return dict(zip(self.columns, [column[at] for column in self._cells], strict=True))
+
+    def __setitem__(self, at: int, row: dict) -> None:
+        if at < 0:
+            at += len(self)
+        if at >= self._read:
+            self._added[at - self._read] = row
+        elif 0 <= at:
+            self._changed[at] = row
+        else:
+            raise IndexError(at)
+
+    def __iter__(self) -> Iterator[dict]:
+        return (self[at] for at in range(len(self)))
+
+    def append(self, row: dict) -> None:
+        """Add a row at the end."""
+        self._added.append(row)
+
+    def column(self, name: str) -> list[str]:
+        """Every row's value of one column (empty where a row lacks it), changed and added rows included."""
+        at = self.columns.index(name) if name in self.columns else None
+        values = list(self._cells[at]) if at is not None else [""] * self._read
+        for position, row in self._changed.items():
+            values[position] = row.get(name, "")
+        return values + [row.get(name, "") for row in self._added]
 
     def write(self, out: IO[str]) -> None:
-        """Write the header and every row (a missing cell is empty), quoting only where CSV needs it."""
+        """Write the header and every row (a missing cell is empty), quoting only where CSV needs it.
+
+        Rows as read go out as they came in, a column tuple at a time; only changed and added rows are looked up
+        by column name.
+        """
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(self.columns)
-        writer.writerows([row.get(column, "") for column in self.columns] for row in self.rows)
+        unchanged = zip(*self._cells, strict=True)
+        done = 0
+        for position in sorted(self._changed):
+            writer.writerows(islice(unchanged, position - done))
+            next(unchanged)
+            writer.writerow([self._changed[position].get(column, "") for column in self.columns])
+            done = position + 1
+        writer.writerows(unchanged)
+        writer.writerows([row.get(column, "") for column in self.columns] for row in self._added)
 
 
 class Store:
@@ -261,8 +327,10 @@ class Store:
         return read_resources_csv(self.path)
 
     def load(self) -> LoadResult:
-        """The valid rows and the problems of the rest."""
-        return validate_frame(self.read_raw())
+        """The valid rows and the problems of the rest, from the process's shared snapshot of this version."""
+        from directory import snapshot  # the snapshot builds on the store: imported when first needed
+
+        return snapshot.load(self)
 
     def get(self, resource_id: str) -> dict[str, str]:
         """One row by id, as it is in the file."""
@@ -282,17 +350,16 @@ class Store:
         """Validate and append several resources in one write; all or none are added."""
         by = _actor(by)
         with self._lock:
-            frame = self.read_raw()
-            existing = set(frame["id"])
+            rows = RowTable.of(self.read_raw())
+            existing = set(rows.column("id"))
             now = self._clock()
             added: list[dict[str, str]] = []
             for record in records:
                 row = _new_row(record, existing, now, by)
                 existing.add(row["id"])
                 added.append(row)
-            new_rows = pd.DataFrame(added, columns=frame.columns).fillna("")
-            frame = pd.concat([frame, new_rows], ignore_index=True) if len(frame) else new_rows
-            self._commit(frame, [
+                rows.append(row)
+            self._commit(rows, [
                 _audit_entry(now, by, "add", row["id"], row["row_version"], {}, row) for row in added
             ])
             return added
@@ -316,9 +383,10 @@ class Store:
             diff = {k for k in COLUMNS if k not in _MANAGED and current.get(k, "") != after[k]}
             if not diff:
                 return current
-            for column in COLUMNS:
-                frame.iat[position, frame.columns.get_loc(column)] = after[column]
-            self._commit(frame, [_audit_entry(now, by, "update", resource_id, after["row_version"], current, after)])
+            # The other rows go out as they were read: no dict, and no pandas writer, for each of them.
+            rows = RowTable.of(frame)
+            rows[position] = after
+            self._commit(rows, [_audit_entry(now, by, "update", resource_id, after["row_version"], current, after)])
             return after
 
     def import_batch(self, adds: Iterable[Mapping[str, str]], updates: Iterable[tuple[str, str, Mapping[str, str]]],
@@ -333,7 +401,7 @@ class Store:
         write instead: an import matches its additions again there, so an entry added meanwhile (by the same
         file imported at the same time, say) is updated or left as it is, never added twice.
         """
-        def build(rows: list[dict], position: dict[str, int], now: str, result: BatchResult) -> list[dict]:
+        def build(rows: RowTable, position: dict[str, int], now: str, result: BatchResult) -> list[dict]:
             entries: list[dict] = []
             nonlocal adds, updates
             if recheck is not None:
@@ -369,28 +437,27 @@ class Store:
             if (entry := self._apply_update(rows, position, resource_id, base_version, changes, now, actor, action,
                                             result)) is not None])
 
-    def _write_batch(self, build: Callable[[list[dict], dict[str, int], str, BatchResult], list[dict]]) -> BatchResult:
+    def _write_batch(self, build: Callable[[RowTable, dict[str, int], str, BatchResult], list[dict]]) -> BatchResult:
         # Under the lock: the current rows, indexed by id, changed in place by `build`, written once if it
         # returned audit entries.
         with self._lock:
-            frame = self.read_raw()
-            rows = frame.to_dict("records")
-            position = {row["id"]: i for i, row in enumerate(rows)}
+            rows = RowTable.of(self.read_raw())  # a row becomes a dict only when `build` looks at it
+            position = {resource_id: i for i, resource_id in enumerate(rows.column("id"))}
             result = BatchResult()
             entries = build(rows, position, self._clock(), result)
             if entries:
-                self._commit(RowTable(list(frame.columns), rows), entries)
+                self._commit(rows, entries)
             return result
 
-    def _apply_update(self, rows: list[dict], position: Mapping[str, int], resource_id: str, base_version: str,
+    def _apply_update(self, rows: RowTable, position: Mapping[str, int], resource_id: str, base_version: str,
                       changes: Mapping[str, str], now: str, by: str, action: str, result: BatchResult,
                       normalised: frozenset[str] = frozenset()) -> dict | None:
         # One row of a batch: checked against its version, validated, changed in place; returns its audit entry.
         at = position.get(resource_id)
-        if at is None or str(rows[at]["row_version"]) != str(base_version):
+        current = rows[at] if at is not None else None
+        if current is None or str(current["row_version"]) != str(base_version):
             result.conflicts.append(resource_id)
             return None
-        current = rows[at]
         checked = _revised(current, changes, now, by, normalised)
         if not checked.ok:
             result.invalid[resource_id] = checked.errors

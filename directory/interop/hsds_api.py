@@ -157,7 +157,7 @@ _lock = threading.Lock()
 
 @functools.lru_cache(maxsize=2)
 def _api_data(folder: str, signature: tuple[int, int, int]) -> ApiData:
-    return build_api_data(Store(Path(folder)).load().frame)
+    return build_api_data(Store(Path(folder)).load().frame)  # the shared snapshot's valid rows
 
 
 def api_data(store: Store) -> ApiData:

@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
-import streamlit as st
-
-from directory.privacy import listable, public_view
-from directory.search import SearchIndex, build_index
-from directory.store import RowProblem, Store, StoreReadError
+from directory import snapshot
+from directory.search import SearchIndex
+from directory.store import RowProblem, StoreReadError
 from directory.ui.services import app_settings, services
 
 
@@ -23,24 +20,14 @@ class LoadedDirectory:
     is_sample: bool = False
 
 
-@st.cache_resource(max_entries=4, show_spinner=False)
-def _load(folder: str, signature: tuple[int, int, int], is_sample: bool) -> LoadedDirectory:
-    # The signature is part of the cache key: any writer's atomic replace changes it,
-    # so every session sees a write at once. The result is shared and never mutated.
-    store = Store(Path(folder))
+def load_directory() -> LoadedDirectory:
+    """The current directory of the configured data folder, shared by every session (see directory.snapshot)."""
+    settings = app_settings()
     try:
-        loaded = store.load()
+        current = snapshot.current(services().store)
     except StoreReadError as error:
         return LoadedDirectory(None, error=str(error))
     # Every page built on this index shows the public view: no entry waiting for review or hidden by its
     # source, and a confidential entry has no street, venue or pin here, only its ZIP's centre, so a near
-    # search still finds it by ZIP and no page can leak more.
-    return LoadedDirectory(build_index(public_view(listable(loaded.frame))), loaded.problems,
-                           is_sample=is_sample)
-
-
-def load_directory() -> LoadedDirectory:
-    """The current directory of the configured data folder."""
-    settings = app_settings()
-    store = services().store
-    return _load(str(store.data_dir), store.signature(), settings.is_sample_data())
+    # search still finds it by ZIP and no page can leak more. A write by anyone is seen at the next run.
+    return LoadedDirectory(current.index, current.loaded.problems, is_sample=settings.is_sample_data())
