@@ -21,11 +21,8 @@ from directory import config, snapshot
 from directory import taxonomy as tx
 from directory.auth import AccountError, Accounts, Curator, NoSuchAccount
 from directory.errors import DirectoryError
-from directory.gaps import Kind, coverage_share, gap_table
 from directory.gazetteer import PlaceNotFound, resolve_place
-from directory.interop.column_mapping import load_mapping
 from directory.interop.formats import EXPORT_FORMATS, IMPORT_FORMATS, export_to, read_source
-from directory.interop.hsds import validate_hsds
 from directory.interop.importer import ImportPlan, import_rows, rejects_csv
 from directory.present import category_label, place_text
 from directory.privacy import is_confidential, public_view
@@ -184,6 +181,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     written = export_to(frame, args.format, Path(args.out), directory_zone=args.settings.timezone)
     print(f"exported {len(frame)} rows as {args.format} to {written}", file=sys.stderr)
     if args.format == "hsds":
+        from directory.interop.hsds import validate_hsds  # here: only this command needs the HSDS schema
+
         problems = validate_hsds(written)
         for problem in problems[:20]:
             print(f"HSDS check: {problem}", file=sys.stderr)
@@ -217,6 +216,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     """Import a CSV, an HSDS package, a Meeting Guide feed or an iCalendar file: add new entries, update matching."""
     store = _store(args)
     try:
+        from directory.interop.column_mapping import load_mapping
+
         mapping = load_mapping(Path(args.mapping)) if args.mapping else None
         rows = read_source(Path(args.path), args.format, mapping)
         plan = import_rows(store, rows, by=Curator(args.by, "curator"), dry_run=args.dry_run,
@@ -288,6 +289,8 @@ def cmd_curator(args: argparse.Namespace) -> int:
 
 def cmd_gaps(args: argparse.Namespace) -> int:
     """For each ZIP area of the region (the served counties), the distance to the nearest active resource of a kind."""
+    from directory.gaps import Kind, coverage_share, gap_table  # here: scipy is slow to import
+
     if args.threshold_miles <= 0:
         raise UsageError("--threshold-miles must be more than 0")
     support = _term_keys(tx.SUPPORT_TYPES, [args.support_type] if args.support_type else None, "support type")

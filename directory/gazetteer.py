@@ -6,11 +6,17 @@ file's coordinates against its own ZIP or city. Geocoding an address (offline or
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import importlib.metadata
+import json
 import math
+import os
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
+from pathlib import Path
 from typing import NamedTuple
 
 import zipcodes
@@ -99,6 +105,49 @@ def _centres(groups: dict[tuple[str, str], _Group]) -> dict[tuple[str, str], _Ci
 
 @cache
 def _gazetteer() -> _Gazetteer:
+    # Built from the zipcodes wheel once per machine (about 2 s), then read from the user's cache folder
+    # (a tenth of that), so a new process (the CLI, a cold start) can place a search at once.
+    path = _cache_path()
+    try:
+        saved = json.loads(path.read_text(encoding="utf-8"))
+        return _Gazetteer(_SavedRows(saved["zips"], _Zip), _SavedRows(saved["cities"], _City))
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    built = _build_gazetteer()
+    saved = {"zips": built.zips, "cities": {_saved_key(key): city for key, city in built.cities.items()}}
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        temp.write_text(json.dumps(saved), encoding="utf-8")
+        os.replace(temp, path)
+    return built
+
+
+def _saved_key(key: str | tuple[str, str]) -> str:
+    return key if isinstance(key, str) else "\t".join(key)
+
+
+class _SavedRows(dict):
+    """Rows read back from the cache as plain lists, made into their named tuple only when asked for."""
+
+    def __init__(self, rows: dict[str, list], kind: type) -> None:
+        super().__init__(rows)
+        self.kind = kind
+
+    def get(self, key: str | tuple[str, str], default: object = None) -> object:
+        row = super().get(_saved_key(key))
+        return default if row is None else self.kind(*row)
+
+
+def _cache_path() -> Path:
+    # Keyed on the zipcodes release and this module's own code, so an upgrade of either builds it again.
+    home = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    digest = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
+    version = importlib.metadata.version("zipcodes")
+    return home / "recovery-directory" / f"gazetteer-{version}-{digest}.json"
+
+
+def _build_gazetteer() -> _Gazetteer:
     zips: dict[str, _Zip] = {}
     primary: dict[tuple[str, str], _Group] = defaultdict(_Group)
     alias: dict[tuple[str, str], _Group] = defaultdict(_Group)
