@@ -4,7 +4,7 @@ Loading means parsing the CSV, validating every row, keeping what a visitor may 
 building the search index. Done from scratch that is about 12 s at 100,000 entries. Three things make it cheap,
 and none is trusted unless it matches the file's exact bytes:
 
-- Rows seen before. The digest of every row found valid as it stands is kept in the cache folder, under a
+- Rows seen before. The digest of every row found valid is kept in the cache folder, under a
   fingerprint of the code that validated it, so a changed file validates only its new rows.
 - The last version, on disk. The valid rows, the public rows and the problems of the last version loaded are
   kept as Arrow files named by the file's SHA-256, so a new process (a cold start, the CLI) maps them into
@@ -50,6 +50,8 @@ _VERSIONS_KEPT = 2
 _FOLDERS_KEPT = 4
 # Splices before the frames' pieces are joined into one again, so a day of edits does not fragment them.
 _SPLICES_BEFORE_JOIN = 32
+# Rows validated at a time when many are new (memory, not speed).
+_ROWS_PER_CHUNK = 5_000
 # Packages whose behaviour decides whether a row is valid and how it is normalised.
 _VALIDATING_PACKAGES = ("pandas", "pyarrow", "numpy", "phonenumbers", "email-validator", "zipcodes")
 
@@ -73,7 +75,7 @@ class Snapshot:
     row_starts: np.ndarray | None = None
     splices: int = 0
     how: str = "built"  # built, cached or spliced: for benchmarks and tests
-    # Digests of rows known valid as they stand (this version's and earlier ones'), unsorted.
+    # Digests of rows known valid (this version's and earlier ones'), unsorted.
     known: np.ndarray = field(default_factory=lambda: np.zeros(0, np.uint64))
 
 
@@ -165,7 +167,7 @@ class _Rows:
     ids: pd.Series
     problems: list[RowProblem]
     digests: np.ndarray  # of every row
-    new_known: np.ndarray  # digests of rows found valid as they stand, not known before
+    new_known: np.ndarray  # digests of rows found valid, not known before
 
 
 def _build(data: bytes | mmap.mmap, signature: tuple[int, int, int], sha: str, cache: _Cache) -> Snapshot:
@@ -184,27 +186,24 @@ def _build(data: bytes | mmap.mmap, signature: tuple[int, int, int], sha: str, c
 def _validate_rows(raw: pd.DataFrame, known: np.ndarray, first_row: int) -> _Rows:
     """Validate rows of a file (`first_row` is the position of raw's first row in the file).
 
-    Rows whose digest is known were valid as they stand and are not validated again.
+    Rows whose digest is known were valid and are not validated again.
     """
     raw = raw.reset_index(drop=True)
     digests = _digests(raw)
     unknown = np.flatnonzero(~np.isin(digests, known)) if len(known) else np.arange(len(raw))
     ok = np.ones(len(raw), dtype=bool)
-    normalised: dict[int, dict[str, str]] = {}
     errors: dict[int, dict[str, str]] = {}
     new_known: list[int] = []
-    if len(unknown):
-        records = raw.iloc[unknown][list(COLUMNS)].to_dict("records")
-        for position, record in zip(unknown.tolist(), records, strict=True):
+    # A few thousand rows at a time: 100,000 rows as dicts at once would take about a gigabyte.
+    for chunk in np.array_split(unknown, max(1, -(-len(unknown) // _ROWS_PER_CHUNK))) if len(unknown) else ():
+        records = raw.iloc[chunk][list(COLUMNS)].to_dict("records")
+        for position, record in zip(chunk.tolist(), records, strict=True):
             result = validate_record(record)
             if not result.ok:
                 ok[position] = False
                 errors[position] = result.errors
                 continue
-            if any(result.values[name] != record[name] for name in COLUMNS):
-                normalised[position] = result.values
-            else:
-                new_known.append(position)
+            new_known.append(position)
     ids = raw["id"]
     duplicate = (ids.duplicated() & (ids != "")).to_numpy()
     problems: list[RowProblem] = []
@@ -223,10 +222,8 @@ def _validate_rows(raw: pd.DataFrame, known: np.ndarray, first_row: int) -> _Row
                 problems.append(RowProblem(row_number, resource_id, "id", f"duplicate id, first used on row {first}"))
     keep = ok & ~duplicate
     valid = raw if keep.all() else raw.iloc[np.flatnonzero(keep)]
+    # A valid row is kept as written, as it always was: validation's tidied values are for the store's writes.
     valid = valid.reset_index(drop=True)
-    if normalised:
-        valid = _with_values(valid, {int(np.count_nonzero(keep[:position])): values
-                                     for position, values in normalised.items() if keep[position]})
     listed_rows = listable(valid)
     stage = np.where(keep, VALID, INVALID).astype(np.int8)
     listed = np.zeros(len(valid), dtype=bool)
@@ -234,20 +231,6 @@ def _validate_rows(raw: pd.DataFrame, known: np.ndarray, first_row: int) -> _Row
     stage[np.flatnonzero(keep)[listed]] = LISTED
     return _Rows(valid, public_view(listed_rows).reset_index(drop=True), stage, ids,
                  problems, digests, digests[np.array(new_known, dtype=np.int64)])
-
-
-def _with_values(frame: pd.DataFrame, rows: dict[int, dict[str, str]]) -> pd.DataFrame:
-    # The frame with some rows' values replaced: each changed column is rebuilt once (setting cells one by
-    # one rebuilds an Arrow-backed column per cell).
-    frame = frame.copy()
-    for name in COLUMNS:
-        changed = {at: values[name] for at, values in rows.items() if values[name] != frame[name].iat[at]}
-        if changed:
-            column = frame[name].to_list()
-            for at, value in changed.items():
-                column[at] = value
-            frame[name] = pd.Series(column, index=frame.index, dtype=frame[name].dtype)
-    return frame
 
 
 def _digests(raw: pd.DataFrame) -> np.ndarray:
@@ -399,7 +382,7 @@ class _Cache:
         self.folder = data_dir / CACHE_DIR
         self.code = code_fingerprint()
 
-    # Rows known valid as they stand.
+    # Rows known valid.
 
     @property
     def _known_path(self) -> Path:

@@ -12,7 +12,7 @@ import pytest
 
 from directory import schema, snapshot
 from directory.auth import Curator
-from directory.store import Store
+from directory.store import Store, validate_frame
 
 DANA = Curator("dana", "curator")
 
@@ -194,3 +194,16 @@ def test_a_file_with_blank_lines_loads_as_before_and_is_never_spliced(sample_dir
 def test_row_starts_skip_newlines_inside_quotes(text: bytes, starts: list[int]) -> None:
     """Rows are found by newlines outside quotes; the file's end closes the last row."""
     assert snapshot.row_starts(text).tolist() == starts
+
+
+def test_a_messy_file_loads_exactly_as_validating_every_row_does(sample_dir: Path) -> None:
+    """Untidy values, bad fields, repeated and missing ids: the snapshot agrees with store.validate_frame."""
+    store = Store(sample_dir)
+    _rewrite(store, lambda frame: _insert_copy(30, id="phl-0002")(_set(12, id="")(_set(
+        9, website="javascript:alert(1)")(_set(5, phone="215.555.0100", latitude="39.90740")(frame)))))
+    want = validate_frame(store.read_raw())
+    got = _from_scratch(store)
+    assert got.loaded.frame.loc[5, "phone"] == "215.555.0100"  # kept as written, as it always was
+    pd.testing.assert_frame_equal(got.loaded.frame, want.frame)
+    assert got.loaded.problems == want.problems
+    assert {p.field for p in got.loaded.problems} >= {"id", "website"}
