@@ -429,7 +429,9 @@ class _Cache:
         if (folder / "meta.json").exists():
             return
         try:
-            folder.mkdir(parents=True, exist_ok=True)
+            # Never parents=True: a data folder that is gone (a test's, at exit) is not made again.
+            self.folder.mkdir(exist_ok=True)
+            folder.mkdir(exist_ok=True)
             for name, frame in (("valid", snapshot.loaded.frame), ("public", snapshot.index.frame),
                                 ("ids", snapshot.ids.to_frame("id"))):
                 table = pa.Table.from_pandas(frame, preserve_index=False, nthreads=1)
@@ -459,7 +461,7 @@ class _Cache:
 
     def _write(self, path: Path, write: Callable) -> None:
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            self.folder.mkdir(exist_ok=True)
             temp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
             with temp.open("wb") as out:
                 write(out)
