@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from directory import config, snapshot
+from directory import config, loading
 from directory import taxonomy as tx
 from directory.auth import AccountError, Accounts, Curator, NoSuchAccount
 from directory.errors import DirectoryError
@@ -61,7 +61,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     try:
         if path.resolve() == args.settings.resources_path.resolve():
             # The data folder's own file: its shared snapshot validates only rows not seen valid before.
-            current = snapshot.current(_store(args))
+            current = loading.current(_store(args))
             problems, rows = current.loaded.problems, len(current.stage)
         else:
             frame = read_resources_csv(path)
@@ -127,7 +127,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     )
     store = _store(args)
     try:
-        current = snapshot.current(store)
+        current = loading.current(store)
     except StoreReadError as error:
         raise UsageError(str(error)) from None
     if current.loaded.problems:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from directory import snapshot
+from directory import loading
 from directory import taxonomy as tx
 from directory.errors import DirectoryError
 from directory.gazetteer import PlaceNotFound, resolve_place
@@ -56,7 +56,7 @@ _lock = threading.Lock()
 def _public(folder: str, signature: tuple[int, int, int]) -> PublicDirectory:
     # The pages' own shared snapshot (searches leave out inactive entries unless asked), so a feed costs no
     # second copy of the directory; a write by any session or process is seen on the next request.
-    return PublicDirectory(snapshot.current(Store(Path(folder))).index)
+    return PublicDirectory(loading.current(Store(Path(folder))).index)
 
 
 def _one(params: Mapping[str, Sequence[str]], name: str) -> str:

@@ -20,6 +20,7 @@ import contextlib
 import csv
 import io
 import json
+import secrets
 import uuid
 from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -258,7 +259,7 @@ class RowTable:
             at += len(self)
         if at >= self._read:
             self._added[at - self._read] = row
-        elif 0 <= at:
+        elif at >= 0:
             self._changed[at] = row
         else:
             raise IndexError(at)
@@ -327,10 +328,10 @@ class Store:
         return read_resources_csv(self.path)
 
     def load(self) -> LoadResult:
-        """The valid rows and the problems of the rest, from the process's shared snapshot of this version."""
-        from directory import snapshot  # the snapshot builds on the store: imported when first needed
+        """The valid rows and the problems of the rest, as loaded once per version and shared by the process."""
+        from directory import loading  # loading builds on the store: imported when first needed
 
-        return snapshot.load(self)
+        return loading.load(self)
 
     def get(self, resource_id: str) -> dict[str, str]:
         """One row by id, as it is in the file."""
@@ -694,7 +695,9 @@ def _new_row(record: Mapping[str, str], existing: Container[str], now: str, by: 
 
 def _new_id(existing: Container[str]) -> str:
     while True:
-        candidate = "r-" + uuid.uuid4().hex[:10]
+        # 40 random bits, as the first ten hex digits of a uuid4 are, without building a UUID (a tenth of the
+        # time: it counted at 100,000 new entries).
+        candidate = "r-" + secrets.token_hex(5)
         if candidate not in existing:
             return candidate
 

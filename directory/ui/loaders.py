@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from directory import snapshot
+from directory import loading
 from directory.search import SearchIndex
 from directory.store import RowProblem, StoreReadError
 from directory.ui.services import app_settings, services
@@ -24,7 +24,7 @@ def load_directory() -> LoadedDirectory:
     """The current directory of the configured data folder, shared by every session (see directory.snapshot)."""
     settings = app_settings()
     try:
-        current = snapshot.current(services().store)
+        current = loading.current(services().store)
     except StoreReadError as error:
         return LoadedDirectory(None, error=str(error))
     # Every page built on this index shows the public view: no entry waiting for review or hidden by its

@@ -17,7 +17,7 @@ Metrics, one JSON line each:
 
 CPU seconds are printed beside wall seconds: on a shared machine wall time includes waiting for a core.
 
-Run: python bench/snapshot_bench.py [--sizes 10000 100000] [--skip-baseline]
+Run: python bench/loading_bench.py [--sizes 10000 100000] [--skip-baseline]
 """
 
 from __future__ import annotations
@@ -48,11 +48,11 @@ CLI_GOAL_S = 3.0
 _OURS_LOAD = """
 import json, sys, time
 from pathlib import Path
-from directory import snapshot
+from directory import loading
 from directory.store import Store
 store = Store(Path(sys.argv[1]))
 started, cpu = time.perf_counter(), time.process_time()
-current = snapshot.current(store)
+current = loading.current(store)
 print(json.dumps({"s": time.perf_counter() - started, "cpu_s": time.process_time() - cpu, "how": current.how,
                   "listed": len(current.index)}))
 """
@@ -72,16 +72,16 @@ print(json.dumps({"s": time.perf_counter() - started, "cpu_s": time.process_time
 _OURS_CHANGE = """
 import json, statistics, sys, time
 from pathlib import Path
-from directory import snapshot
+from directory import loading
 from directory.auth import Curator
 from directory.store import Store
 store = Store(Path(sys.argv[1]), snapshots_kept=0)
 EDITED = sys.argv[2]  # an entry in the middle of the file
-snapshot.current(store)
+loading.current(store)
 warm, changed, changed_cpu, saves, how = [], [], [], [], set()
 for n in range(5):
     started = time.perf_counter()
-    snapshot.current(store)
+    loading.current(store)
     warm.append(time.perf_counter() - started)
     row = store.get(EDITED)
     started = time.perf_counter()
@@ -89,7 +89,7 @@ for n in range(5):
                  by=Curator("bench", "curator"))
     saves.append(time.perf_counter() - started)
     started, cpu = time.perf_counter(), time.process_time()
-    how.add(snapshot.current(store).how)
+    how.add(loading.current(store).how)
     changed.append(time.perf_counter() - started)
     changed_cpu.append(time.process_time() - cpu)
 print(json.dumps({"warm_ms": statistics.median(warm) * 1000, "changed_ms": statistics.median(changed) * 1000,

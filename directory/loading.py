@@ -46,7 +46,7 @@ from directory.store import LoadResult, RowProblem, Store, resources_frame
 CACHE_DIR = ".cache"
 # Versions kept on disk: the current one and the one before, which a process still reading it may want.
 _VERSIONS_KEPT = 2
-# Folders whose last snapshot a process keeps in memory (tests open many folders; a server opens one).
+# Folders whose last version a process keeps in memory (tests open many folders; a server opens one).
 _FOLDERS_KEPT = 4
 # Splices before the frames' pieces are joined into one again, so a day of edits does not fragment them.
 _SPLICES_BEFORE_JOIN = 32
@@ -60,7 +60,7 @@ INVALID, VALID, LISTED = 0, 1, 2
 
 
 @dataclass(frozen=True)
-class Snapshot:
+class LoadedVersion:
     """One version of the resources file as every reader sees it; shared, never mutated."""
 
     signature: tuple[int, int, int]
@@ -82,13 +82,13 @@ class Snapshot:
 # Loading -------------------------------------------------------------------------------------------------
 
 
-_registry: OrderedDict[Path, Snapshot] = OrderedDict()
+_registry: OrderedDict[Path, LoadedVersion] = OrderedDict()
 _registry_lock = threading.Lock()
 _folder_locks: dict[Path, threading.Lock] = {}
 
 
-def current(store: Store) -> Snapshot:
-    """The snapshot of the store's file as it is now: the held one if the file is unchanged, else the next.
+def current(store: Store) -> LoadedVersion:
+    """The version of the store's file as it is now: the held one if the file is unchanged, else the next.
 
     Raises StoreReadError when the file cannot be read as a resources CSV.
     """
@@ -110,18 +110,18 @@ def current(store: Store) -> Snapshot:
 
 
 def load(store: Store) -> LoadResult:
-    """The store's valid rows and problems, from the current snapshot (a shallow copy a caller may change)."""
+    """The store's valid rows and problems, from the current version (a shallow copy a caller may change)."""
     loaded = current(store).loaded
     return LoadResult(loaded.frame.copy(deep=False), list(loaded.problems))
 
 
 def forget(store: Store) -> None:
-    """Drop the snapshot held for the store's folder (tests that rewrite a file behind the store's back)."""
+    """Drop the version held for the store's folder (tests that rewrite a file behind the store's back)."""
     with _registry_lock:
         _registry.pop(store.data_dir.resolve(), None)
 
 
-def _next_snapshot(store: Store, held: Snapshot | None) -> Snapshot:
+def _next_snapshot(store: Store, held: LoadedVersion | None) -> LoadedVersion:
     signature, data = _read(store.path)
     sha = hashlib.sha256(data).hexdigest()
     if held is not None and held.sha256 == sha:
@@ -170,7 +170,7 @@ class _Rows:
     new_known: np.ndarray  # digests of rows found valid, not known before
 
 
-def _build(data: bytes | mmap.mmap, signature: tuple[int, int, int], sha: str, cache: _Cache) -> Snapshot:
+def _build(data: bytes | mmap.mmap, signature: tuple[int, int, int], sha: str, cache: _Cache) -> LoadedVersion:
     raw = resources_frame(data)
     starts = row_starts(data)
     if starts is not None and len(starts) - 2 != len(raw):
@@ -179,7 +179,7 @@ def _build(data: bytes | mmap.mmap, signature: tuple[int, int, int], sha: str, c
     rows = _validate_rows(raw, known, first_row=0)
     # Only this version's rows are kept, so the list does not grow with every edit ever made.
     known = np.concatenate((rows.digests[np.isin(rows.digests, known)], rows.new_known))
-    return Snapshot(signature, sha, LoadResult(rows.valid, rows.problems), build_index(rows.public), rows.stage,
+    return LoadedVersion(signature, sha, LoadResult(rows.valid, rows.problems), build_index(rows.public), rows.stage,
                     rows.ids, data, starts, known=known)
 
 
@@ -261,7 +261,8 @@ def row_starts(data: bytes | mmap.mmap) -> np.ndarray | None:
 # Splicing the next version --------------------------------------------------------------------------------
 
 
-def _splice(held: Snapshot, data: bytes | mmap.mmap, signature: tuple[int, int, int], sha: str) -> Snapshot | None:
+def _splice(held: LoadedVersion, data: bytes | mmap.mmap, signature: tuple[int, int, int],
+            sha: str) -> LoadedVersion | None:
     """The next version from the held one when only some rows changed; None when it must be built."""
     starts = held.row_starts
     if starts is None or not len(data) or not len(held.data):
@@ -308,7 +309,7 @@ def _splice(held: Snapshot, data: bytes | mmap.mmap, signature: tuple[int, int, 
                  if p.row_number - 2 >= after])
     new_starts = np.concatenate((starts[: first + 1], middle_start + middle_starts[:-1],
                                  starts[after + 1:] + (len(new) - len(old))))
-    spliced = Snapshot(signature, sha, LoadResult(valid, problems), index,
+    spliced = LoadedVersion(signature, sha, LoadResult(valid, problems), index,
                        np.concatenate((stage[:first], fresh.stage, stage[after:])),
                        pd.concat([held.ids.iloc[:first], fresh.ids, held.ids.iloc[after:]], ignore_index=True),
                        data, new_starts, held.splices + 1, "spliced", np.concatenate((held.known, fresh.new_known)))
@@ -347,13 +348,13 @@ def splice_index(index: SearchIndex, start: int, stop: int, middle: SearchIndex)
     return SearchIndex(**{f.name: spliced(getattr(index, f.name), getattr(middle, f.name)) for f in fields(index)})
 
 
-def _joined(snapshot: Snapshot) -> Snapshot:
+def _joined(version: LoadedVersion) -> LoadedVersion:
     # The frames as single pieces again (pd.concat leaves each column in chunks, one more per splice).
     def join(frame: pd.DataFrame) -> pd.DataFrame:
         return pa.Table.from_pandas(frame, preserve_index=False, nthreads=1).combine_chunks().to_pandas()
-    loaded = LoadResult(join(snapshot.loaded.frame), snapshot.loaded.problems)
-    return replace(snapshot, loaded=loaded, index=replace(snapshot.index, frame=join(snapshot.index.frame)),
-                   ids=snapshot.ids.copy(), splices=0, known=np.unique(snapshot.known))
+    loaded = LoadResult(join(version.loaded.frame), version.loaded.problems)
+    return replace(version, loaded=loaded, index=replace(version.index, frame=join(version.index.frame)),
+                   ids=version.ids.copy(), splices=0, known=np.unique(version.known))
 
 
 # The cache folder -----------------------------------------------------------------------------------------
@@ -403,7 +404,7 @@ class _Cache:
     def _version_dir(self, sha: str) -> Path:
         return self.folder / f"version-{sha[:32]}-{self.code}"
 
-    def read(self, sha: str, data: bytes | mmap.mmap, signature: tuple[int, int, int]) -> Snapshot | None:
+    def read(self, sha: str, data: bytes | mmap.mmap, signature: tuple[int, int, int]) -> LoadedVersion | None:
         folder = self._version_dir(sha)
         try:
             meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
@@ -419,30 +420,30 @@ class _Cache:
         if len(stage) != len(ids) or int((stage != INVALID).sum()) != len(valid):
             return None
         problems = [RowProblem(*item) for item in meta.get("problems", [])]
-        return Snapshot(signature, sha, LoadResult(valid, problems), build_index(public), stage, ids, data, starts,
+        return LoadedVersion(signature, sha, LoadResult(valid, problems), build_index(public), stage, ids, data, starts,
                         how="cached", known=self.known_rows())
 
-    def save(self, snapshot: Snapshot) -> None:
-        """Keep the snapshot's version and its known rows for the next process."""
-        self.remember_rows(snapshot.known)
-        folder = self._version_dir(snapshot.sha256)
+    def save(self, version: LoadedVersion) -> None:
+        """Keep this version and its known rows for the next process."""
+        self.remember_rows(version.known)
+        folder = self._version_dir(version.sha256)
         if (folder / "meta.json").exists():
             return
         try:
             # Never parents=True: a data folder that is gone (a test's, at exit) is not made again.
             self.folder.mkdir(exist_ok=True)
             folder.mkdir(exist_ok=True)
-            for name, frame in (("valid", snapshot.loaded.frame), ("public", snapshot.index.frame),
-                                ("ids", snapshot.ids.to_frame("id"))):
+            for name, frame in (("valid", version.loaded.frame), ("public", version.index.frame),
+                                ("ids", version.ids.to_frame("id"))):
                 table = pa.Table.from_pandas(frame, preserve_index=False, nthreads=1)
                 self._write(folder / f"{name}.arrow",
                             lambda out, t=table: feather.write_feather(t, out, compression="uncompressed"))
-            self._write(folder / "stage.npy", lambda out: np.save(out, snapshot.stage, allow_pickle=False))
-            if snapshot.row_starts is not None:
+            self._write(folder / "stage.npy", lambda out: np.save(out, version.stage, allow_pickle=False))
+            if version.row_starts is not None:
                 self._write(folder / "row_starts.npy",
-                            lambda out: np.save(out, snapshot.row_starts, allow_pickle=False))
-            meta = {"sha256": snapshot.sha256, "splice": snapshot.row_starts is not None,
-                    "problems": [[p.row_number, p.resource_id, p.field, p.message] for p in snapshot.loaded.problems]}
+                            lambda out: np.save(out, version.row_starts, allow_pickle=False))
+            meta = {"sha256": version.sha256, "splice": version.row_starts is not None,
+                    "problems": [[p.row_number, p.resource_id, p.field, p.message] for p in version.loaded.problems]}
             # Written last: a version without it is incomplete and never read.
             self._write(folder / "meta.json", lambda out: out.write(json.dumps(meta).encode("utf-8")))
             self._prune(keep=folder)
@@ -481,16 +482,16 @@ class _Saver:
 
     def __init__(self, interval: float = 30.0):
         self.interval = interval
-        self._pending: dict[Path, tuple[_Cache, Snapshot]] = {}
+        self._pending: dict[Path, tuple[_Cache, LoadedVersion]] = {}
         self._last: dict[Path, float] = {}
         self._wake = threading.Condition()
         self._thread: threading.Thread | None = None
         self._closing = False
         atexit.register(self.flush)
 
-    def submit(self, cache: _Cache, snapshot: Snapshot) -> None:
+    def submit(self, cache: _Cache, version: LoadedVersion) -> None:
         with self._wake:
-            self._pending[cache.folder] = (cache, snapshot)
+            self._pending[cache.folder] = (cache, version)
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(target=self._run, daemon=True, name="directory-cache")
                 self._thread.start()
@@ -509,9 +510,9 @@ class _Saver:
                     due = self._next_due()
                 if self._closing:
                     return
-                cache, snapshot = self._pending.pop(due[0])
+                cache, version = self._pending.pop(due[0])
                 self._last[due[0]] = time.monotonic()
-            cache.save(snapshot)
+            cache.save(version)
 
     def _next_due(self) -> tuple[Path, float] | None:
         if not self._pending:
@@ -528,8 +529,8 @@ class _Saver:
         thread = self._thread
         if thread is not None and thread is not threading.current_thread():
             thread.join(timeout=30)
-        for cache, snapshot in pending:
-            cache.save(snapshot)
+        for cache, version in pending:
+            cache.save(version)
         with self._wake:
             self._closing = False
 

@@ -1,4 +1,4 @@
-"""The shared snapshot: a spliced or cached version is exactly what loading the file from scratch makes."""
+"""Loading: a spliced or cached version is exactly what loading the file from scratch makes."""
 
 from __future__ import annotations
 
@@ -10,22 +10,22 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from directory import schema, snapshot
+from directory import loading, schema
 from directory.auth import Curator
 from directory.store import Store, validate_frame
 
 DANA = Curator("dana", "curator")
 
 
-def _from_scratch(store: Store) -> snapshot.Snapshot:
+def _from_scratch(store: Store) -> loading.LoadedVersion:
     """The current file loaded with nothing held in memory and no cache folder."""
-    snapshot.flush_cache()
-    snapshot.forget(store)
-    shutil.rmtree(store.data_dir / snapshot.CACHE_DIR, ignore_errors=True)
-    return snapshot.current(store)
+    loading.flush_cache()
+    loading.forget(store)
+    shutil.rmtree(store.data_dir / loading.CACHE_DIR, ignore_errors=True)
+    return loading.current(store)
 
 
-def _assert_same(got: snapshot.Snapshot, want: snapshot.Snapshot) -> None:
+def _assert_same(got: loading.LoadedVersion, want: loading.LoadedVersion) -> None:
     pd.testing.assert_frame_equal(got.loaded.frame, want.loaded.frame)
     assert got.loaded.problems == want.loaded.problems
     pd.testing.assert_frame_equal(got.index.frame, want.index.frame)
@@ -91,7 +91,7 @@ def test_a_changed_file_is_spliced_into_what_a_fresh_load_makes(sample_dir: Path
     store = Store(sample_dir)
     _from_scratch(store)
     _rewrite(store, edit)
-    got = snapshot.current(store)
+    got = loading.current(store)
     # A repeated id is the one edit whose meaning depends on every row: that version is built whole.
     assert got.how == ("built" if edit is EDITS["a row whose id repeats another"] else "spliced")
     _assert_same(got, _from_scratch(store))
@@ -100,10 +100,10 @@ def test_a_changed_file_is_spliced_into_what_a_fresh_load_makes(sample_dir: Path
 def test_one_saved_edit_is_spliced_not_rebuilt(sample_dir: Path) -> None:
     """A peer leader's save re-reads one row: the next snapshot is spliced, and shows the edit."""
     store = Store(sample_dir)
-    first = snapshot.current(store)
+    first = loading.current(store)
     row = store.get("phl-0150")
     store.update("phl-0150", {"description": "Now on Thursdays too."}, base_version=row["row_version"], by=DANA)
-    after = snapshot.current(store)
+    after = loading.current(store)
     assert after.how == "spliced"
     assert after.loaded.frame.set_index("id").at["phl-0150", "description"] == "Now on Thursdays too."
     assert first.loaded.frame.set_index("id").at["phl-0150", "description"] != "Now on Thursdays too."
@@ -113,13 +113,13 @@ def test_one_saved_edit_is_spliced_not_rebuilt(sample_dir: Path) -> None:
 def test_many_splices_are_joined_into_one_piece_again(sample_dir: Path) -> None:
     """After many saves the frames are joined again, and still equal a fresh load."""
     store = Store(sample_dir, snapshots_kept=0)
-    snapshot.current(store)
-    for n in range(snapshot._SPLICES_BEFORE_JOIN + 2):
+    loading.current(store)
+    for n in range(loading._SPLICES_BEFORE_JOIN + 2):
         row = store.get("phl-0010")
         store.update("phl-0010", {"description": f"Edit number {n}."}, base_version=row["row_version"], by=DANA)
-        assert snapshot.current(store).how == "spliced"
-    assert snapshot.current(store).splices < snapshot._SPLICES_BEFORE_JOIN
-    _assert_same(snapshot.current(store), _from_scratch(store))
+        assert loading.current(store).how == "spliced"
+    assert loading.current(store).splices < loading._SPLICES_BEFORE_JOIN
+    _assert_same(loading.current(store), _from_scratch(store))
 
 
 def test_a_new_process_reads_the_cached_version_and_never_a_stale_one(sample_dir: Path) -> None:
@@ -127,13 +127,13 @@ def test_a_new_process_reads_the_cached_version_and_never_a_stale_one(sample_dir
     store = Store(sample_dir)
     built = _from_scratch(store)
     assert built.how == "built"
-    snapshot.forget(store)
-    cached = snapshot.current(store)
+    loading.forget(store)
+    cached = loading.current(store)
     assert cached.how == "cached"
     _assert_same(cached, built)
-    snapshot.forget(store)
+    loading.forget(store)
     _rewrite(store, _set(7, name="Renamed By Hand"))
-    fresh = snapshot.current(store)
+    fresh = loading.current(store)
     assert fresh.how == "built"
     assert "Renamed By Hand" in fresh.loaded.frame["name"].tolist()
 
@@ -142,10 +142,10 @@ def test_a_damaged_cache_is_rebuilt_not_trusted(sample_dir: Path) -> None:
     """Garbage in a cached version's files means a load from the file, with the right rows."""
     store = Store(sample_dir)
     want = _from_scratch(store)
-    snapshot.forget(store)
-    for version in (sample_dir / snapshot.CACHE_DIR).glob("version-*"):
+    loading.forget(store)
+    for version in (sample_dir / loading.CACHE_DIR).glob("version-*"):
         (version / "valid.arrow").write_bytes(b"not arrow at all")
-    got = snapshot.current(store)
+    got = loading.current(store)
     assert got.how == "built"
     _assert_same(got, want)
 
@@ -154,7 +154,7 @@ def test_only_rows_not_seen_valid_before_are_validated(sample_dir: Path, monkeyp
     """A file changed by another process costs one validation per changed row, not one per row."""
     store = Store(sample_dir)
     _from_scratch(store)
-    snapshot.forget(store)
+    loading.forget(store)
     _rewrite(store, _set(10, description="Changed elsewhere."))
     checked: list[str] = []
 
@@ -162,8 +162,8 @@ def test_only_rows_not_seen_valid_before_are_validated(sample_dir: Path, monkeyp
         checked.append(record["id"])
         return schema.validate_record(record, **options)
 
-    monkeypatch.setattr(snapshot, "validate_record", counting)
-    got = snapshot.current(store)
+    monkeypatch.setattr(loading, "validate_record", counting)
+    got = loading.current(store)
     assert got.how == "built"
     assert checked == ["phl-0011"]
     monkeypatch.undo()
@@ -181,7 +181,7 @@ def test_a_file_with_blank_lines_loads_as_before_and_is_never_spliced(sample_dir
     assert len(got.loaded.frame) + len(got.loaded.problems) >= 300
     edited.write_text(text.replace("Cherry Hill Peer", "Cherry Hill Peers"), encoding="utf-8")
     edited.replace(store.path)
-    assert snapshot.current(store).how == "built"
+    assert loading.current(store).how == "built"
 
 
 @pytest.mark.parametrize(("text", "starts"), [
@@ -193,7 +193,7 @@ def test_a_file_with_blank_lines_loads_as_before_and_is_never_spliced(sample_dir
 ])
 def test_row_starts_skip_newlines_inside_quotes(text: bytes, starts: list[int]) -> None:
     """Rows are found by newlines outside quotes; the file's end closes the last row."""
-    assert snapshot.row_starts(text).tolist() == starts
+    assert loading.row_starts(text).tolist() == starts
 
 
 def test_a_messy_file_loads_exactly_as_validating_every_row_does(sample_dir: Path) -> None:
