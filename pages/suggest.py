@@ -3,13 +3,11 @@
 import streamlit as st
 
 from directory.ui.shell import start_directory_page
-from directory.ui.suggest_form import suggestion_form
+from directory.ui.suggest_form import entry_labels, suggestion_form
 
 loaded = start_directory_page("Suggest a resource or a change")
 st.markdown(
     "Know a place that helps, or spotted something out of date? Tell us here. A peer leader checks every "
     "suggestion before it appears. We do not ask who you are, and nothing about you is stored."
 )
-frame = loaded.index.frame.sort_values("name")
-entries = {row.id: f"{row.name} ({row.city or 'online'})" for row in frame.itertuples()}
-suggestion_form(entries)
+suggestion_form(entry_labels(loaded))

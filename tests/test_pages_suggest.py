@@ -8,6 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from directory import rate_limits
+from directory.auth import Curator
 from directory.rate_limits import SUGGESTIONS_PER_CLIENT, Limit
 from directory.store import Store
 from directory.suggestions import Suggestions
@@ -120,3 +121,18 @@ def test_every_client_together_is_capped(sample_dir: Path, monkeypatch: pytest.M
         at = _send_named(_suggest(), f"Sober Bingo {n}")
     assert at.error[0].value.startswith("Many suggestions have arrived in the last hour. Please try again later.")
     assert len(Suggestions(sample_dir).all()) == 2
+
+
+def test_the_list_of_entries_to_report_follows_the_directory(sample_dir: Path) -> None:
+    """The entry list is made once per version of the file: a peer leader's rename shows at the next run."""
+    at = _suggest()
+    at.radio(key="s_kind").set_value("change").run()
+    labels = at.selectbox(key="s_resource").options
+    assert "Cherry Hill Peer Recovery Center (Cherry Hill)" in labels
+    store = Store(sample_dir)
+    row = store.get("phl-0001")
+    store.update("phl-0001", {"name": "Cherry Hill Peer Recovery Centre"}, base_version=row["row_version"],
+                 by=Curator("lee", "curator"))
+    labels = at.run().selectbox(key="s_resource").options
+    assert "Cherry Hill Peer Recovery Centre (Cherry Hill)" in labels
+    assert "Cherry Hill Peer Recovery Center (Cherry Hill)" not in labels

@@ -18,6 +18,8 @@ class LoadedDirectory:
     problems: list[RowProblem] = field(default_factory=list)
     error: str = ""
     is_sample: bool = False
+    # The file's SHA-256: a key for caches of things made from this version (unlike id(index), never reused).
+    version: str = ""
 
 
 def load_directory() -> LoadedDirectory:
@@ -30,4 +32,5 @@ def load_directory() -> LoadedDirectory:
     # Every page built on this index shows the public view: no entry waiting for review or hidden by its
     # source, and a confidential entry has no street, venue or pin here, only its ZIP's centre, so a near
     # search still finds it by ZIP and no page can leak more. A write by anyone is seen at the next run.
-    return LoadedDirectory(current.index, current.loaded.problems, is_sample=settings.is_sample_data())
+    return LoadedDirectory(current.index, current.loaded.problems, is_sample=settings.is_sample_data(),
+                           version=current.sha256)

@@ -23,9 +23,11 @@ from directory.rate_limits import (
     VisitorLimits,
     window_words,
 )
+from directory.search import SearchIndex
 from directory.suggestions import FIELD_LIMIT, MESSAGE_LIMIT, SuggestionError
 from directory.text import plural
 from directory.ui.banners import crisis_markdown
+from directory.ui.loaders import LoadedDirectory
 from directory.ui.services import services
 from directory.unmet import week_of
 
@@ -42,6 +44,17 @@ def _limits_for(environment: tuple[tuple[str, str], ...]) -> VisitorLimits:
     # Keyed on the environment as the services are: one object for every session of the server (and a fresh
     # one for each test's data folder).
     return VisitorLimits()
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _labels(version: str, _index: SearchIndex) -> dict[str, str]:
+    frame = _index.frame.sort_values("name")
+    return {row.id: f"{row.name} ({row.city or 'online'})" for row in frame.itertuples()}
+
+
+def entry_labels(loaded: LoadedDirectory) -> dict[str, str]:
+    """Every listed entry's id and label ("Name (City)"), A to Z: made once per version of the file and shared."""
+    return _labels(loaded.version, loaded.index)
 
 
 def visitor_limits() -> VisitorLimits:
