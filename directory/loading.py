@@ -19,6 +19,9 @@ The CSV stays the source of truth: a cache that is missing, stale or unreadable 
 from __future__ import annotations
 
 import atexit
+import contextlib
+import ctypes
+import ctypes.util
 import functools
 import hashlib
 import importlib.metadata
@@ -54,6 +57,9 @@ _SPLICES_BEFORE_JOIN = 32
 _ROWS_PER_CHUNK = 5_000
 # Packages whose behaviour decides whether a row is valid and how it is normalised.
 _VALIDATING_PACKAGES = ("pandas", "pyarrow", "numpy", "phonenumbers", "email-validator", "zipcodes")
+
+# glibc's allocator, to hand freed memory back after a load (None elsewhere: nothing to do there).
+_LIBC = ctypes.CDLL(ctypes.util.find_library("c")) if ctypes.util.find_library("c") else None
 
 # A row's stage: what the load made of it.
 INVALID, VALID, LISTED = 0, 1, 2
@@ -124,6 +130,31 @@ def forget(store: Store) -> None:
 def _next_snapshot(store: Store, held: LoadedVersion | None) -> LoadedVersion:
     signature, data = _read(store.path)
     sha = hashlib.sha256(data).hexdigest()
+    try:
+        return _next_from(store, held, signature, data, sha)
+    finally:
+        _release(data)
+        _return_freed_memory()
+
+
+def _release(data: bytes | mmap.mmap) -> None:
+    # The mapped file stays readable for the next splice, but its pages need not count as this process's
+    # memory: the kernel keeps them in its page cache and maps them back when they are read again.
+    if isinstance(data, mmap.mmap) and hasattr(mmap, "MADV_DONTNEED"):
+        with contextlib.suppress(OSError, ValueError):
+            data.madvise(mmap.MADV_DONTNEED)
+
+
+def _return_freed_memory() -> None:
+    # A load frees hundreds of megabytes of short-lived Python objects; glibc keeps freed memory for reuse
+    # unless asked to give it back, so without this a server's memory only ever grows to its largest load.
+    if _LIBC is not None:
+        with contextlib.suppress(OSError, AttributeError):
+            _LIBC.malloc_trim(0)
+
+
+def _next_from(store: Store, held: LoadedVersion | None, signature: tuple[int, int, int],
+               data: bytes | mmap.mmap, sha: str) -> LoadedVersion:
     if held is not None and held.sha256 == sha:
         return replace(held, signature=signature)
     cache = _Cache(store.data_dir)
