@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
-
-import streamlit as st
+from typing import TypeVar
 
 from directory.auth import Accounts
 from directory.config import Settings, environment_key, load_settings
@@ -13,10 +14,35 @@ from directory.store import Store
 from directory.suggestions import Suggestions
 from directory.unmet import UnmetNeeds
 
+T = TypeVar("T")
+# Environments whose settings and services a process keeps (tests change the data folder per test).
+_ENVIRONMENTS_KEPT = 8
 
-@st.cache_resource(max_entries=8, show_spinner=False)
+
+def _built_once(build: Callable[[tuple[tuple[str, str], ...]], T]) -> Callable[[tuple[tuple[str, str], ...]], T]:
+    # One value per environment for the whole process, shared by every session. A plain dict rather than
+    # st.cache_resource: every card of a page asks for the settings, and Streamlit's hashing of the key cost
+    # about 2 ms a call.
+    built: dict[tuple[tuple[str, str], ...], T] = {}
+    lock = threading.Lock()
+
+    def get(environment: tuple[tuple[str, str], ...]) -> T:
+        found = built.get(environment)
+        if found is None:
+            with lock:
+                found = built.get(environment)
+                if found is None:
+                    found = build(environment)
+                    if len(built) >= _ENVIRONMENTS_KEPT:
+                        built.pop(next(iter(built)))
+                    built[environment] = found
+        return found
+    return get
+
+
+@_built_once
 def _settings_for(environment: tuple[tuple[str, str], ...]) -> Settings:
-    # The environment is the cache key, so the settings are read and checked once per process in use
+    # The environment is the key, so the settings are read and checked once per process in use
     # (and again only if the environment changes, as it does between tests).
     return load_settings()
 
@@ -41,7 +67,7 @@ class Services:
     geocode: Geocoder
 
 
-@st.cache_resource(max_entries=8, show_spinner=False)
+@_built_once
 def _services_for(environment: tuple[tuple[str, str], ...]) -> Services:
     settings = _settings_for(environment)
     folder = settings.data_dir
