@@ -11,7 +11,7 @@ import subprocess
 import sys
 import tarfile
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -21,10 +21,10 @@ BEFORE_ISSUE_11 = "78bb795"
 
 
 @contextmanager
-def baseline_tree(commit: str = BEFORE_ISSUE_11) -> Iterator[Path]:
-    """The files of `commit`, unpacked into a temporary folder for the duration of the block."""
+def baseline_tree(commit: str = BEFORE_ISSUE_11, paths: Sequence[str] = ("directory", "bench")) -> Iterator[Path]:
+    """The files of `commit` under `paths`, unpacked into a temporary folder for the duration of the block."""
     with tempfile.TemporaryDirectory(prefix=f"baseline-{commit}-") as folder:
-        archive = subprocess.run(["git", "-C", str(REPO), "archive", "--format=tar", commit, "directory", "bench"],
+        archive = subprocess.run(["git", "-C", str(REPO), "archive", "--format=tar", commit, *paths],
                                  check=True, capture_output=True).stdout
         tar_path = Path(folder) / "tree.tar"
         tar_path.write_bytes(archive)
