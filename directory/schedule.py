@@ -8,11 +8,16 @@ Thursday at 7 pm" stays at 7 pm on both sides of a daylight-saving change.
 
 from __future__ import annotations
 
+import threading
+import weakref
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import numpy as np
+import pandas as pd
 from dateutil.rrule import rrulestr
 
 from directory.hours import parse_hours
@@ -194,3 +199,137 @@ def agenda(rows: list[Mapping[str, str]], start: datetime, end: datetime,
                 continue
             found.append((sitting, row))
     return sorted(found, key=lambda pair: (pair[0].start, pair[1].get("name", "")))
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+
+
+def _micros(moment: datetime) -> int:
+    """An aware moment as whole microseconds since 1970 (UTC): exact, unlike a float timestamp."""
+    return (moment - _EPOCH) // _MICROSECOND
+
+
+@dataclass(frozen=True, eq=False)
+class Agenda:
+    """Sittings of many events, soonest first (then by name), each with the position of its event's row.
+
+    Held as arrays, one element per sitting, so a page narrows thousands of sittings to its window, time of
+    day and search results without a Python loop, and only then looks at the rows it shows.
+    """
+
+    sittings: np.ndarray  # Occurrence objects
+    rows: np.ndarray  # positions of the events' rows in the expanded frame
+    starts: np.ndarray  # microseconds since 1970, UTC
+    ends: np.ndarray
+    hours: np.ndarray  # the hour each sitting starts, in the zone the agenda was expanded in
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def _keep(self, keep: np.ndarray) -> Agenda:
+        return Agenda(self.sittings[keep], self.rows[keep], self.starts[keep], self.ends[keep], self.hours[keep])
+
+    def within(self, start: datetime, end: datetime) -> Agenda:
+        """The sittings that overlap [start, end)."""
+        return self._keep((self.ends > _micros(start)) & (self.starts < _micros(end)))
+
+    def at_times(self, times_of_day: tuple[str, ...]) -> Agenda:
+        """The sittings starting in any of these times of day (TIMES_OF_DAY); all of them when none is named."""
+        if not times_of_day:
+            return self
+        keep = np.zeros(len(self), dtype=bool)
+        for lo, hi in (TIMES_OF_DAY[t] for t in times_of_day):
+            keep |= ((lo <= self.hours) & (self.hours < hi)) | ((lo <= self.hours + 24) & (self.hours + 24 < hi))
+        return self._keep(keep)
+
+    def of_rows(self, rows: np.ndarray) -> Agenda:
+        """The sittings of the events whose rows are at these positions (a search's matches)."""
+        return self._keep(np.isin(self.rows, rows))
+
+    def events(self) -> np.ndarray:
+        """The positions of the events' rows, each once, in the order of their first sitting."""
+        return pd.unique(self.rows)
+
+
+_SCHEDULE_COLUMNS = ("event_start", "event_end", "event_timezone", "recurrence_rule")
+
+
+def expand(frame: pd.DataFrame, start: datetime, end: datetime,
+           known: dict[tuple[str, ...], list[Occurrence]] | None = None) -> Agenda:
+    """Every sitting of the frame's events in [start, end), as `agenda` finds them; hours are in start's zone.
+
+    `known` maps schedules (event_start, event_end, event_timezone, recurrence_rule) already expanded over this
+    same window to their sittings; it is used, and gains the schedules expanded here.
+    """
+    positions = np.flatnonzero(frame["event_start"].to_numpy(dtype=object) != "")
+    columns = [frame[c].to_numpy(dtype=object)[positions] for c in (*_SCHEDULE_COLUMNS, "name")]
+    # Many entries share a schedule (every Thursday at 7 pm from the same date): expand each schedule once.
+    expanded = {} if known is None else known
+    found: list[tuple[int, str, Occurrence, int]] = []
+    for position, *schedule, name in zip(positions.tolist(), *columns, strict=True):
+        key = tuple(schedule)
+        if key not in expanded:
+            expanded[key] = occurrences(dict(zip(_SCHEDULE_COLUMNS, key, strict=True)), start, end)
+        found.extend((_micros(sitting.start), name, sitting, position) for sitting in expanded[key])
+    found.sort(key=lambda item: (item[0], item[1]))
+    sittings = np.empty(len(found), dtype=object)
+    sittings[:] = [item[2] for item in found]
+    return Agenda(
+        sittings,
+        np.array([item[3] for item in found], dtype=np.int64),
+        np.array([item[0] for item in found], dtype=np.int64),
+        np.array([_micros(item[2].end) for item in found], dtype=np.int64),
+        np.array([item[2].start.astimezone(start.tzinfo).hour for item in found], dtype=np.int64),
+    )
+
+
+# Expansions kept per frame (the shared, never-mutated frame of one version of the directory), by window.
+_EXPANSIONS_KEPT = 8
+_expansions: dict[int, tuple[weakref.ref, OrderedDict[tuple[str, datetime, datetime], Agenda]]] = {}
+# Sittings of each schedule, by window, whatever frame it came from: the next version of the directory (one
+# entry edited) expands only the schedules it has not seen.
+_SCHEDULE_WINDOWS_KEPT = 4
+_schedules: OrderedDict[tuple[str, datetime, datetime], dict[tuple[str, ...], list[Occurrence]]] = OrderedDict()
+_expansions_lock = threading.Lock()
+
+
+def _forget(frame_id: int) -> None:
+    with _expansions_lock:
+        _expansions.pop(frame_id, None)
+
+
+def agenda_of(frame: pd.DataFrame, start: datetime, end: datetime) -> Agenda:
+    """expand(frame, start, end), cut from an expansion of whole days that is kept while the frame lives.
+
+    A kept expansion runs from the start's day to a week later (or to the end's day, if later), and serves any
+    window it covers, so every named view seen on one day, and every rerun as the clock moves, reuses one
+    expansion instead of expanding each recurrence rule again. The frame must not be changed after this is
+    called: a new version of the directory is a new frame.
+    """
+    first = datetime.combine(start.date(), time(), start.tzinfo)
+    last = max(first + timedelta(days=8), datetime.combine(end.date() + timedelta(days=1), time(), end.tzinfo))
+    key = (zone_name_of(start), first, last)
+    with _expansions_lock:
+        kept = _expansions.get(id(frame))
+        if kept is None or kept[0]() is not frame:
+            kept = (weakref.ref(frame), OrderedDict())
+            _expansions[id(frame)] = kept
+            weakref.finalize(frame, _forget, id(frame))
+        # Any kept expansion that covers the window will do: the weekend's is cut from this week's.
+        covering = [k for k in kept[1] if k[0] == key[0] and k[1] <= start and end <= k[2]]
+        whole = kept[1][covering[-1]] if covering else None
+        if covering:
+            kept[1].move_to_end(covering[-1])
+    if whole is None:  # expanded outside the lock: other sessions go on meanwhile (two may expand at once)
+        with _expansions_lock:
+            known = _schedules.setdefault(key, {})
+            _schedules.move_to_end(key)
+            while len(_schedules) > _SCHEDULE_WINDOWS_KEPT:
+                _schedules.popitem(last=False)
+        whole = expand(frame, first, last, known)
+        with _expansions_lock:
+            kept[1][key] = whole
+            while len(kept[1]) > _EXPANSIONS_KEPT:
+                kept[1].popitem(last=False)
+    return whole.within(start, end)

@@ -8,7 +8,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from icalendar import Calendar
 
-from directory.interop.ical import event_calendar
+# icalendar's own folding (7.3, private) is the oracle the export's faster folding must match byte for byte.
+from icalendar.parser.string import _foldline
+
+from directory.interop.ical import _fold, event_calendar
 from directory.schedule import occurrences
 from directory.store import Store
 from tests.factories import valid_frame
@@ -106,3 +109,36 @@ def test_a_second_parser_expands_the_sample_s_events_as_the_directory_does(sampl
     assert len(ours) > 40
     assert {(i, s.astimezone(UTC), e.astimezone(UTC)) for i, s, e in theirs} == {
         (i, s.astimezone(UTC), e.astimezone(UTC)) for i, s, e in ours}
+
+
+@pytest.mark.parametrize("line", [
+    "", "SUMMARY:short", "X" * 74, "X" * 75, "X" * 148, "X" * 149, "X" * 150,
+    "DESCRIPTION:" + "a" * 61 + "\\n" + "b" * 100,  # an escape that would straddle the fold
+    "D:" + "x" * 71 + "\\\\" + "y" * 80, "P;X=" + "^" * 200, "\\" * 300,
+    "LOCATION:Café Réunion, " + "é" * 40 + " and 🎉 " * 12,  # multi-octet characters near the fold
+    "SUMMARY:" + "ü" * 36 + "\\," + "ü" * 50,
+])
+def test_lines_are_folded_as_icalendar_folds_them(line: str) -> None:
+    """The export's folding writes exactly icalendar's folds: at most 74 octets a part, escapes kept whole."""
+    assert _fold(line) == _foldline(line)
+
+
+def test_random_lines_fold_as_icalendar_folds_them() -> None:
+    """Random lines of ASCII, escapes and multi-octet characters, of every length around the fold."""
+    import random
+
+    chosen = random.Random(16)
+    alphabet = "abc ,;:\\^\n" + "éü€🎉"
+    for length in range(0, 400, 3):
+        ascii_line = "".join(chosen.choice("ab\\^;,") for _ in range(length))
+        mixed_line = "".join(chosen.choice(alphabet) for _ in range(length)).replace("\n", "n")
+        assert _fold(ascii_line) == _foldline(ascii_line)
+        assert _fold(mixed_line) == _foldline(mixed_line)
+
+
+def test_the_export_is_what_icalendar_itself_would_write(sample_dir) -> None:
+    """The sample's events export to the very bytes icalendar's Calendar.to_ical gives for the same calendar."""
+    frame = Store(sample_dir).load().frame
+    data = event_calendar(frame[frame["event_start"] != ""].to_dict("records"), directory_zone="America/New_York")
+    assert data == Calendar.from_ical(data).to_ical()
+    assert any(len(line) > 75 for line in data.replace(b"\r\n ", b"").split(b"\r\n")), "some lines were folded"

@@ -3,19 +3,28 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from icalendar import Calendar
+from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
+from bench.synthetic import write_scaled_sample
 from directory import schedule
+from directory.auth import Curator
+from directory.interop import ical
 from directory.store import Store
+from directory.ui import cards
 from tests.apps import APP
+from tests.test_privacy import confidential_record, leaks
 
 NY = ZoneInfo("America/New_York")
 NOW = "2026-11-26T18:30"  # a Thursday evening
+PAGE_SIZE = 25  # as on Find
 
 
 @pytest.fixture
@@ -124,3 +133,169 @@ def test_one_sitting_is_counted_in_the_singular(events_app: AppTest, sample_dir:
     assert any(c.value.startswith("1 sitting. ") for c in at.caption)
     labels = [d.proto.label for d in at.get("download_button")]
     assert "Add this event to a calendar (.ics)" in labels and not any("Add all" in label for label in labels)
+
+
+@pytest.fixture
+def many_events_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[AppTest, Path]:
+    """The Events page on the sample repeated three times (bench.synthetic.write_scaled_sample): 75 sittings
+    this week, so three pages."""
+    folder = tmp_path / "data"
+    write_scaled_sample(folder, 900)
+    monkeypatch.setenv("DIRECTORY_DATA_DIR", str(folder))
+    monkeypatch.setenv("DIRECTORY_NOW", NOW)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.switch_page("pages/events.py")
+    at.run()
+    return at.radio(key="ev_view").set_value("This week").run(), folder
+
+
+def _expected_sittings(folder: Path, view: str, times: tuple[str, ...] = ()) -> list[tuple[schedule.Occurrence, str]]:
+    frame = Store(folder).load().frame
+    rows = frame[(frame["status"] == "active") & (frame["event_start"] != "")].to_dict("records")
+    start, end = schedule.window(view, datetime.fromisoformat(NOW).replace(tzinfo=NY))
+    return [(sitting, row["name"]) for sitting, row in schedule.agenda(rows, start, end, times)]
+
+
+def _expected_ids(folder: Path, view: str) -> list[tuple[schedule.Occurrence, str]]:
+    frame = Store(folder).load().frame
+    rows = frame[(frame["status"] == "active") & (frame["event_start"] != "")].to_dict("records")
+    start, end = schedule.window(view, datetime.fromisoformat(NOW).replace(tzinfo=NY))
+    return [(sitting, row["id"]) for sitting, row in schedule.agenda(rows, start, end)]
+
+
+def _headings(sittings: list[tuple[schedule.Occurrence, str]], before: schedule.Occurrence | None) -> list[str]:
+    """The day headings a page of these sittings should show, the first marked continued after the same day."""
+    days: list[str] = []
+    last = before.start.astimezone(NY).date() if before else None
+    for sitting, _ in sittings:
+        local = sitting.start.astimezone(NY)
+        if not days or local.date() != last:
+            days.append(schedule.day_words(local) + (" (continued)" if not days and local.date() == last else ""))
+        last = local.date()
+    return days
+
+
+def test_events_come_a_page_at_a_time_with_their_day_headings(many_events_app: tuple[AppTest, Path]) -> None:
+    """25 sittings a page, as Find; Next shows the following 25 with the right headings, and the count stays the
+    whole window's."""
+    at, folder = many_events_app
+    expected = _expected_sittings(folder, "This week")
+    assert len(expected) > 2 * PAGE_SIZE
+    assert _shown(at) == [name for _, name in expected[:PAGE_SIZE]]
+    assert [h.value for h in at.header] == _headings(expected[:PAGE_SIZE], None)
+    assert at.button(key="ev_prev").disabled
+
+    at.button(key="ev_next").click().run()
+    assert not at.exception
+    page_two = expected[PAGE_SIZE:2 * PAGE_SIZE]
+    assert _shown(at) == [name for _, name in page_two]
+    assert [h.value for h in at.header] == _headings(page_two, expected[PAGE_SIZE - 1][0])
+    assert any(c.value.startswith(f"{len(expected)} sittings. ") for c in at.caption)
+    pages = -(-len(expected) // PAGE_SIZE)
+    assert any(c.value.startswith(f"Page 2 of {pages}: sittings 26–50 of {len(expected)}.") for c in at.caption)
+    assert at.button(key="ev_open_25") is not None
+
+    at.button(key="ev_prev").click().run()
+    assert _shown(at) == [name for _, name in expected[:PAGE_SIZE]]
+
+
+def test_a_page_that_starts_mid_day_repeats_the_day_heading(many_events_app: tuple[AppTest, Path]) -> None:
+    """Whenever a page starts on the day the page before ended, its first heading names that day again."""
+    at, folder = many_events_app
+    expected = _expected_sittings(folder, "This week")
+    continued = [n for n in range(PAGE_SIZE, len(expected), PAGE_SIZE)
+                 if expected[n][0].start.astimezone(NY).date() == expected[n - 1][0].start.astimezone(NY).date()]
+    assert continued, "the scaled sample has a page that starts mid-day"
+    for _ in range(continued[0] // PAGE_SIZE):
+        at.button(key="ev_next").click().run()
+    day = schedule.day_words(expected[continued[0]][0].start.astimezone(NY))
+    assert at.header[0].value == f"{day} (continued)"
+
+
+def test_the_page_is_kept_across_reruns_until_the_search_changes(many_events_app: tuple[AppTest, Path]) -> None:
+    """A rerun stays on the page; choosing a time of day (a new search) starts again at page 1."""
+    at, folder = many_events_app
+    expected = [name for _, name in _expected_sittings(folder, "This week")]
+    at.button(key="ev_next").click().run()
+    at.button(key="ev_next").click().run()
+    at.run()
+    assert _shown(at) == expected[2 * PAGE_SIZE:3 * PAGE_SIZE]
+    at.multiselect(key="ev_times").set_value(["Evening"]).run()
+    evenings = [name for _, name in _expected_sittings(folder, "This week", ("Evening",))]
+    assert len(evenings) > PAGE_SIZE
+    assert _shown(at) == evenings[:PAGE_SIZE]
+    assert any(c.value.startswith("Page 1 of ") for c in at.caption)
+
+
+@pytest.fixture
+def deferred(monkeypatch: pytest.MonkeyPatch) -> dict[str, Callable[[], bytes]]:
+    """The callables Streamlit keeps for download buttons whose file is made when pressed, by file id."""
+    kept: dict[str, Callable[[], bytes]] = {}
+    register = MediaFileManager.add_deferred
+
+    def keep(self: MediaFileManager, data_callable: Callable[[], bytes], *args: object, **kwargs: object) -> str:
+        file_id = register(self, data_callable, *args, **kwargs)
+        kept[file_id] = data_callable
+        return file_id
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", keep)
+    return kept
+
+
+def _press(at: AppTest, deferred: dict[str, Callable[[], bytes]], label: str) -> Calendar:
+    """What pressing the first download button whose label starts so gives: Streamlit runs its callable then."""
+    button = next(d.proto for d in at.get("download_button") if d.proto.label.startswith(label))
+    assert not button.url, "the file is not made before the press"
+    return Calendar.from_ical(deferred[button.deferred_file_id]())
+
+
+def test_no_calendar_is_built_until_its_button_is_pressed(many_events_app: tuple[AppTest, Path],
+                                                          deferred: dict[str, Callable[[], bytes]],
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """Reruns build no calendar file; pressing a card's button builds its event's, and "Add all" builds every
+    event in the window, not only the page's."""
+    at, folder = many_events_app
+    built: list[int] = []
+    real = ical.event_calendar
+
+    def counting(rows: Iterable[Mapping[str, str]], **options: str) -> bytes:  # the real builder, counted
+        rows = list(rows)
+        built.append(len(rows))
+        return real(rows, **options)
+
+    monkeypatch.setattr(ical, "event_calendar", counting)
+    monkeypatch.setattr(cards, "event_calendar", counting)
+    for change in (lambda: at, lambda: at.button(key="ev_next").click(), lambda: at.radio(key="ev_view")
+                   .set_value("This weekend"), lambda: at.multiselect(key="ev_times").set_value(["Evening"]),
+                   lambda: at.multiselect(key="ev_times").set_value([]), lambda: at.radio(key="ev_view")
+                   .set_value("This week")):
+        change().run()
+        assert not at.exception
+        labels = [d.proto.label for d in at.get("download_button")]
+        assert labels.count("Add to calendar") == len(_shown(at)) > 0
+        assert any(label.startswith(("Add all", "Add this event")) for label in labels)
+    assert built == []
+
+    assert [str(e["SUMMARY"]) for e in _press(at, deferred, "Add to calendar").walk("VEVENT")] == _shown(at)[:1]
+    week = {s_id for _, s_id in _expected_ids(folder, "This week")}
+    everything = _press(at, deferred, f"Add all {len(week)} to a calendar")
+    assert {str(e["UID"]).split("@")[0] for e in everything.walk("VEVENT")} == week
+    assert built == [1, len(week)]
+
+
+def test_a_confidential_event_s_calendars_give_only_its_city_and_zip(
+        sample_dir: Path, deferred: dict[str, Callable[[], bytes]], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The card's calendar and the add-all calendar, made when pressed, name the location confidential and give
+    its city and ZIP, never its street or venue."""
+    monkeypatch.setenv("DIRECTORY_NOW", NOW)
+    Store(sample_dir).add(confidential_record(), by=Curator("test", "curator"))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.switch_page("pages/events.py")
+    at.query_params["q"] = "Quiet Harbor"
+    at.run()
+    at.radio(key="ev_view").set_value("Today").run()
+    assert _shown(at) == ["Quiet Harbor Circle"]
+    for label in ("Add to calendar", "Add this event to a calendar"):
+        data = _press(at, deferred, label).to_ical()
+        assert b"LOCATION:Confidential location\\, Philadelphia\\, PA 19104" in data
+        assert leaks(data.decode()) == []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -12,6 +13,7 @@ import pandas as pd
 import pytest
 from icalendar import Calendar
 from pypdf import PdfReader
+from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
@@ -284,6 +286,15 @@ def downloads(monkeypatch: pytest.MonkeyPatch) -> list[bytes]:
         return store(self, path_or_data, mimetype, kind, filename)
 
     monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", keep)
+    register = MediaFileManager.add_deferred
+
+    def made_now(self: MediaFileManager, data_callable: Callable[[], bytes], *args: object, **kwargs: object) -> str:
+        # A file made only when its button is pressed: made here too, so its bytes are checked like the rest.
+        data = data_callable()
+        kept.append(data if isinstance(data, bytes) else str(data).encode())
+        return register(self, data_callable, *args, **kwargs)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", made_now)
     return kept
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import numpy as np
+import pandas as pd
 import pytest
 
 from directory.schedule import day_words, next_occurrence, occurrences, open_status, with_zone, zone_label, zone_name_of
@@ -194,3 +196,94 @@ def test_with_zone_adds_nothing_for_an_own_zone_without_a_common_name() -> None:
 def test_days_are_written_without_a_leading_zero(moment: datetime, short: bool, year: bool, expected: str) -> None:
     """'Thursday 8 January', never 'Thursday 08 January'."""
     assert day_words(moment, short=short, year=year) == expected
+
+
+def _frame_of(rows: list[dict[str, str]]) -> pd.DataFrame:
+    return pd.DataFrame([{"id": f"e{n}", "name": f"Event {n}", **row} for n, row in enumerate(rows)])
+
+
+_EVENTS = [
+    _event(),  # Thursdays 7 pm New York
+    _event(event_start="2026-01-01T09:00", event_end="2026-01-01T10:00", recurrence_rule="FREQ=DAILY"),
+    _event(event_timezone="America/Chicago", recurrence_rule="FREQ=WEEKLY;BYDAY=SA,SU"),
+    _event(event_start="2026-11-27T23:30", event_end="2026-11-28T01:00", recurrence_rule=""),  # one night only
+    _event(recurrence_rule="FREQ=MONTHLY;BYDAY=1SA", event_start="2026-01-03T10:00", event_end="2026-01-03T12:00"),
+    _event(event_start="", event_end="", recurrence_rule=""),  # no event: never a sitting
+    _event(),  # the same schedule as the first, under another name
+]
+
+
+@pytest.mark.parametrize("now", [datetime(2026, 11, 26, 18, 30, tzinfo=NY), datetime(2026, 3, 7, 23, 0, tzinfo=NY),
+                                 datetime(2026, 10, 31, 12, 0, tzinfo=NY)])
+@pytest.mark.parametrize("times", [(), ("Morning",), ("Evening", "Night")])
+def test_the_kept_agenda_finds_what_agenda_finds(now: datetime, times: tuple[str, ...]) -> None:
+    """agenda_of (one kept expansion, narrowed) lists the same sittings in the same order as agenda, in every
+    view, across both daylight-saving changes."""
+    from directory.schedule import VIEWS, agenda, agenda_of, window
+
+    frame = _frame_of(_EVENTS)
+    rows = frame.to_dict("records")
+    for view in VIEWS:
+        start, end = window(view, now)
+        found = agenda_of(frame, start, end).at_times(times)
+        assert [(s, frame["id"].iloc[p]) for s, p in zip(found.sittings, found.rows, strict=True)] == [
+            (s, row["id"]) for s, row in agenda(rows, start, end, times)]
+
+
+def test_one_expansion_serves_a_day_of_reruns(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every named view on one day, and every rerun as the clock moves, reuse one expansion of the frame; a new
+    frame (a new version of the directory) is expanded afresh."""
+    from directory import schedule
+
+    expanded: list[int] = []
+    real = schedule.expand
+
+    def counting(frame: pd.DataFrame, start: datetime, end: datetime, known: dict) -> schedule.Agenda:
+        expanded.append(len(frame))
+        return real(frame, start, end, known)
+
+    monkeypatch.setattr(schedule, "expand", counting)
+    frame = _frame_of(_EVENTS)
+    for minutes in range(0, 300, 30):
+        now = datetime(2026, 11, 26, 9, 0, tzinfo=NY) + timedelta(minutes=minutes)
+        for view in schedule.VIEWS:
+            schedule.agenda_of(frame, *schedule.window(view, now))
+    assert expanded == [len(frame)]
+    schedule.agenda_of(_frame_of(_EVENTS[:2]), *schedule.window("Today", now))
+    assert expanded == [len(frame), 2]
+
+
+def test_an_agenda_narrows_to_rows_and_lists_each_event_once() -> None:
+    """of_rows keeps a search's matches; events() names each event once, in the order of its first sitting."""
+    from directory.schedule import agenda_of
+
+    frame = _frame_of(_EVENTS)
+    start = datetime(2026, 11, 26, 0, 0, tzinfo=NY)
+    week = agenda_of(frame, start, start + timedelta(days=7))
+    assert list(week.events()) == list(dict.fromkeys(week.rows.tolist()))
+    assert set(week.events()) == {0, 1, 2, 3, 6}
+    only = week.of_rows(np.array([2, 3]))
+    assert set(only.rows.tolist()) == {2, 3} and len(only) == sum(week.rows >= 2) - sum(week.rows == 6)
+    assert [s.start for s in only.sittings] == sorted(s.start for s in only.sittings)
+
+
+def test_a_new_version_expands_only_the_schedules_it_has_not_seen(monkeypatch: pytest.MonkeyPatch) -> None:
+    """After one entry's event changes (a new frame), only that event's schedule is expanded again."""
+    from directory import schedule
+
+    expanded: list[str] = []
+    real = schedule.occurrences
+
+    def counting(row: dict[str, str], start: datetime, end: datetime) -> list[schedule.Occurrence]:
+        expanded.append(row["event_start"])
+        return real(row, start, end)
+
+    monkeypatch.setattr(schedule, "occurrences", counting)
+    start = datetime(2031, 5, 6, 12, 0, tzinfo=NY)  # a day no other test expands
+    before = schedule.agenda_of(_frame_of(_EVENTS), start, start + timedelta(days=7))
+    assert len(expanded) == len({tuple(e.values()) for e in _EVENTS if e["event_start"]})
+    expanded.clear()
+    edited = _frame_of([*_EVENTS[:-1], _event(event_start="2026-01-01T20:00", event_end="2026-01-01T21:00")])
+    after = schedule.agenda_of(edited, start, start + timedelta(days=7))
+    assert expanded == ["2026-01-01T20:00"]
+    assert len(after) == len(before)

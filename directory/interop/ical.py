@@ -88,7 +88,38 @@ def event_calendar(rows: Iterable[Mapping[str, str]], *, directory_zone: str, ba
             calendar.add_component(zone_component(name, first.year, last.year + years))
     for event in events:
         calendar.add_component(event)
-    return calendar.to_ical()
+    # calendar.to_ical(), with its lines folded by _fold: the same bytes in about half the time.
+    return b"\r\n".join(_fold(line).encode("utf-8") for line in calendar.content_lines() if line) + b"\r\n"
+
+
+# RFC 5545 (3.1) folds content lines longer than 75 octets. icalendar 7.3 folds one character at a time, which
+# was 40% of the Events page when every card built its file; this writes the very same folds (each part at
+# most 74 octets, an escaping backslash or caret never left at the end of a part) a part at a time.
+_FOLD_AT = 75
+
+
+def _fold(line: str) -> str:
+    """A content line folded exactly as icalendar's Contentline.to_ical folds it."""
+    if len(line) < _FOLD_AT and len(line.encode("utf-8")) < _FOLD_AT:
+        return line
+    parts: list[str] = []
+    if line.isascii():
+        while len(line) >= _FOLD_AT:
+            cut = _FOLD_AT - 1 - (line[_FOLD_AT - 2] in "\\^")
+            parts.append(line[:cut])
+            line = line[cut:]
+        return "\r\n ".join([*parts, line])
+    part: list[str] = []
+    size = 0
+    for char in line:  # as icalendar does, counting each character's octets
+        octets = len(char.encode("utf-8"))
+        if part and size + octets >= _FOLD_AT:
+            carried = [part.pop()] if len(part) > 1 and part[-1] in "\\^" else []
+            parts.append("".join(part))
+            part, size = carried, sum(len(c.encode("utf-8")) for c in carried)
+        part.append(char)
+        size += octets
+    return "\r\n ".join([*parts, "".join(part)])
 
 
 def zone_component(name: str, first_year: int, end_year: int) -> Timezone:

@@ -178,9 +178,12 @@ def detail_view(row: Mapping[str, str], distance: float | None) -> None:
 
 def event_card(sitting: Occurrence, row: Mapping[str, str], distance: float | None,
                on_open: Callable[[str], None], key: str) -> None:
-    """One sitting of an event: its times with their zone, what and where, and a Details button."""
-    times = with_zone(f"{clock(sitting.start)} – {clock(sitting.end)}", zone_name_of(sitting.start),
-                      app_settings().timezone)
+    """One sitting of an event: its times with their zone, what and where, and a Details button.
+
+    Its calendar file is made only when "Add to calendar" is pressed, never on a rerun.
+    """
+    directory_zone = app_settings().timezone
+    times = with_zone(f"{clock(sitting.start)} – {clock(sitting.end)}", zone_name_of(sitting.start), directory_zone)
     with st.container(border=True):
         st.markdown(f"**{md(times)}** · {md(row['name'])}")
         where = [md(category_label(row["category"]))]
@@ -191,7 +194,10 @@ def event_card(sitting: Occurrence, row: Mapping[str, str], distance: float | No
         st.markdown(" · ".join(where) + "  \n" + "  \n".join(_contact_lines(row)))
         details, calendar, keep = st.columns(3)
         details.button("Details", key=key, on_click=on_open, args=(row["id"],))
-        calendar.download_button("Add to calendar", event_calendar([row], directory_zone=app_settings().timezone),
+        # Streamlit calls `data` when the button is pressed, on another thread with no session: it gets the row
+        # and the zone it needs, not a call to app_settings().
+        event = dict(row)
+        calendar.download_button("Add to calendar", lambda: event_calendar([event], directory_zone=directory_zone),
                                  file_name=f"{row['id']}.ics",
                                  mime="text/calendar", key=f"{key}_ics", on_click="ignore")
         with keep:
