@@ -6,7 +6,7 @@ import hashlib
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import IO
 
@@ -45,15 +45,19 @@ def fsync_folder(folder: Path) -> None:
         os.close(descriptor)
 
 
-def append_durably(path: Path, text: str) -> None:
+def append_durably(path: Path, text: str | Iterable[str]) -> None:
     """Append `text` to a log file and fsync it, so an acknowledged entry survives a crash.
 
+    `text` may be given in pieces, written in turn, so that a long batch of lines is never one string in memory.
     The caller holds the log's lock. A new file's name is made durable in its folder too.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     new = not path.exists()
     with path.open("a", encoding="utf-8", newline="") as log:
-        log.write(text)
+        if isinstance(text, str):
+            log.write(text)
+        else:
+            log.writelines(text)
         log.flush()
         os.fsync(log.fileno())
     if new:

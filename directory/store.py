@@ -22,10 +22,12 @@ import io
 import json
 import secrets
 import uuid
-from collections.abc import Callable, Container, Iterable, Iterator, Mapping
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from itertools import islice
+from functools import partial
+from itertools import chain, islice
+from operator import itemgetter
 from pathlib import Path
 from typing import IO
 
@@ -76,6 +78,9 @@ def crash_point(step: str) -> None:
     """Nothing: the named steps of a write ("audit_written", "renamed") where tests stop a writer dead."""
 
 
+# An audit entry, or a function making it when it is logged: an addition's entry is made from its row then, so a
+# batch of 100,000 additions never holds 100,000 entries at once.
+AuditEntry = dict | Callable[[], dict]
 # An import's second look, under the lock: given the rows as they are, the adds and updates to write.
 Recheck = Callable[["RowTable"], tuple[Iterable[Mapping[str, str]], Iterable[tuple[str, str, Mapping[str, str]]]]]
 
@@ -220,49 +225,56 @@ def validate_frame(frame: pd.DataFrame) -> LoadResult:
 
 
 class RowTable:
-    """The file's rows for one write: kept as the columns they were read as; only a row a write changes or adds
-    becomes a dict. Written straight to CSV, as pandas would, without a DataFrame.
+    """The file's rows for one write, kept as the frame they were read as: only a row that a write looks at,
+    changes or adds becomes a dict. Written straight to CSV, as pandas would, without pandas' writer.
 
     Indexing gives a row as a dict (made when asked, so change a row by assigning it back); `column(name)` gives
-    one column's values for looking rows up without making any dicts.
+    one column's values, for looking rows up without making any dicts.
     """
 
-    def __init__(self, columns: Iterable[str], cells: Iterable[list[str]] = (),
+    def __init__(self, columns: Iterable[str], frame: pd.DataFrame | None = None,
                  rows: Iterable[Mapping[str, str]] = ()) -> None:
         self.columns = list(columns)
-        # One list of text per column, as read; a row changed since is in _changed, a new one in _added.
-        self._cells = list(cells) or [[] for _ in self.columns]
-        self._read = len(self._cells[0]) if self._cells else 0
+        self._frame = frame
+        self._read = 0 if frame is None else len(frame)
+        # The columns of the rows as read, as lists of text, made when first needed; a row changed since is in
+        # _changed, a new one in _added.
+        self._lists: dict[str, list[str]] = {}
+        # The first rows looked at are read from the frame's Arrow columns, one cell at a time: an edit of a
+        # few rows never turns all 100,000 rows' cells into Python strings.
+        self._arrow: list[pa.Array | pa.ChunkedArray] | None = None
+        self._looked_up = 0
         self._changed: dict[int, dict] = {}
         self._added: list[dict] = [dict(row) for row in rows]
 
     @classmethod
     def of(cls, frame: pd.DataFrame) -> RowTable:
-        """A frame of text (as read_raw gives it) as a table; a column at a time, never a dict per row."""
-        return cls(frame.columns, [frame[column].tolist() for column in frame.columns])
+        """A frame of text (as read_raw gives it) as a table."""
+        return cls(frame.columns, frame)
 
     def __len__(self) -> int:
         return self._read + len(self._added)
 
     def __getitem__(self, at: int) -> dict:
-        if at < 0:
-            at += len(self)
+        at = self._index(at)
         if at >= self._read:
             return self._added[at - self._read]
         changed = self._changed.get(at)
         if changed is not None:
             return changed
-        return dict(zip(self.columns, [column[at] for column in self._cells], strict=True))
+        if self._looked_up < _CELLS_BEFORE_LISTS and len(self._lists) < len(self.columns):
+            self._looked_up += 1
+            if self._arrow is None:
+                self._arrow = [pa.array(self._frame[name]) for name in self.columns]  # no copy of Arrow text
+            return dict(zip(self.columns, [column[at].as_py() for column in self._arrow], strict=True))
+        return dict(zip(self.columns, [column[at] for column in self._as_read()], strict=True))
 
     def __setitem__(self, at: int, row: dict) -> None:
-        if at < 0:
-            at += len(self)
+        at = self._index(at)
         if at >= self._read:
             self._added[at - self._read] = row
-        elif at >= 0:
-            self._changed[at] = row
         else:
-            raise IndexError(at)
+            self._changed[at] = row
 
     def __iter__(self) -> Iterator[dict]:
         return (self[at] for at in range(len(self)))
@@ -273,8 +285,7 @@ class RowTable:
 
     def column(self, name: str) -> list[str]:
         """Every row's value of one column (empty where a row lacks it), changed and added rows included."""
-        at = self.columns.index(name) if name in self.columns else None
-        values = list(self._cells[at]) if at is not None else [""] * self._read
+        values = list(self._column_as_read(name))
         for position, row in self._changed.items():
             values[position] = row.get(name, "")
         return values + [row.get(name, "") for row in self._added]
@@ -282,20 +293,73 @@ class RowTable:
     def write(self, out: IO[str]) -> None:
         """Write the header and every row (a missing cell is empty), quoting only where CSV needs it.
 
-        Rows as read go out as they came in, a column tuple at a time; only changed and added rows are looked up
-        by column name.
+        Rows as read go out as they came in, a tuple of cells at a time; only changed and added rows are looked
+        up by column name.
         """
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(self.columns)
-        unchanged = zip(*self._cells, strict=True)
+        cells = _cells_getter(self.columns)
+        unchanged = self._rows_as_read()
         done = 0
         for position in sorted(self._changed):
             writer.writerows(islice(unchanged, position - done))
             next(unchanged)
-            writer.writerow([self._changed[position].get(column, "") for column in self.columns])
+            writer.writerow(cells(self._changed[position]))
             done = position + 1
         writer.writerows(unchanged)
-        writer.writerows([row.get(column, "") for column in self.columns] for row in self._added)
+        writer.writerows(map(cells, self._added))
+
+    def _index(self, at: int) -> int:
+        if at < 0:
+            at += len(self)
+        if not 0 <= at < len(self):
+            raise IndexError(at)
+        return at
+
+    def _column_as_read(self, name: str) -> list[str]:
+        if name not in self._lists:
+            known = self._frame is not None and name in self._frame.columns
+            self._lists[name] = self._frame[name].tolist() if known else [""] * self._read
+        return self._lists[name]
+
+    def _as_read(self) -> list[list[str]]:
+        return [self._column_as_read(name) for name in self.columns]
+
+    def _rows_as_read(self) -> Iterator[tuple[str, ...]]:
+        # A row's cells at a time. Columns already made into lists are used as they are; otherwise the frame is
+        # turned into text a block of rows at a time, so a write that looked at few rows never holds every cell
+        # of the file as a Python string.
+        if self._frame is None or len(self._lists) == len(self.columns):
+            yield from zip(*self._as_read(), strict=True)
+            return
+        for start in range(0, self._read, _WRITE_BLOCK):
+            block = self._frame.iloc[start:start + _WRITE_BLOCK]
+            yield from zip(*(block[name].tolist() for name in self.columns), strict=True)
+
+
+# How many rows are looked up a cell at a time before every column is made a list (about 0.3 s at 100,000 rows,
+# then a microsecond a row).
+_CELLS_BEFORE_LISTS = 2000
+# How many rows of a frame are turned into text at a time when writing: only a block's strings are held at once.
+_WRITE_BLOCK = 4096
+
+
+def _cells_getter(columns: list[str]) -> Callable[[Mapping[str, str]], Sequence[str]]:
+    # A row's cells in the file's order (empty where the row lacks a column), picked in C when it has them all.
+    if len(columns) < 2:
+        return lambda row: [row.get(column, "") for column in columns]
+    pick = itemgetter(*columns)
+
+    def cells(row: Mapping[str, str]) -> Sequence[str]:
+        try:
+            return pick(row)
+        except KeyError:
+            return [row.get(column, "") for column in columns]
+    return cells
+
+
+# An audit entry's columns of a row, in order.
+_AUDITED_CELLS = _cells_getter(list(_AUDITED))
 
 
 class Store:
@@ -361,7 +425,7 @@ class Store:
                 added.append(row)
                 rows.append(row)
             self._commit(rows, [
-                _audit_entry(now, by, "add", row["id"], row["row_version"], {}, row) for row in added
+                partial(_audit_entry, now, by, "add", row["id"], row["row_version"], {}, row) for row in added
             ])
             return added
 
@@ -402,8 +466,8 @@ class Store:
         write instead: an import matches its additions again there, so an entry added meanwhile (by the same
         file imported at the same time, say) is updated or left as it is, never added twice.
         """
-        def build(rows: RowTable, position: dict[str, int], now: str, result: BatchResult) -> list[dict]:
-            entries: list[dict] = []
+        def build(rows: RowTable, position: dict[str, int], now: str, result: BatchResult) -> list[AuditEntry]:
+            entries: list[AuditEntry] = []
             nonlocal adds, updates
             if recheck is not None:
                 adds, updates = recheck(rows)
@@ -419,7 +483,7 @@ class Store:
                 position[row["id"]] = len(rows)
                 rows.append(row)
                 result.added.append(row)
-                entries.append(_audit_entry(now, actor, "import", row["id"], "1", {}, row))
+                entries.append(partial(_audit_entry, now, actor, "import", row["id"], "1", {}, row))
             return entries
 
         actor = _actor(by)
@@ -438,7 +502,8 @@ class Store:
             if (entry := self._apply_update(rows, position, resource_id, base_version, changes, now, actor, action,
                                             result)) is not None])
 
-    def _write_batch(self, build: Callable[[RowTable, dict[str, int], str, BatchResult], list[dict]]) -> BatchResult:
+    def _write_batch(self, build: Callable[[RowTable, dict[str, int], str, BatchResult], list[AuditEntry]]
+                     ) -> BatchResult:
         # Under the lock: the current rows, indexed by id, changed in place by `build`, written once if it
         # returned audit entries.
         with self._lock:
@@ -544,7 +609,7 @@ class Store:
 
     # Internals -----------------------------------------------------------
 
-    def _commit(self, frame: pd.DataFrame | RowTable, entries: list[dict]) -> None:
+    def _commit(self, frame: pd.DataFrame | RowTable, entries: list[AuditEntry]) -> None:
         # Under the lock. The log first, then the rename, then the marker: see the module's docstring.
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.recover()
@@ -553,8 +618,8 @@ class Store:
         tx = uuid.uuid4().hex[:12]
 
         def log_pending(temp: Path) -> None:
-            self._append_audit([{"tx": tx, **entry} for entry in entries] +
-                               [{"tx": tx, "pending": True, **file_identity(temp)}])
+            pending = {"tx": tx, "pending": True, **file_identity(temp)}
+            self._append_audit(chain(({"tx": tx, **_made(entry)} for entry in entries), [pending]))
             crash_point("audit_written")
 
         self._atomic_write(frame, log_pending)
@@ -641,10 +706,11 @@ class Store:
         for old in self.snapshots()[: -self.snapshots_kept]:
             old.unlink(missing_ok=True)
 
-    def _append_audit(self, entries: list[dict]) -> None:
-        if not entries:
+    def _append_audit(self, entries: Iterable[dict]) -> None:
+        if isinstance(entries, list) and not entries:
             return
-        append_durably(self.audit_path, "".join(_AUDIT_JSON.encode(e) + "\n" for e in entries))
+        # A line at a time: the entries of a 100,000-row batch are never one string in memory.
+        append_durably(self.audit_path, (_AUDIT_JSON.encode(entry) + "\n" for entry in entries))
 
     def _remove_orphaned_temp_files(self) -> None:
         # Safe under the lock: only a writer holding it creates these files.
@@ -707,10 +773,14 @@ def _actor(by: Curator, role: str = "curator") -> str:
     return require_role(by, role).name[:100]
 
 
+def _made(entry: AuditEntry) -> dict:
+    return entry() if callable(entry) else entry
+
+
 def _audit_entry(at: str, by: str, action: str, resource_id: str, version: str,
                  before: Mapping[str, str], after: Mapping[str, str]) -> dict:
     if not before:  # a new entry: every value it has is a change
-        changes = {name: ["", after[name]] for name in _AUDITED if after.get(name)}
+        changes = {name: ["", value] for name, value in zip(_AUDITED, _AUDITED_CELLS(after), strict=True) if value}
     else:
         changes = {name: [before.get(name, ""), after.get(name, "")] for name in _AUDITED
                    if before.get(name, "") != after.get(name, "")}

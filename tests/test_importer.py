@@ -6,6 +6,8 @@ import csv
 import io
 from pathlib import Path
 
+import pytest
+
 from directory.auth import Curator
 from directory.interop.importer import apply_plan, changes_frame, import_rows, plan_import, rejects_csv
 from directory.interop.records import SourceRow
@@ -152,3 +154,44 @@ def test_the_rejects_report_neutralises_formulas_in_the_source_headers_too(empty
     assert rows[0] == ["source_row", "reasons", '\'=HYPERLINK("http://x")', "'+cmd|' /C calc'!A0", "Name"]
     assert rows[1][2:] == ["click", "'@SUM(1)", ""]
     assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
+
+
+def test_an_imported_row_is_validated_once_by_the_plan_not_again_by_the_store(
+        empty_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The store takes a planned update as checked: it validates only its own columns and the record-wide rules."""
+    import directory.store as store_module
+    from directory.schema import COLUMNS, STORE_KEPT
+
+    store = Store(empty_dir)
+    store.add(make_record(id="a-1", name="Harbor House", description="Kept as it is"), by=DANA)
+    checked_by_the_store: list[set[str]] = []
+    real = store_module.validate_record
+
+    def spy(raw: dict[str, str], **options: object) -> object:
+        normalised = options.get("normalised", frozenset())
+        checked_by_the_store.append({c for c in COLUMNS if c not in normalised})  # type: ignore[operator]
+        return real(raw, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(store_module, "validate_record", spy)
+    plan = import_rows(store, [SourceRow(1, {"id": "a-1", "phone": "215-555-0199"})], by=DANA)
+    assert [c.changed for c in plan.updated] == [("phone",)]
+    assert checked_by_the_store == [{"id", *STORE_KEPT}]
+    harbor = store.get("a-1")
+    assert harbor["phone"] == "(215) 555-0199" and harbor["description"] == "Kept as it is"
+    assert list(store.audit_entries("a-1")[-1]["changes"]) == ["phone"]  # the audit names what changed, only
+
+
+def test_planning_and_writing_pause_the_cycle_collector_and_leave_it_as_they_found_it(empty_dir: Path) -> None:
+    """The collector is running again after an import, and stays off when the caller had turned it off."""
+    import gc
+
+    store = Store(empty_dir)
+    import_rows(store, _rows(make_record(name="Harbor House")), by=DANA)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        import_rows(store, _rows(make_record(name="Ride Share")), by=DANA)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    assert len(store.read_raw()) == 2

@@ -283,3 +283,62 @@ def test_a_checked_batch_still_refuses_a_row_that_breaks_a_record_rule(
     with pytest.raises(ValidationError) as refused:
         store.import_batch([record], [], by=Curator("dana", "curator"), checked=True)
     assert field in refused.value.errors and not store.path.exists()
+
+
+def _as_pandas_writes(frame: pd.DataFrame) -> bytes:
+    return frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
+
+
+@pytest.mark.parametrize("block", [4096, 3], ids=["whole columns", "three rows at a time"])
+def test_a_batch_rewrites_only_its_rows_and_leaves_every_other_byte_as_it_was(
+        sample_dir: Path, monkeypatch: pytest.MonkeyPatch, block: int) -> None:
+    """update_many, update and add_many write the file pandas would: the rows they change, the rest unchanged."""
+    import directory.store as store_module
+
+    monkeypatch.setattr(store_module, "_WRITE_BLOCK", block)
+    store = Store(sample_dir)
+    expected = store.read_raw()
+    picked = expected.iloc[[1, 4, len(expected) - 1]]
+    done = store.update_many([(rid, version, {"description": f"Changed, \"quoted\"\nline {n}"}) for n, (rid, version)
+                              in enumerate(zip(picked["id"], picked["row_version"], strict=True))], by=DANA)
+    assert len(done.updated) == 3
+    for row in done.updated:
+        at = expected.index[expected["id"] == row["id"]][0]
+        expected.loc[at, list(row)] = list(row.values())
+    assert store.path.read_bytes() == _as_pandas_writes(expected)
+
+    one = expected.iloc[2]
+    after = store.update(one["id"], {"name": "Renamed, once"}, base_version=one["row_version"], by=DANA)
+    expected.loc[expected.index[2], list(after)] = list(after.values())
+    assert store.path.read_bytes() == _as_pandas_writes(expected)
+
+    added = store.add_many([make_record(name="Appended")], by=DANA)
+    expected = pd.concat([expected, pd.DataFrame(added, columns=expected.columns).fillna("")], ignore_index=True)
+    assert store.path.read_bytes() == _as_pandas_writes(expected)
+
+
+def test_a_batch_keeps_a_column_only_the_file_has(empty_dir: Path) -> None:
+    """A column the schema does not know stays in the file, for changed rows and others alike."""
+    store = Store(empty_dir)
+    first, _ = store.add_many([make_record(name="One"), make_record(name="Two")], by=DANA)
+    frame = store.read_raw()
+    frame["local_note"] = ["keep me", "and me"]
+    frame.to_csv(store.path, index=False, lineterminator="\n")
+    store.update_many([(first["id"], "1", {"name": "One renamed"})], by=DANA)
+    after = store.read_raw()
+    assert list(after["local_note"]) == ["keep me", "and me"]
+    assert list(after["name"]) == ["One renamed", "Two"]
+
+
+def test_a_row_reads_the_same_looked_up_from_the_frame_or_from_lists(
+        sample_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first rows a batch looks at come from the frame's cells; later ones from lists; both as the file says."""
+    import directory.store as store_module
+    from directory.store import RowTable
+
+    frame = Store(sample_dir).read_raw()
+    places = (0, 7, len(frame) - 1)
+    from_cells = [RowTable.of(frame)[at] for at in places]
+    monkeypatch.setattr(store_module, "_CELLS_BEFORE_LISTS", 0)
+    from_lists = [RowTable.of(frame)[at] for at in places]
+    assert from_cells == from_lists == [frame.iloc[at].to_dict() for at in places]

@@ -8,6 +8,7 @@ import os
 import random
 import signal
 import time
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
@@ -52,7 +53,8 @@ def test_a_writer_killed_while_appending_to_the_log_leaves_no_unaudited_change(
     store, entry_id = _seeded(empty_dir)
     before = store.path.read_bytes()
 
-    def torn_append(path: Path, text: str) -> None:
+    def torn_append(path: Path, text: str | Iterable[str]) -> None:
+        text = text if isinstance(text, str) else "".join(text)  # a batch's lines may come one at a time
         with path.open("a", encoding="utf-8") as log:
             log.write(text[: len(text) // 2])
         raise Killed

@@ -9,9 +9,12 @@ would change nothing is counted as unchanged, so importing the same file twice c
 from __future__ import annotations
 
 import csv
+import gc
 import io
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 import pandas as pd
 
@@ -25,7 +28,7 @@ from directory.interop.infer import CONFIDENT, infer_category
 from directory.interop.records import SourceRow
 from directory.interop.salvage import TEXT_HOMES, Finding, salvage, status_from_source
 from directory.schema import COLUMNS, FIELD_BY_NAME, STORE_KEPT, join_list, split_list, validate_field, validate_record
-from directory.store import Store, ValidationError
+from directory.store import RowTable, Store, ValidationError
 
 # Kept by the store itself: a source can never set them.
 _MANAGED = frozenset(STORE_KEPT)
@@ -33,6 +36,8 @@ _PLACE = ("address", "city", "state", "zip")
 # The columns an entry is matched by (see _match).
 _MATCHED_BY = ("id", "external_id", "name", "address", "zip")
 _IMPORTABLE = frozenset(COLUMNS) - _MANAGED
+_IMPORTED_IN_ORDER = tuple(c for c in COLUMNS if c in _IMPORTABLE)
+_IMPORTED_CELLS = itemgetter(*_IMPORTED_IN_ORDER)
 
 Geocoder = Callable[[str, str, str, str], GeocodeResult | None]
 
@@ -103,10 +108,13 @@ def plan_import(existing: pd.DataFrame, rows: Iterable[SourceRow], *,
     one file. Every other problem is salvaged (see `directory.interop.salvage`); a row left with problems or
     an uncertain category comes in pending, with its review reasons and notes.
     """
-    return _plan(existing.to_dict("records"), rows, geocode)
+    # The entries stay columns of text; only those a source row matches become dicts (to_dict would make
+    # every one of them: seconds and hundreds of MB at 100,000 entries).
+    with _collecting_later():
+        return _plan(RowTable.of(existing), rows, geocode)
 
 
-def _plan(current_rows: list[dict], rows: Iterable[SourceRow], geocode: Geocoder) -> ImportPlan:
+def _plan(current_rows: RowTable, rows: Iterable[SourceRow], geocode: Geocoder) -> ImportPlan:
     by_id, by_external, by_place = _indexes(current_rows)
     plan = ImportPlan()
     seen: dict[str, int] = {}
@@ -122,12 +130,16 @@ def _plan(current_rows: list[dict], rows: Iterable[SourceRow], geocode: Geocoder
         if key:
             seen[key] = row.line
         at = _match(values, by_id, by_external, by_place, current_rows)
-        current = current_rows[at] if at is not None else None
+        as_stored = current_rows[at] if at is not None else None
+        current = _stripped(as_stored) if as_stored is not None else None
         if current is None and not values.get("name"):
             plan.rejected.append(Rejected(row.line, {"name": "the row has no name, so it cannot be an entry"},
                                           dict(row.raw) or dict(row.values)))
             continue
         draft, inferred, findings, normalised = _draft(row, values, current, geocode)
+        # An empty cell needs no check but "is it required", which validate_record makes for the columns it is
+        # told are normalised as well: so an entry's empty columns are not walked one field at a time.
+        normalised |= {column for column, value in draft.items() if not value}
         checked = validate_record(draft, require_id=current is not None, normalised=normalised)
         if not checked.ok:  # salvage reads every field; this is the last net, for cross-field rules
             draft = _settle(draft, checked.errors, findings)
@@ -140,26 +152,32 @@ def _plan(current_rows: list[dict], rows: Iterable[SourceRow], geocode: Geocoder
             plan.added.append(Change(row.line, checked.values["id"], checked.values["name"], checked.values,
                                      tuple(c for c in COLUMNS if checked.values[c]), inferred=inferred, notes=notes))
             continue
-        changed = tuple(c for c in COLUMNS if c not in _MANAGED and checked.values[c] != _text(current.get(c)))
-        change = Change(row.line, current["id"], checked.values["name"], checked.values, changed,
-                        str(current["row_version"]), inferred, notes if changed else ())
+        changed = tuple(c for c, new, old in zip(_IMPORTED_IN_ORDER, _IMPORTED_CELLS(checked.values),
+                                                  _IMPORTED_CELLS(current), strict=True) if new != old)
+        change = Change(row.line, as_stored["id"], checked.values["name"], checked.values, changed,
+                        str(as_stored["row_version"]), inferred, notes if changed else ())
         (plan.updated if changed else plan.unchanged).append(change)
     return plan
 
 
-def _indexes(current_rows: list[dict], *, places: bool = True) -> tuple[
+def _indexes(current_rows: RowTable, *, places: bool = True) -> tuple[
         dict[str, int], dict[str, int], dict[tuple[str, ...], int]]:
     # Where each id, external id and (for entries without an external id) name and address is; the last only
-    # when asked, as it is the one that costs.
-    by_id = {row["id"]: i for i, row in enumerate(current_rows)}
-    by_external = {row["external_id"]: i for i, row in enumerate(current_rows) if row["external_id"]}
-    by_place = {key: i for i, row in enumerate(current_rows)
-                if places and not row["external_id"] and (key := _place_key(row))}
+    # when asked, as it is the one that costs. Read a column at a time: no entry becomes a dict here.
+    ids, externals = current_rows.column("id"), current_rows.column("external_id")
+    by_id = {resource_id: i for i, resource_id in enumerate(ids)}
+    by_external = {external: i for i, external in enumerate(externals) if external}
+    by_place: dict[tuple[str, ...], int] = {}
+    if places:
+        for i, (external, name, address, zip_code) in enumerate(zip(
+                externals, *(current_rows.column(c) for c in ("name", "address", "zip")), strict=True)):
+            if not external and (key := _place_key({"name": name, "address": address, "zip": zip_code})):
+                by_place[key] = i
     return by_id, by_external, by_place
 
 
 def _match(values: dict[str, str], by_id: Mapping[str, int], by_external: Mapping[str, int],
-           by_place: Mapping[tuple[str, ...], int], current_rows: list[dict]) -> int | None:
+           by_place: Mapping[tuple[str, ...], int], current_rows: RowTable) -> int | None:
     at = by_id.get(values.get("id", "")) if values.get("id") else None
     if at is None and values.get("external_id"):
         at = by_external.get(values["external_id"])
@@ -189,18 +207,27 @@ def apply_plan(store: Store, plan: ImportPlan, *, by: Curator, all_or_nothing: b
         return ImportPlan(rejected=plan.rejected, repairs=plan.repairs)
     if not plan.added and not plan.updated:
         return plan
+    with _collecting_later():
+        return _apply(store, plan, by, all_or_nothing, geocode)
+
+
+def _apply(store: Store, plan: ImportPlan, by: Curator, all_or_nothing: bool, geocode: Geocoder) -> ImportPlan:
     added: list[Change] = []
     updated: list[Change] = []
     again = ImportPlan()
 
-    def recheck(rows: list[dict]) -> tuple[list[dict[str, str]], list[tuple[str, str, dict[str, str]]]]:
+    def recheck(rows: RowTable) -> tuple[list[dict[str, str]], list[tuple[str, str, dict[str, str]]]]:
         nonlocal added, updated, again
         added, again = _match_again(rows, plan.added, geocode)
         updated = plan.updated + again.updated
         if all_or_nothing and again.rejected:
             return [], []
-        return ([c.values for c in added],  # the store sets its own columns on a new row
-                [(c.resource_id, c.base_version, {k: c.values[k] for k in c.changed}) for c in updated])
+        # The store sets its own columns on a new row. An update hands over every column it planned, not only
+        # those that change: all came out of validation against this version of the row (which the store checks),
+        # so the store takes the row as checked instead of validating its other columns a second time.
+        return ([c.values for c in added],
+                [(c.resource_id, c.base_version, {k: v for k, v in c.values.items() if k in _IMPORTABLE})
+                 for c in updated])
 
     try:
         written = store.import_batch([], [], by=by, checked=True, recheck=recheck)
@@ -218,7 +245,7 @@ def apply_plan(store: Store, plan: ImportPlan, *, by: Curator, all_or_nothing: b
     return ImportPlan(done, kept, plan.unchanged + again.unchanged, rejected + late, plan.repairs)
 
 
-def _match_again(rows: list[dict], planned: list[Change], geocode: Geocoder) -> tuple[list[Change], ImportPlan]:
+def _match_again(rows: RowTable, planned: list[Change], geocode: Geocoder) -> tuple[list[Change], ImportPlan]:
     """The planned new entries that still match no entry, and a plan, against the entries as they are now, of
     the others (entries added since the plan was made): updates, unchanged rows and rejects, never additions.
 
@@ -245,7 +272,7 @@ def _match_again(rows: list[dict], planned: list[Change], geocode: Geocoder) -> 
             matched[at] = rows[at]
     if not late:
         return still_new, ImportPlan()
-    again = _plan(list(matched.values()), late, geocode)
+    again = _plan(RowTable(rows.columns, rows=matched.values()), late, geocode)
     note = "this entry was added by someone else while the import was being planned, so this row updated it"
     for change in again.updated:
         change.notes = (*change.notes, note)
@@ -300,6 +327,25 @@ def _reason_labels(values: Mapping[str, str]) -> str:
     return ", ".join(tx.label_of(tx.REVIEW_REASONS, r) for r in split_list(values.get("review_reasons", "")))
 
 
+@contextmanager
+def _collecting_later() -> Iterator[None]:
+    # Planning or writing 100,000 rows makes millions of small objects that all live until the import ends, and
+    # Python's cycle collector would walk them over and over (a third of the import's time) finding no garbage.
+    # It is paused meanwhile and left as it was found; any cycles made meanwhile are collected afterwards.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _stripped(row: Mapping[str, object]) -> dict[str, str]:
+    # An entry as the plan compares it: every column, as text without surrounding spaces (done once per entry).
+    return {c: value.strip() if type(value := row.get(c)) is str else _text(value) for c in COLUMNS}
+
+
 def _text(value: object) -> str:
     return "" if value is None or (isinstance(value, float) and value != value) else str(value).strip()
 
@@ -331,7 +377,7 @@ def _draft(row: SourceRow, values: dict[str, str], current: Mapping[str, str] | 
     if current is None:
         salvaged, findings = salvage({**_EMPTY_ROW, **values})
     else:
-        before = {c: _text(current.get(c)) for c in COLUMNS}
+        before = current
         salvaged, findings = salvage({**before, **values}, frozenset(values))
         # What the entry already says has been seen: only findings about what this row changes count again.
         findings = [f for f in findings if salvaged.get(f.column, "") != before.get(f.column, "") or
@@ -360,7 +406,7 @@ def _draft(row: SourceRow, values: dict[str, str], current: Mapping[str, str] | 
         # has not accepted (or has retired): "active" there leaves the status as it is.
         if current is None or said != "active":
             status = said
-        if reason and (current is None or said != _text(current.get("status"))):
+        if reason and (current is None or said != current["status"]):
             findings.append(Finding(reason, "status", f"the source says {source_status!r}"))
     if status == "active" and any(f.reason for f in findings):
         status = "pending"
@@ -407,7 +453,7 @@ def _classify(draft: dict[str, str], codes: tuple[str, ...], given: str, finding
 def _place(draft: dict[str, str], values: Mapping[str, str], current: Mapping[str, str] | None,
            geocode: Geocoder) -> None:
     """Place an entry from its address when the source gave no usable coordinates."""
-    moved = current is None or any(values.get(c, _text(current.get(c))) != _text(current.get(c)) for c in _PLACE)
+    moved = current is None or any(values.get(c, current[c]) != current[c] for c in _PLACE)
     if not moved or draft["latitude"] or not any(draft[c] for c in _PLACE):
         return
     # The same placement as every other save (curation.place_entry); a lone longitude is no place to keep.
