@@ -1,5 +1,7 @@
 """Find support: search, filter, sort by distance, and open a shareable detail view."""
 
+from dataclasses import replace
+
 import streamlit as st
 
 from directory import taxonomy as tx
@@ -26,10 +28,13 @@ def log_unmet(category: str, zip_code: str) -> None:
 
 
 loaded = start_directory_page("Find peer recovery support")
-outcome = filters.search_with_filters(loaded.index)
-query, place, results = outcome.query, outcome.place, outcome.results
-
 detail_id = st.query_params.get(filters.DETAIL_PARAM)
+# Only the cards that can be shown are taken out of the directory (the count covers every match); a detail
+# view searches in full, to give the entry its distance whenever it matches.
+limit = None if detail_id else max(int(st.session_state.get("find_shown", PAGE_SIZE)), PAGE_SIZE)
+outcome = filters.search_with_filters(loaded.index, limit=limit)
+query, place, results, matches = replace(outcome.query, limit=None), outcome.place, outcome.results, outcome.matches
+
 if detail_id:
     st.button("← Back to results", on_click=close_detail, key="back")
     match = loaded.index.frame[loaded.index.frame["id"] == detail_id]
@@ -41,11 +46,11 @@ if detail_id:
     st.stop()
 
 if place:
-    st.caption(f"{plural(len(results), 'result')} within {query.radius_miles:g} miles of {place.label}, nearest first.")
+    st.caption(f"{plural(matches, 'result')} within {query.radius_miles:g} miles of {place.label}, nearest first.")
 else:
-    st.caption(f"{plural(len(results), 'result')}.")
+    st.caption(f"{plural(matches, 'result')}.")
 
-if results.empty and not outcome.problem:
+if not matches and not outcome.problem:
     tips = ["check the spelling or use fewer words"] if query.text else []
     tips += ["widen the distance"] if place else []
     tips += [f"drop a filter ({', '.join(filters.active_filter_labels())})"] if filters.active_filter_labels() else []
@@ -61,9 +66,10 @@ if results.empty and not outcome.problem:
 if st.session_state.get("find_query") != query:
     st.session_state.update(find_query=query, find_shown=PAGE_SIZE)
 shown = st.session_state["find_shown"]
-for _, row in results.head(shown).iterrows():
-    result_card(row.to_dict(), row["distance_miles"], open_detail)
-if len(results) > shown:
+# One conversion of the shown rows, not a Series per card.
+for row in results.head(shown).to_dict("records"):
+    result_card(row, row["distance_miles"], open_detail)
+if matches > shown:
     st.button("Show more", on_click=lambda: st.session_state.update(find_shown=shown + PAGE_SIZE))
 
 with st.expander("About peer recovery support"):

@@ -9,14 +9,19 @@ from directory.interop.csv_export import safe_csv_bytes
 from directory.maps import standalone_html
 from directory.text import escape_markdown as md
 from directory.text import plural
-from directory.ui import charts
-from directory.ui.gaps_view import freshness_for, gap_map_of, report_for, show_gap_map, start_gaps_page
+from directory.ui.gaps_view import (
+    freshness_for,
+    gap_map_of,
+    report_for,
+    show_coverage_charts,
+    show_gap_map,
+    start_gaps_page,
+)
 from directory.ui.services import app_settings, services
 
 loaded, version = start_gaps_page("Where the service gaps are")
 settings = app_settings()
 frame = loaded.index.frame
-active = frame[frame["status"] == "active"]
 choice = st.selectbox("Kind of support or category", list(KIND_CHOICES), format_func=KIND_CHOICES.__getitem__,
                       key="g_kind")
 threshold = st.slider("A gap is farther than (miles)", 1, 50, 10, key="g_threshold")
@@ -41,7 +46,7 @@ st.caption(f"{report.gap_share:.0%} of the region's {areas} are more than {thres
            "below counts people); the hexagons show where within the areas the distance grows.")
 unmet = services().unmet.table()
 fresh = freshness_for(version, frame)
-show_gap_map(report, label, unmet, fresh, key="g_map")
+show_gap_map(version, report, label, unmet, fresh, key="g_map")
 
 st.header("By ZIP code, largest gap first", anchor=False)
 st.dataframe(zip_rows(report.table, threshold), hide_index=True, column_config={
@@ -79,7 +84,4 @@ st.dataframe(fresh.head(20), hide_index=True, column_config={"stale_share": st.c
     "not verified recently", min_value=0.0, max_value=1.0, format="percent")})
 
 st.header("What the directory covers", anchor=False)
-st.altair_chart(charts.support_by_category(active), width="stretch")
-st.altair_chart(charts.coverage_bars(active, "dimensions", tx.RECOVERY_DIMENSIONS, "Recovery dimensions"))
-st.altair_chart(charts.coverage_bars(active, "stages", tx.STAGES, "Stages of treatment"))
-st.altair_chart(charts.verification_age(active, settings.today()), width="stretch")
+show_coverage_charts(version, frame)

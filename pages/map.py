@@ -7,11 +7,10 @@ from directory.privacy import confidential_mask
 from directory.text import plural
 from directory.ui import filters
 from directory.ui.cards import detail_view
-from directory.ui.map_view import show_results_map
+from directory.ui.map_view import results_map_key, show_results_map, start_versioned_page
 from directory.ui.services import app_settings
-from directory.ui.shell import start_directory_page
 
-loaded = start_directory_page("Map of peer recovery support")
+loaded, version = start_versioned_page("Map of peer recovery support")
 outcome = filters.search_with_filters(loaded.index)
 results = outcome.results
 mapped, confidential = on_map(results), confidential_mask(results)
@@ -20,10 +19,12 @@ where = f" within {outcome.query.radius_miles:g} miles of {outcome.place.label}"
 note = f" ({unplaced} without a location {'is' if unplaced == 1 else 'are'} listed on Find only)" if unplaced else ""
 st.caption(f"{plural(int(mapped.sum()), 'result')} on the map{where}{note}. Tap a marker to see its details below.")
 
-fmap = results_map(results, near=(outcome.place.lat, outcome.place.lon) if outcome.place else None,
-                   radius_miles=outcome.query.radius_miles, tiles=app_settings().map_tiles)
-# Only mapped rows can answer a click, so a confidential entry at its ZIP's centre is never picked by a pin.
-clicked = show_results_map(fmap, results[mapped])
+near, tiles = (outcome.place.lat, outcome.place.lon) if outcome.place else None, app_settings().map_tiles
+# The map is made once per directory version and search; a rerun with the same search sends the same map again.
+clicked = show_results_map(lambda: results_map(results, near=near, radius_miles=outcome.query.radius_miles,
+                                               tiles=tiles),
+                           results, cache_key=results_map_key(version, outcome.query, bool(outcome.problem), results,
+                                                              tiles))
 if confidential.any():
     st.caption(f"{plural(int(confidential.sum()), 'result')} " + (
         "has a confidential location: it is listed on Find support with its city and ZIP only, and is not mapped."

@@ -14,7 +14,7 @@ if shared:
     # Someone else's packet: theirs to read, not to edit, until they make it their own.
     st.caption("Nothing about the person is asked for, stored or logged: this list lives only in this browser "
                "session, and the link that opened it carries only the ids of the places.")
-    packet.shared_view(build_packet(loaded.index.frame, shared))
+    packet.shared_view(build_packet(packet.rows_of(loaded.index.frame, shared), shared))
     st.stop()
 st.caption("Nothing about the person is asked for, stored or logged: the packet and the note live only in this "
            "browser session, and the link below carries only the ids of the places.")
@@ -24,7 +24,7 @@ if not ids:
             "that could help, then come back here to print, download or share them.")
     st.stop()
 
-entries = build_packet(loaded.index.frame, ids)
+entries = build_packet(packet.rows_of(loaded.index.frame, ids), ids)
 printing = st.toggle("Print view (large type, no menus; then use your browser's Print)", key="pk_print")
 note = st.session_state.get(packet.NOTE_KEY, "")
 if printing:
@@ -47,8 +47,9 @@ st.code(link, language=None)
 now = app_settings().current_time()
 text = packet_text(entries, now, note, link)
 pdf_column, text_column = st.columns(2)
-pdf_column.download_button("Download PDF", packet_pdf(entries, now, note, link), "packet.pdf", "application/pdf",
-                           key="pk_pdf", on_click="ignore", type="primary")
+# A callable: the PDF is made only when the button is pressed, not on every rerun (a third of the page's time).
+pdf_column.download_button("Download PDF", lambda: packet_pdf(entries, now, note, link), "packet.pdf",
+                           "application/pdf", key="pk_pdf", on_click="ignore", type="primary")
 text_column.download_button("Download text for a message", text, "packet.txt", "text/plain", key="pk_txt",
                             on_click="ignore")
 with st.expander("Text for a message or e-mail"):

@@ -281,3 +281,19 @@ def test_call_and_directions_are_each_one_whole_link_on_a_card(sample_dir: Path)
     assert any(re.fullmatch(r"\[Call [^\]]+\]\(tel:\+1\d{10}[^)]*\)", line) for line in lines), lines
     assert any(re.fullmatch(r"\[Directions\]\(https://www\.openstreetmap\.org/directions\?[^)]+\)", line)
                for line in lines), lines
+
+
+def test_the_count_covers_every_match_while_only_the_shown_cards_are_drawn(sample_dir: Path) -> None:
+    """Only the cards shown are taken from the directory, yet the count and Show more cover every match."""
+    from directory import loading
+    from directory.search import Query, search
+
+    everything = search(loading.current(Store(sample_dir)).index, Query())
+    assert len(everything) > 50, "the sample has more than two pages of entries"
+    at = _app()
+    assert any(c.value == f"{len(everything)} results." for c in at.caption)
+    details = [b for b in at.button if b.label == "Details"]
+    assert [b.key for b in details] == [f"open-{i}" for i in everything["id"][:25]]
+    next(b for b in at.button if b.label == "Show more").click().run()
+    assert [b.key for b in at.button if b.label == "Details"] == [f"open-{i}" for i in everything["id"][:50]]
+    assert any(c.value == f"{len(everything)} results." for c in at.caption)

@@ -11,10 +11,12 @@ import pytest
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
+from directory.auth import Curator
 from directory.gaps import region_zips, served_counties
 from directory.store import Store
 from directory.ui.charts import heat_colors
 from tests.apps import APP
+from tests.factories import make_record
 
 TABLE_COLUMNS = ["ZIP", "Place", "County", "Miles to nearest", "Nearest (name)", "Within 10 miles"]
 
@@ -162,3 +164,57 @@ def test_the_csv_download_neutralises_formulas_in_names(sample_dir: Path, csv_do
     download = pd.read_csv(io.StringIO(csv_downloads[-1]), dtype=str, keep_default_na=False)
     named = download["nearest_name"][download["nearest_name"] != ""]
     assert len(named) and named.str.startswith("'=HYPERLINK").all()
+
+
+def _counting(monkeypatch: pytest.MonkeyPatch, module: object, name: str) -> list[int]:
+    """Count the calls of module.name from now on (each call appends 1)."""
+    calls: list[int] = []
+    real = getattr(module, name)
+
+    def counted(*args: object, **kwargs: object) -> object:
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, counted)
+    return calls
+
+
+def _map_script(at: AppTest) -> str:
+    return json.loads(at.get("component_instance")[0].proto.json_args)["script"]
+
+
+def test_a_rerun_or_a_choice_already_seen_measures_draws_and_counts_nothing_again(
+        sample_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Measuring, the map and the charts are kept per directory version and choice; a write makes them anew."""
+    from directory.ui import charts, gaps_view
+
+    measured = _counting(monkeypatch, gaps_view, "gap_report")
+    drawn = _counting(monkeypatch, gaps_view, "gap_map")
+    charted = _counting(monkeypatch, charts, "support_by_category")
+    at = _gaps()
+    first = _map_script(at)
+    at.run()
+    assert (len(measured), len(drawn), len(charted)) == (1, 1, 1) and _map_script(at) == first
+    at.slider(key="g_threshold").set_value(20).run()
+    at.selectbox(key="g_kind").set_value("cat:child_care").run()
+    assert (len(measured), len(drawn)) == (3, 3)
+    at.selectbox(key="g_kind").set_value("any").run()
+    at.slider(key="g_threshold").set_value(10).run()
+    assert (len(measured), len(drawn), len(charted)) == (3, 3, 1), "(any, 20) and (any, 10) were seen"
+    assert _map_script(at) == first and not at.exception
+    Store(sample_dir).add(make_record(name="Brand New Bowling Night"), by=Curator("test", "curator"))
+    at.run()
+    assert (len(measured), len(drawn), len(charted)) == (4, 4, 2)
+
+
+def test_an_unmet_need_reported_after_the_map_was_drawn_shows_at_the_next_run(sample_dir: Path) -> None:
+    """The unmet-need layer is part of what the kept map is made from."""
+    from datetime import date
+
+    from directory.unmet import UnmetNeeds
+
+    at = _gaps()
+    assert "19104: 1 unmet need reported" not in _map_script(at)
+    UnmetNeeds(sample_dir).record("any", "19104", date(2026, 11, 30))
+    at.run()
+    assert "19104: 1 unmet need reported" in _map_script(at)

@@ -123,3 +123,59 @@ def test_the_map_sent_to_the_browser_can_cluster_and_open_details_in_both_tile_m
     assert ("L.tileLayer" in script) == (tiles == "osm")
     assert re.search(r'"maxZoom": 19\b', script.split("L.tileLayer")[0]), "the map itself, not only its tiles"
     assert 'target="_blank" rel="noopener"' in script and "_top" not in script
+
+
+def _counting(monkeypatch: pytest.MonkeyPatch, module: object, name: str) -> list[int]:
+    """Count the calls of module.name from now on (each call appends 1)."""
+    calls: list[int] = []
+    real = getattr(module, name)
+
+    def counted(*args: object, **kwargs: object) -> object:
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, counted)
+    return calls
+
+
+def test_a_rerun_sends_the_same_map_without_making_it_again(sample_dir: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """The map of a search is made once per directory version: a rerun sends the same arguments, a new search
+    or a write by anyone makes a new map that shows it."""
+    import directory.maps
+
+    made = _counting(monkeypatch, directory.maps, "results_map")
+    at = _map_app()
+    first = _map_args(at)
+    at.run()
+    assert _map_args(at) == first and len(made) == 1
+    at.text_input(key="f_near").set_value("19104").run()
+    assert len(made) == 2 and "L.circle(" in _map_args(at)["script"]
+    at.text_input(key="f_near").set_value("").run()
+    assert len(made) == 2 and _map_args(at) == first, "a search already seen"
+    Store(sample_dir).add(make_record(name="Brand New Bowling Night"), by=Curator("test", "curator"))
+    at.run()
+    assert len(made) == 3 and "Brand New Bowling Night" in _map_args(at)["script"]
+
+
+def test_an_unknown_place_never_gets_the_map_of_every_entry(sample_dir: Path) -> None:
+    """The map of all entries is held, yet an unknown place (the same query, no place) draws an empty map."""
+    at = _map_app()
+    assert not any(c.value.startswith("0 results on the map") for c in at.caption)
+    at.text_input(key="f_near").set_value("xxxxx").run()
+    assert any(c.value.startswith("0 results on the map") for c in at.caption)
+    assert '"la":[]' in _map_args(at)["script"]
+
+
+def test_open_now_keeps_its_map_while_the_same_entries_are_open(sample_dir: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """'Open now' asks at each run's moment; while the same entries are open, the map is not made again."""
+    import directory.maps
+
+    monkeypatch.setenv("DIRECTORY_NOW", "2026-11-26T18:30")
+    made = _counting(monkeypatch, directory.maps, "results_map")
+    at = _map_app(open="1")
+    first = _map_args(at)
+    monkeypatch.setenv("DIRECTORY_NOW", "2026-11-26T18:31")  # a minute later: a new query, the same entries open
+    at.run()
+    assert _map_args(at) == first and len(made) == 1

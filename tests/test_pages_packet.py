@@ -192,3 +192,36 @@ def test_the_sender_opening_their_own_link_keeps_the_editing_page(sample_dir: Pa
     assert _editing_buttons(at).count("Remove") == 2
     at.button(key=f"pk_up_{ids[1]}").click().run()
     assert _editing_buttons(at).count("Remove") == 2 and not any(b.key == "pk_adopt" for b in at.button)
+
+
+def test_the_pdf_is_made_only_when_its_button_is_pressed(sample_dir: Path, monkeypatch) -> None:
+    """Reruns make no PDF; pressing Download PDF makes it, with the note written since."""
+    from collections.abc import Callable
+
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    import directory.packet_pdf
+
+    kept: dict[str, Callable[[], bytes]] = {}
+    register = MediaFileManager.add_deferred
+
+    def keep(self: MediaFileManager, data_callable: Callable[[], bytes], *args: object, **kwargs: object) -> str:
+        file_id = register(self, data_callable, *args, **kwargs)
+        kept[file_id] = data_callable
+        return file_id
+
+    made: list[str] = []
+    real = directory.packet_pdf.packet_pdf
+    monkeypatch.setattr(MediaFileManager, "add_deferred", keep)
+    monkeypatch.setattr(directory.packet_pdf, "packet_pdf",
+                        lambda entries, now, note, link: made.append(note) or real(entries, now, note, link))
+    at = _app(q="sober").run()
+    _add_from_find(at, 2)
+    at.switch_page("pages/packet.py").run()
+    at.text_area(key="packet_note").set_value(NOTE).run()
+    at.run()
+    assert made == []
+    button = next(d.proto for d in at.get("download_button") if d.proto.label == "Download PDF")
+    assert not button.url, "the file is not made before the press"
+    pdf = kept[button.deferred_file_id]()
+    assert pdf.startswith(b"%PDF") and made == [NOTE]

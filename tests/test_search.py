@@ -142,3 +142,38 @@ def test_open_now_keeps_only_entries_open_at_that_moment() -> None:
     assert _names(search(index, Query(open_at=datetime(2026, 11, 23, 10, 0, tzinfo=ny)))) == ["Weekday Center"]
     assert _names(search(index, Query(open_at=datetime(2026, 11, 28, 1, 0, tzinfo=ny)))) == ["Late Social"]
     assert len(search(index, Query())) == 3
+
+
+def test_a_limit_still_counts_every_match(index) -> None:
+    """attrs["matches"] counts every match, with or without a limit, near a place or not."""
+    assert search(index, Query()).attrs["matches"] == 4
+    assert len(search(index, Query(limit=2))) == 2 and search(index, Query(limit=2)).attrs["matches"] == 4
+    near = search(index, Query(near=CENTER_CITY, radius_miles=5, limit=1))
+    assert len(near) == 1 and near.attrs["matches"] == 2
+
+
+def test_a_to_z_order_equals_sorting_the_names_on_every_search() -> None:
+    """The A-to-Z order kept per index gives what sorting the names each time gave, equal names by row."""
+    import numpy as np
+
+    frame = synthetic_frame(2000, seed=5)  # three words from a short list: many names repeat
+    index = build_index(frame)
+    for query in (Query(), Query(text="sober"), Query(support_types=("emotional",)), Query(limit=30)):
+        rows = np.flatnonzero(index.active)
+        if query.text:
+            rows = rows[[query.text in text for text in index.text[rows]]]
+        if query.support_types:
+            rows = rows[[("emotional" in cell) for cell in frame["support_types"].to_numpy()[rows]]]
+        in_name = np.array([query.text in name for name in index.name[rows]]) if query.text else np.zeros(len(rows))
+        expected = rows[np.lexsort((index.name[rows].astype(str), ~in_name.astype(bool)))]
+        assert list(search(index, query)["id"]) == list(frame["id"].to_numpy()[expected][:query.limit])
+
+
+def test_a_new_index_never_reuses_another_index_order() -> None:
+    """Each index sorts its own names, even one built after another was dropped."""
+    first = build_index(_frame({"name": "Beta"}, {"name": "Alpha"}))
+    assert _names(search(first, Query())) == ["Alpha", "Beta"]
+    del first
+    for names in (("Delta", "Charlie", "Echo"), ("Zulu", "Yankee")):
+        index = build_index(_frame(*({"name": name} for name in names)))
+        assert _names(search(index, Query())) == sorted(names)

@@ -174,6 +174,11 @@ class SearchOutcome:
     problem: str
     results: pd.DataFrame
 
+    @property
+    def matches(self) -> int:
+        """How many entries match, including any beyond the limit the results were cut to."""
+        return int(self.results.attrs.get("matches", len(self.results)))
+
 
 def search_with_filters(index: SearchIndex, *, limit: int | None = None) -> SearchOutcome:
     """Draw the shared filters, keep them in the URL, and search; an unknown place is shown as a warning."""

@@ -1,37 +1,33 @@
-"""The Gaps page's measuring and map: measured once per directory version, region, kind and distance.
+"""The Gaps page's measuring, map and charts: worked out once per directory version and choice.
 
 Changing the kind or the distance re-runs the page. The measuring (region, ZIP table, hexagons, headline
-shares) is cached on the store's signature, so going back to a kind or distance already seen costs nothing,
-and a new one costs a few tenths of a second. The map is drawn anew on every run: st_folium renames the
-elements of the map it is given, so one map object cannot be shown twice.
+shares) is cached on the store's signature, the region, the kind and the distance, so going back to a choice
+already seen costs nothing, and a new one costs a few tenths of a second. The map's component arguments are
+kept per version, choice and layers (directory.ui.map_view), and the coverage charts per version: a rerun
+with the same inputs draws what it drew before without measuring, rendering or counting again.
 """
 
 from __future__ import annotations
 
 from datetime import date
 
+import altair as alt
 import folium
 import pandas as pd
 import streamlit as st
 
+from directory import taxonomy as tx
 from directory.gaps import GapReport, Kind, Region, freshness, gap_report, unmet_for
 from directory.maps import add_area_layers, gap_map
+from directory.ui import charts
 from directory.ui.loaders import LoadedDirectory
-from directory.ui.map_view import show_map
-from directory.ui.services import app_settings, services
-from directory.ui.shell import start_directory_page
-
-Version = tuple[str, tuple[int, int, int]]
-"""A directory version: the data folder and the store's signature (Store.signature) of its resources file."""
+from directory.ui.map_view import Version, show_map, start_versioned_page
+from directory.ui.services import app_settings
 
 
 def start_gaps_page(title: str) -> tuple[LoadedDirectory, Version]:
     """Begin the page (title, notices, the loaded directory) and the version the caches are keyed on."""
-    store = services().store
-    # The signature is read before the file is loaded: a write in between gives the newer rows under the older
-    # signature, a key no later run asks for, so nothing stale is ever served from the cache.
-    version = (str(store.data_dir), store.signature())
-    return start_directory_page(title), version
+    return start_versioned_page(title)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -58,10 +54,39 @@ def freshness_for(version: Version, frame: pd.DataFrame) -> pd.DataFrame:
     return _freshness(version, settings.stale_days, settings.today(), _frame=frame)
 
 
-def show_gap_map(report: GapReport, kind_label: str, unmet: pd.DataFrame, fresh: pd.DataFrame, *,
-                 key: str) -> None:
-    """Draw the hexagon map with the unmet-need and freshness layers."""
-    show_map(gap_map_of(report, kind_label, unmet, fresh, tiles=app_settings().map_tiles), key=key)
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _coverage_charts(version: Version, today: date, _frame: pd.DataFrame) -> tuple[alt.TopLevelMixin, ...]:
+    # Shared, never changed: st.altair_chart only reads a chart. Counting list cells over every active entry
+    # is seconds at 100,000 entries, and the counts change only with the directory (or, for the ages, the day).
+    active = _frame[_frame["status"] == "active"]
+    return (charts.support_by_category(active),
+            charts.coverage_bars(active, "dimensions", tx.RECOVERY_DIMENSIONS, "Recovery dimensions"),
+            charts.coverage_bars(active, "stages", tx.STAGES, "Stages of treatment"),
+            charts.verification_age(active, today))
+
+
+def show_coverage_charts(version: Version, frame: pd.DataFrame) -> None:
+    """What the directory's active entries cover: support by category, dimensions, stages, verification age."""
+    by_category, dimensions, stages, ages = _coverage_charts(version, app_settings().today(), _frame=frame)
+    st.altair_chart(by_category, width="stretch")
+    st.altair_chart(dimensions)
+    st.altair_chart(stages)
+    st.altair_chart(ages, width="stretch")
+
+
+def _unmet_key(unmet: pd.DataFrame) -> tuple:
+    # The unmet-need counts are a small table read afresh on every run; their content is part of the map.
+    return tuple(unmet.itertuples(index=False, name=None))
+
+
+def show_gap_map(version: Version, report: GapReport, kind_label: str, unmet: pd.DataFrame, fresh: pd.DataFrame,
+                 *, key: str) -> None:
+    """Draw the hexagon map with the unmet-need and freshness layers, made once per version, choice and layers."""
+    settings = app_settings()
+    cache_key = ("gaps", version, settings.region, report.kind, report.threshold_miles, kind_label,
+                 _unmet_key(unmet_for(unmet, report.kind)), settings.stale_days, settings.today(), settings.map_tiles)
+    show_map(lambda: gap_map_of(report, kind_label, unmet, fresh, tiles=settings.map_tiles), key=key,
+             cache_key=cache_key)
 
 
 def gap_map_of(report: GapReport, kind_label: str, unmet: pd.DataFrame, fresh: pd.DataFrame, *,

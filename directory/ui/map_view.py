@@ -1,26 +1,112 @@
-"""Streamlit wrappers for the maps: a results map that reports marker clicks, and a location picker."""
+"""Streamlit wrappers for the maps: a results map that reports marker clicks, and a location picker.
+
+A map for a page's choice is turned into the component's arguments once per cache key (render, the
+Leaflet script, its hash): at 100,000 entries that is seconds of folium and Jinja work, while sending the
+same arguments again costs milliseconds. The key names everything the map is made from (the directory's
+version and the choice), so a new version or a new choice makes a new map.
+"""
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterable
+from dataclasses import replace
+from typing import Any
+
 import folium
 import pandas as pd
+import streamlit_folium
 from streamlit_folium import st_folium
 
-from directory.maps import picker_map, resources_at
-from directory.ui.services import app_settings
+from directory.maps import on_map, picker_map, resources_at
+from directory.search import Query
+from directory.ui.loaders import LoadedDirectory
+from directory.ui.services import app_settings, services
+from directory.ui.shell import start_directory_page
 
 MAP_HEIGHT = 480
+CLICK_OBJECTS = ("last_object_clicked", "last_object_clicked_tooltip")
+# A results map of 100,000 markers is about 6 MB of script, a gap map a few hundred kB: the maps kept per
+# process are bounded by their number and their total size, least recently drawn dropped first.
+MAPS_KEPT = 32
+MAP_BYTES_KEPT = 48 * 2**20
+
+Version = tuple[str, tuple[int, int, int]]
+"""A directory version: the data folder and the store's signature (Store.signature) of its resources file."""
+
+_held: OrderedDict[Hashable, dict[str, Any]] = OrderedDict()
+_held_lock = threading.Lock()
+_capture = threading.local()
+_component = streamlit_folium._component_func
 
 
-def show_results_map(fmap: folium.Map, frame: pd.DataFrame, *, key: str = "results_map") -> pd.DataFrame:
-    """Draw the map; return the resources at the marker last clicked (empty when none)."""
+def _recording_component(**kwargs: Any) -> Any:
+    # st_folium ends by calling its component with every argument it worked out; the thread drawing a map for
+    # the first time keeps a copy of them. Other threads (other sessions) pass straight through.
+    record = getattr(_capture, "record", None)
+    if record is not None:
+        record.update(kwargs)
+    return _component(**kwargs)
+
+
+streamlit_folium._component_func = _recording_component
+
+
+def _held_bytes() -> int:
+    return sum(len(args.get("script") or "") + len(args.get("html") or "") for args in _held.values())
+
+
+def start_versioned_page(title: str) -> tuple[LoadedDirectory, Version]:
+    """Begin the page (title, notices, the loaded directory) and the version its caches are keyed on."""
+    store = services().store
+    # The signature is read before the file is loaded: a write in between gives the newer rows under the older
+    # signature, a key no later run asks for, so nothing stale is ever served from a cache.
+    version = (str(store.data_dir), store.signature())
+    return start_directory_page(title), version
+
+
+def _draw(build: Callable[[], folium.Map], cache_key: Hashable | None, *, key: str, height: int,
+          returned_objects: Iterable[str], render: bool) -> Any:
+    full_key = None if cache_key is None else (cache_key, key, height, tuple(returned_objects))
+    with _held_lock:
+        held = _held.get(full_key) if full_key is not None else None
+        if held is not None:
+            _held.move_to_end(full_key)
+    if held is not None:
+        return _component(**held)
+    _capture.record = record = {}
+    try:
+        state = st_folium(build(), height=height, use_container_width=True, key=key,
+                          returned_objects=list(returned_objects), render=render)
+    finally:
+        _capture.record = None
+    if full_key is not None and record:
+        with _held_lock:
+            _held[full_key] = record
+            while len(_held) > 1 and (len(_held) > MAPS_KEPT or _held_bytes() > MAP_BYTES_KEPT):
+                _held.popitem(last=False)
+    return state
+
+
+def results_map_key(version: Version, query: Query, problem: bool, results: pd.DataFrame, tiles: str) -> Hashable:
+    """What a results map is made from: the directory version and the search (an unknown place finds nothing)."""
+    if query.open_at is None:
+        return ("results", version, query, problem, tiles)
+    # "Open now" asks at this very moment, so its query is new on every run: the rows it found stand for it.
+    return ("results", version, replace(query, open_at=None), problem, tiles, tuple(results["id"]))
+
+
+def show_results_map(build: Callable[[], folium.Map], frame: pd.DataFrame, *, cache_key: Hashable | None = None,
+                     key: str = "results_map") -> pd.DataFrame:
+    """Draw the map build() makes (once per cache_key); return the mapped resources at the marker last clicked."""
     # Only marker clicks come back, so panning and zooming never re-run the app.
-    state = st_folium(fmap, height=MAP_HEIGHT, use_container_width=True, key=key,
-                      returned_objects=["last_object_clicked", "last_object_clicked_tooltip"])
+    state = _draw(build, cache_key, key=key, height=MAP_HEIGHT, returned_objects=CLICK_OBJECTS, render=True)
     clicked = (state or {}).get("last_object_clicked")
     if not clicked:
         return frame.iloc[0:0]
-    return resources_at(frame, float(clicked["lat"]), float(clicked["lng"]),
+    # Only mapped rows can answer a click, so a confidential entry at its ZIP's centre is never picked by a pin.
+    return resources_at(frame[on_map(frame)], float(clicked["lat"]), float(clicked["lng"]),
                         (state or {}).get("last_object_clicked_tooltip"))
 
 
@@ -36,8 +122,8 @@ def pick_location(centre: tuple[float, float], chosen: tuple[float, float] | Non
     return round(float(clicked["lat"]), 6), round(float(clicked["lng"]), 6)
 
 
-def show_map(fmap: folium.Map, *, key: str) -> None:
-    """Draw a display-only map; nothing comes back, so it never re-runs the app."""
+def show_map(build: Callable[[], folium.Map], *, key: str, cache_key: Hashable | None = None) -> None:
+    """Draw a display-only map (made by build() once per cache_key); nothing comes back, so no rerun."""
     # render=False: st_folium renders the map's own elements anyway; the whole-page render it does first is
     # only needed for a standalone page, and took more than half of the Gaps page's time.
-    st_folium(fmap, height=MAP_HEIGHT, use_container_width=True, returned_objects=[], key=key, render=False)
+    _draw(build, cache_key, key=key, height=MAP_HEIGHT, returned_objects=(), render=False)

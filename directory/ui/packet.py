@@ -6,7 +6,9 @@ The packet lives in session state only, never on disk.
 from __future__ import annotations
 
 import html
+from collections.abc import Iterable
 
+import pandas as pd
 import streamlit as st
 
 from directory.crisis import crisis_text
@@ -31,6 +33,12 @@ from directory.ui.services import app_settings
 PACKET_KEY = "packet_ids"
 NOTE_KEY = "packet_note"
 _FROM_LINK_KEY = "packet_from_link"
+
+
+def rows_of(frame: pd.DataFrame, ids: Iterable[str]) -> pd.DataFrame:
+    """The frame's rows with these ids: a packet's few places, picked before anything works on the whole frame."""
+    # One vectorised look-up over the ids; packet.build_packet then filters a handful of rows, not 100,000.
+    return frame[frame["id"].isin(list(ids))]
 
 
 def packet_ids() -> list[str]:
