@@ -36,6 +36,9 @@ DEFAULT_RESOLUTION = 7  # hexagons about 5 km² each: fine enough for a county, 
 HEX_MARGIN_MILES = 5.0  # how far past the outermost ZIP centers a hexagon of the region may lie
 ZIP_COLUMNS = ["zip", "place", "county", "state", "lat", "lon"]
 _MEASURED_COLUMNS = ["id", "name", "status", "category", "support_types", "zip", "latitude", "longitude"]
+# Every column the Gaps page reads (measuring, freshness, the coverage charts, the map): an edit to any other
+# column (a description, a phone, the hours) leaves every figure on the page as it was.
+GAP_COLUMNS = (*_MEASURED_COLUMNS, "dimensions", "stages", "city", "state", "last_verified")
 _SMALL_WORDS = frozenset({"of", "on", "the", "by", "upon", "and", "in"})
 
 Region = Box | tuple[County, ...] | None

@@ -218,3 +218,23 @@ def test_an_unmet_need_reported_after_the_map_was_drawn_shows_at_the_next_run(sa
     UnmetNeeds(sample_dir).record("any", "19104", date(2026, 11, 30))
     at.run()
     assert "19104: 1 unmet need reported" in _map_script(at)
+
+
+def test_an_edit_the_page_does_not_read_keeps_its_figures_and_one_it_reads_makes_them_anew(
+        sample_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A new description or phone leaves the measuring, map and charts as they were; a moved entry does not."""
+    from directory.ui import charts, gaps_view
+
+    measured = _counting(monkeypatch, gaps_view, "gap_report")
+    charted = _counting(monkeypatch, charts, "support_by_category")
+    at = _gaps()
+    store, lee = Store(sample_dir), Curator("lee", "curator")
+    row = store.get("phl-0001")
+    store.update("phl-0001", {"description": "Coffee and conversation.", "phone": "(856) 555-0199"},
+                 base_version=row["row_version"], by=lee)
+    at.run()
+    assert (len(measured), len(charted)) == (1, 1) and not at.exception
+    row = store.get("phl-0001")
+    store.update("phl-0001", {"status": "inactive"}, base_version=row["row_version"], by=lee)
+    at.run()
+    assert (len(measured), len(charted)) == (2, 2) and not at.exception

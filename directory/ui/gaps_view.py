@@ -1,14 +1,16 @@
-"""The Gaps page's measuring, map and charts: worked out once per directory version and choice.
+"""The Gaps page's measuring, map and charts: worked out once per directory content and choice.
 
 Changing the kind or the distance re-runs the page. The measuring (region, ZIP table, hexagons, headline
-shares) is cached on the store's signature, the region, the kind and the distance, so going back to a choice
-already seen costs nothing, and a new one costs a few tenths of a second. The map's component arguments are
-kept per version, choice and layers (directory.ui.map_view), and the coverage charts per version: a rerun
-with the same inputs draws what it drew before without measuring, rendering or counting again.
+shares) is cached on the content of the columns the page reads (start_gaps_page), the region, the kind and
+the distance, so going back to a choice already seen costs nothing, and a new one costs a few tenths of a
+second. The map's component arguments are kept per version, choice and layers (directory.ui.map_view), and
+the coverage charts per version: a rerun with the same inputs draws what it drew before without measuring,
+rendering or counting again.
 """
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 
 import altair as alt
@@ -17,45 +19,60 @@ import pandas as pd
 import streamlit as st
 
 from directory import taxonomy as tx
-from directory.gaps import GapReport, Kind, Region, freshness, gap_report, unmet_for
+from directory.gaps import GAP_COLUMNS, GapReport, Kind, Region, freshness, gap_report, unmet_for
 from directory.maps import add_area_layers, gap_map
 from directory.ui import charts
 from directory.ui.loaders import LoadedDirectory
-from directory.ui.map_view import Version, show_map, start_versioned_page
+from directory.ui.map_view import show_map, start_versioned_page
 from directory.ui.services import app_settings
 
+GapsVersion = tuple[str, str]
+"""What the Gaps caches are keyed on: the data folder and a digest of the columns the page reads."""
 
-def start_gaps_page(title: str) -> tuple[LoadedDirectory, Version]:
-    """Begin the page (title, notices, the loaded directory) and the version the caches are keyed on."""
-    return start_versioned_page(title)
+
+def start_gaps_page(title: str) -> tuple[LoadedDirectory, GapsVersion]:
+    """Begin the page (title, notices, the loaded directory) and the version the caches are keyed on.
+
+    The version is the data folder and a digest of the columns the page reads (gaps.GAP_COLUMNS), not the file's
+    signature: after a peer leader saves a new phone number or description, the page answers from its caches.
+    """
+    loaded, (folder, _signature) = start_versioned_page(title)
+    return loaded, (folder, _gap_content(loaded.version, loaded.index.frame))
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _gap_content(file_sha256: str, _frame: pd.DataFrame) -> str:
+    # Once per version of the file (tens of milliseconds at 100,000 entries).
+    hashed = pd.util.hash_pandas_object(_frame[list(GAP_COLUMNS)], index=False).to_numpy()
+    return hashlib.blake2b(hashed.tobytes(), digest_size=16).hexdigest()
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _report(version: Version, region: Region, choice: str, threshold_miles: float,
+def _report(version: GapsVersion, region: Region, choice: str, threshold_miles: float,
             _frame: pd.DataFrame) -> GapReport:
     # The frame is left out of the key (leading underscore): the version stands for it, and hashing a
     # large directory would cost more than measuring it.
     return gap_report(_frame, Kind.parse(choice), threshold_miles, region)
 
 
-def report_for(version: Version, frame: pd.DataFrame, choice: str, threshold_miles: float) -> GapReport:
+def report_for(version: GapsVersion, frame: pd.DataFrame, choice: str, threshold_miles: float) -> GapReport:
     """The gap report of the directory version for a KIND_CHOICES key and a distance, cached."""
     return _report(version, app_settings().region, choice, float(threshold_miles), _frame=frame)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def _freshness(version: Version, stale_days: int, today: date, _frame: pd.DataFrame) -> pd.DataFrame:
+def _freshness(version: GapsVersion, stale_days: int, today: date, _frame: pd.DataFrame) -> pd.DataFrame:
     return freshness(_frame, stale_days, today)
 
 
-def freshness_for(version: Version, frame: pd.DataFrame) -> pd.DataFrame:
+def freshness_for(version: GapsVersion, frame: pd.DataFrame) -> pd.DataFrame:
     """Per ZIP, the entries listed and the share not verified lately (gaps.freshness), cached."""
     settings = app_settings()
     return _freshness(version, settings.stale_days, settings.today(), _frame=frame)
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
-def _coverage_charts(version: Version, today: date, _frame: pd.DataFrame) -> tuple[alt.TopLevelMixin, ...]:
+def _coverage_charts(version: GapsVersion, today: date, _frame: pd.DataFrame) -> tuple[alt.TopLevelMixin, ...]:
     # Shared, never changed: st.altair_chart only reads a chart. Counting list cells over every active entry
     # is seconds at 100,000 entries, and the counts change only with the directory (or, for the ages, the day).
     active = _frame[_frame["status"] == "active"]
@@ -65,7 +82,7 @@ def _coverage_charts(version: Version, today: date, _frame: pd.DataFrame) -> tup
             charts.verification_age(active, today))
 
 
-def show_coverage_charts(version: Version, frame: pd.DataFrame) -> None:
+def show_coverage_charts(version: GapsVersion, frame: pd.DataFrame) -> None:
     """What the directory's active entries cover: support by category, dimensions, stages, verification age."""
     by_category, dimensions, stages, ages = _coverage_charts(version, app_settings().today(), _frame=frame)
     st.altair_chart(by_category, width="stretch")
@@ -79,7 +96,7 @@ def _unmet_key(unmet: pd.DataFrame) -> tuple:
     return tuple(unmet.itertuples(index=False, name=None))
 
 
-def show_gap_map(version: Version, report: GapReport, kind_label: str, unmet: pd.DataFrame, fresh: pd.DataFrame,
+def show_gap_map(version: GapsVersion, report: GapReport, kind_label: str, unmet: pd.DataFrame, fresh: pd.DataFrame,
                  *, key: str) -> None:
     """Draw the hexagon map with the unmet-need and freshness layers, made once per version, choice and layers."""
     settings = app_settings()
