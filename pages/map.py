@@ -7,10 +7,11 @@ from directory.privacy import confidential_mask
 from directory.text import plural
 from directory.ui import filters
 from directory.ui.cards import detail_view
-from directory.ui.map_view import results_map_key, show_results_map, start_versioned_page
+from directory.ui.map_view import results_map_key, show_results_map
 from directory.ui.services import app_settings
+from directory.ui.shell import start_directory_page
 
-loaded, version = start_versioned_page("Map of peer recovery support")
+loaded = start_directory_page("Map of peer recovery support")
 outcome = filters.search_with_filters(loaded.index)
 results = outcome.results
 mapped, confidential = on_map(results), confidential_mask(results)
@@ -20,10 +21,10 @@ note = f" ({unplaced} without a location {'is' if unplaced == 1 else 'are'} list
 st.caption(f"{plural(int(mapped.sum()), 'result')} on the map{where}{note}. Tap a marker to see its details below.")
 
 near, tiles = (outcome.place.lat, outcome.place.lon) if outcome.place else None, app_settings().map_tiles
-# The map is made once per directory version and search; a rerun with the same search sends the same map again.
+# The map is made once per search and content of the columns it reads; a rerun sends the same map again.
 clicked = show_results_map(lambda: results_map(results, near=near, radius_miles=outcome.query.radius_miles,
                                                tiles=tiles),
-                           results, cache_key=results_map_key(version, outcome.query, bool(outcome.problem), results,
+                           results, cache_key=results_map_key(loaded, outcome.query, bool(outcome.problem), results,
                                                               tiles))
 if confidential.any():
     st.caption(f"{plural(int(confidential.sum()), 'result')} " + (

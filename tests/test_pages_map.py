@@ -179,3 +179,29 @@ def test_open_now_keeps_its_map_while_the_same_entries_are_open(sample_dir: Path
     monkeypatch.setenv("DIRECTORY_NOW", "2026-11-26T18:31")  # a minute later: a new query, the same entries open
     at.run()
     assert _map_args(at) == first and len(made) == 1
+
+
+def test_an_edit_to_what_the_map_does_not_show_keeps_the_map(sample_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """New hours or a new description keep the kept map; a new name is drawn at the next run."""
+    from directory.ui import map_view
+
+    built: list[int] = []
+    real = map_view.st_folium
+
+    def counted(*args: object, **kwargs: object) -> object:
+        built.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(map_view, "st_folium", counted)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.switch_page("pages/map.py").run()
+    store, lee = Store(sample_dir), Curator("lee", "curator")
+    row = store.get("phl-0001")
+    store.update("phl-0001", {"description": "Coffee and conversation.", "hours_text": "Call first"},
+                 base_version=row["row_version"], by=lee)
+    at.run()
+    assert len(built) == 1 and not at.exception
+    row = store.get("phl-0001")
+    store.update("phl-0001", {"name": "Cherry Hill Peer Recovery Centre"}, base_version=row["row_version"], by=lee)
+    at.run()
+    assert len(built) == 2 and not at.exception

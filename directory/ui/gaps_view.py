@@ -10,7 +10,6 @@ rendering or counting again.
 
 from __future__ import annotations
 
-import hashlib
 from datetime import date
 
 import altair as alt
@@ -22,7 +21,7 @@ from directory import taxonomy as tx
 from directory.gaps import GAP_COLUMNS, GapReport, Kind, Region, freshness, gap_report, unmet_for
 from directory.maps import add_area_layers, gap_map
 from directory.ui import charts
-from directory.ui.loaders import LoadedDirectory
+from directory.ui.loaders import LoadedDirectory, content_key
 from directory.ui.map_view import show_map, start_versioned_page
 from directory.ui.services import app_settings
 
@@ -37,14 +36,7 @@ def start_gaps_page(title: str) -> tuple[LoadedDirectory, GapsVersion]:
     signature: after a peer leader saves a new phone number or description, the page answers from its caches.
     """
     loaded, (folder, _signature) = start_versioned_page(title)
-    return loaded, (folder, _gap_content(loaded.version, loaded.index.frame))
-
-
-@st.cache_resource(max_entries=4, show_spinner=False)
-def _gap_content(file_sha256: str, _frame: pd.DataFrame) -> str:
-    # Once per version of the file (tens of milliseconds at 100,000 entries).
-    hashed = pd.util.hash_pandas_object(_frame[list(GAP_COLUMNS)], index=False).to_numpy()
-    return hashlib.blake2b(hashed.tobytes(), digest_size=16).hexdigest()
+    return loaded, (folder, content_key(loaded, GAP_COLUMNS))
 
 
 @st.cache_data(max_entries=64, show_spinner=False)

@@ -21,7 +21,7 @@ from streamlit_folium import st_folium
 
 from directory.maps import on_map, picker_map, resources_at
 from directory.search import Query
-from directory.ui.loaders import LoadedDirectory
+from directory.ui.loaders import LoadedDirectory, content_key
 from directory.ui.services import app_settings, services
 from directory.ui.shell import start_directory_page
 
@@ -89,12 +89,27 @@ def _draw(build: Callable[[], folium.Map], cache_key: Hashable | None, *, key: s
     return state
 
 
-def results_map_key(version: Version, query: Query, problem: bool, results: pd.DataFrame, tiles: str) -> Hashable:
-    """What a results map is made from: the directory version and the search (an unknown place finds nothing)."""
+# The columns a results map is made from: its markers (maps.marker_columns, on_map) and the filters that choose
+# them. The words of a text search are looked for in more columns, which count only when there are words.
+MAP_COLUMNS = ("id", "name", "phone", "category", "support_types", "latitude", "longitude", "location_confidential",
+               "geocode_quality", "status", "dimensions", "stages", "populations", "attendance", "cost",
+               "moud_welcome", "peer_run")
+TEXT_SEARCH_COLUMNS = ("organization", "description", "tags")
+
+
+def results_map_key(loaded: LoadedDirectory, query: Query, problem: bool, results: pd.DataFrame,
+                    tiles: str) -> Hashable:
+    """What a results map is made from: the columns it reads and the search (an unknown place finds nothing).
+
+    Keyed on those columns' content rather than the file's version, so a saved edit to anything else (hours,
+    a description when no words are searched) does not make a 100,000-marker map again.
+    """
+    content = content_key(loaded, MAP_COLUMNS + (TEXT_SEARCH_COLUMNS if query.text.strip() else ()))
+    folder = str(services().store.data_dir)
     if query.open_at is None:
-        return ("results", version, query, problem, tiles)
+        return ("results", folder, content, query, problem, tiles)
     # "Open now" asks at this very moment, so its query is new on every run: the rows it found stand for it.
-    return ("results", version, replace(query, open_at=None), problem, tiles, tuple(results["id"]))
+    return ("results", folder, content, replace(query, open_at=None), problem, tiles, tuple(results["id"]))
 
 
 def show_results_map(build: Callable[[], folium.Map], frame: pd.DataFrame, *, cache_key: Hashable | None = None,
