@@ -14,7 +14,7 @@ from directory.ui.cards import event_card
 from directory.ui.services import app_settings
 from directory.ui.shell import start_directory_page
 
-PAGE_SIZE = 25  # as Find: a rerun draws one page of cards, never the whole window
+PAGE_SIZE = filters.RESULTS_PER_PAGE  # as Find: a rerun draws one page of cards, never the whole window
 
 
 @st.cache_resource(max_entries=1, show_spinner=False, hash_funcs={SearchIndex: id})

@@ -12,7 +12,7 @@ from directory.ui.cards import detail_view, result_card
 from directory.ui.shell import start_directory_page
 from directory.ui.suggest_form import report_unmet_need
 
-PAGE_SIZE = 25
+PAGE_SIZE = filters.RESULTS_PER_PAGE
 
 
 def open_detail(resource_id: str) -> None:

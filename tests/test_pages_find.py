@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 from directory.auth import Curator
 from directory.store import Store
 from directory.text import escape_markdown
+from directory.ui.filters import RESULTS_PER_PAGE
 from tests.factories import make_record, shown
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -44,8 +45,8 @@ def test_find_page_lists_sample_results_with_the_crisis_banner(sample_dir: Path)
     assert not at.exception
     assert "988" in at.info[0].value and "1-800-662-4357" in at.info[0].value
     assert "Sample data" in _text(at)
-    assert len(_card_names(at)) == 25
-    assert sum(1 for b in at.button if b.key and b.key.startswith("open-")) == 25
+    assert len(_card_names(at)) == RESULTS_PER_PAGE
+    assert sum(1 for b in at.button if b.key and b.key.startswith("open-")) == RESULTS_PER_PAGE
 
 
 def test_text_and_filters_change_the_results(sample_dir: Path) -> None:
@@ -92,7 +93,7 @@ def test_id_in_the_url_opens_the_detail_view(sample_dir: Path) -> None:
     assert any("verified" in c.value for c in at.caption)
     at.button(key="back").click().run()
     assert "id" not in at.query_params
-    assert len(_card_names(at)) == 25
+    assert len(_card_names(at)) == RESULTS_PER_PAGE
 
 
 def test_details_button_opens_the_detail_and_sets_the_url(sample_dir: Path) -> None:
@@ -293,7 +294,8 @@ def test_the_count_covers_every_match_while_only_the_shown_cards_are_drawn(sampl
     at = _app()
     assert any(c.value == f"{len(everything)} results." for c in at.caption)
     details = [b for b in at.button if b.label == "Details"]
-    assert [b.key for b in details] == [f"open-{i}" for i in everything["id"][:25]]
+    assert [b.key for b in details] == [f"open-{i}" for i in everything["id"][:RESULTS_PER_PAGE]]
     next(b for b in at.button if b.label == "Show more").click().run()
-    assert [b.key for b in at.button if b.label == "Details"] == [f"open-{i}" for i in everything["id"][:50]]
+    two_pages = everything["id"][:2 * RESULTS_PER_PAGE]
+    assert [b.key for b in at.button if b.label == "Details"] == [f"open-{i}" for i in two_pages]
     assert any(c.value == f"{len(everything)} results." for c in at.caption)

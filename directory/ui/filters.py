@@ -16,6 +16,9 @@ from directory.ui.services import app_settings
 
 RADIUS_CHOICES: tuple[int, ...] = (1, 2, 5, 10, 25, 50)
 DEFAULT_RADIUS = 10
+# Cards a page draws at a time on Find and Events: ten fill a phone's screen a few times over, and each card
+# costs the server a dozen elements per run (at 25, cards were most of a Find page's time under load).
+RESULTS_PER_PAGE = 10
 
 
 @dataclass(frozen=True)
