@@ -15,6 +15,7 @@ from playwright.sync_api import expect
 from bench.synthetic import write_scaled_sample
 from directory import schedule
 from directory.store import Store
+from directory.ui.filters import RESULTS_PER_PAGE
 from tests.e2e.conftest import _serve, wait_for_app
 
 
@@ -65,7 +66,8 @@ def test_calendar_buttons_download_the_event_and_the_whole_week(page, busy_week,
     page.goto(url + "/events")
     wait_for_app(page)
     page.get_by_text("This week", exact=True).click()
-    expect(page.get_by_text("Page 1 of 3: sittings 1–25 of 75.")).to_be_visible()
+    pages = -(-75 // RESULTS_PER_PAGE)
+    expect(page.get_by_text(f"Page 1 of {pages}: sittings 1–{RESULTS_PER_PAGE} of 75.")).to_be_visible()
     wait_for_app(page)
     main = page.get_by_test_id("stMain")
     first_name = re.search(r" · (.+)", main.get_by_test_id("stMarkdown").filter(
@@ -87,7 +89,8 @@ def test_calendar_buttons_download_the_event_and_the_whole_week(page, busy_week,
 
     main.get_by_role("button", name="Next page").focus()
     page.keyboard.press("Enter")
-    expect(page.get_by_text("Page 2 of 3: sittings 26–50 of 75.")).to_be_visible()
+    second = f"sittings {RESULTS_PER_PAGE + 1}–{2 * RESULTS_PER_PAGE} of 75."
+    expect(page.get_by_text(f"Page 2 of {pages}: {second}")).to_be_visible()
     wait_for_app(page)
     expect(page.get_by_test_id("stException")).to_have_count(0)
     assert requests_seen.blocked == []
