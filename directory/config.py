@@ -59,10 +59,10 @@ County = tuple[str, str]  # (county, state) spelt as the offline gazetteer spell
 def _counties() -> dict[tuple[str, str], County]:
     # Lazy: only a county-form DIRECTORY_REGION needs the gazetteer's ~42,000 ZIPs. The key is lower case and
     # also written without a trailing "County", so "bucks, pa" finds ("Bucks County", "PA").
-    import zipcodes
+    from directory.gazetteer import zip_entries
 
     known: dict[tuple[str, str], County] = {}
-    for entry in zipcodes.list_all():
+    for entry in zip_entries():
         county, state = entry.get("county") or "", entry["state"].upper()
         if county:
             name = " ".join(county.split()).lower()

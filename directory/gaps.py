@@ -21,7 +21,6 @@ from functools import cache
 import h3
 import numpy as np
 import pandas as pd
-import zipcodes
 from scipy.spatial import cKDTree
 
 from directory import taxonomy as tx
@@ -29,6 +28,7 @@ from directory import term_bits
 from directory.config import Box, County
 from directory.errors import DirectoryError
 from directory.freshness import stale_mask
+from directory.gazetteer import zip_entries
 from directory.geo import EARTH_RADIUS_MILES
 from directory.text import plural
 
@@ -121,7 +121,7 @@ def _gazetteer() -> _Gazetteer:
     # Plain dicts and row lists rather than pandas lookups: a region is picked from ~30,000 ZIPs on every run.
     county_of: dict[str, County] = {}
     rows = []
-    for entry in zipcodes.list_all():
+    for entry in zip_entries():
         try:
             lat, lon = float(entry["lat"]), float(entry["long"])
         except (TypeError, ValueError):

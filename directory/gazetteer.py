@@ -74,6 +74,18 @@ class _Gazetteer(NamedTuple):
     cities: dict[tuple[str, str], _City]
 
 
+def zip_entries() -> list[dict]:
+    """Every ZIP record of the zipcodes wheel, for building a derived table; the package does not keep them.
+
+    zipcodes keeps the 42,000 records it returns (about 140 MB of dicts) for the life of the process; each
+    table built from them here keeps only what it needs, so the package's copy is let go.
+    """
+    entries = zipcodes.list_all()
+    if hasattr(zipcodes, "_zips_cache"):
+        zipcodes._zips_cache = None
+    return entries
+
+
 @lru_cache(maxsize=65536)
 def _city_key(city: str) -> str:
     # Spacing and punctuation vary ("Mc Kees Rocks", "McKees Rocks", "Coeur d'Alene", "Coeur D Alene"),
@@ -151,7 +163,7 @@ def _build_gazetteer() -> _Gazetteer:
     zips: dict[str, _Zip] = {}
     primary: dict[tuple[str, str], _Group] = defaultdict(_Group)
     alias: dict[tuple[str, str], _Group] = defaultdict(_Group)
-    for entry in zipcodes.list_all():
+    for entry in zip_entries():
         try:
             lat, lon = float(entry["lat"]), float(entry["long"])
         except (TypeError, ValueError):
@@ -217,7 +229,7 @@ def _zones() -> _Zones:
     by_zip: dict[str, str] = {}
     by_city: dict[tuple[str, str], str] = {}
     grid: dict[tuple[int, int], list[tuple[float, float, str]]] = defaultdict(list)
-    for entry in zipcodes.list_all():
+    for entry in zip_entries():
         zone = entry.get("timezone") or ""
         if not zone:
             continue

@@ -20,8 +20,6 @@ from __future__ import annotations
 
 import atexit
 import contextlib
-import ctypes
-import ctypes.util
 import functools
 import hashlib
 import importlib.metadata
@@ -41,6 +39,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.feather as feather
 
+from directory.memory import return_freed_memory
 from directory.privacy import listable, public_view
 from directory.schema import COLUMNS, validate_record
 from directory.search import SearchIndex, build_index
@@ -57,9 +56,6 @@ _SPLICES_BEFORE_JOIN = 32
 _ROWS_PER_CHUNK = 5_000
 # Packages whose behaviour decides whether a row is valid and how it is normalised.
 _VALIDATING_PACKAGES = ("pandas", "pyarrow", "numpy", "phonenumbers", "email-validator", "zipcodes")
-
-# glibc's allocator, to hand freed memory back after a load (None elsewhere: nothing to do there).
-_LIBC = ctypes.CDLL(ctypes.util.find_library("c")) if ctypes.util.find_library("c") else None
 
 # A row's stage: what the load made of it.
 INVALID, VALID, LISTED = 0, 1, 2
@@ -134,7 +130,7 @@ def _next_snapshot(store: Store, held: LoadedVersion | None) -> LoadedVersion:
         return _next_from(store, held, signature, data, sha)
     finally:
         _release(data)
-        _return_freed_memory()
+        return_freed_memory()
 
 
 def _release(data: bytes | mmap.mmap) -> None:
@@ -143,14 +139,6 @@ def _release(data: bytes | mmap.mmap) -> None:
     if isinstance(data, mmap.mmap) and hasattr(mmap, "MADV_DONTNEED"):
         with contextlib.suppress(OSError, ValueError):
             data.madvise(mmap.MADV_DONTNEED)
-
-
-def _return_freed_memory() -> None:
-    # A load frees hundreds of megabytes of short-lived Python objects; glibc keeps freed memory for reuse
-    # unless asked to give it back, so without this a server's memory only ever grows to its largest load.
-    if _LIBC is not None:
-        with contextlib.suppress(OSError, AttributeError):
-            _LIBC.malloc_trim(0)
 
 
 def _next_from(store: Store, held: LoadedVersion | None, signature: tuple[int, int, int],

@@ -20,6 +20,7 @@ import streamlit as st
 from directory import taxonomy as tx
 from directory.gaps import GAP_COLUMNS, GapReport, Kind, Region, freshness, gap_report, unmet_for
 from directory.maps import add_area_layers, gap_map
+from directory.memory import return_freed_memory
 from directory.ui import charts
 from directory.ui.loaders import LoadedDirectory, content_key
 from directory.ui.map_view import show_map, start_versioned_page
@@ -44,7 +45,9 @@ def _report(version: GapsVersion, region: Region, choice: str, threshold_miles: 
             _frame: pd.DataFrame) -> GapReport:
     # The frame is left out of the key (leading underscore): the version stands for it, and hashing a
     # large directory would cost more than measuring it.
-    return gap_report(_frame, Kind.parse(choice), threshold_miles, region)
+    report = gap_report(_frame, Kind.parse(choice), threshold_miles, region)
+    return_freed_memory()  # measuring every hexagon and ZIP frees a great deal of short-lived memory
+    return report
 
 
 def report_for(version: GapsVersion, frame: pd.DataFrame, choice: str, threshold_miles: float) -> GapReport:

@@ -20,6 +20,7 @@ import streamlit_folium
 from streamlit_folium import st_folium
 
 from directory.maps import on_map, picker_map, resources_at
+from directory.memory import return_freed_memory
 from directory.search import Query
 from directory.ui.loaders import LoadedDirectory, content_key
 from directory.ui.services import app_settings, services
@@ -86,6 +87,7 @@ def _draw(build: Callable[[], folium.Map], cache_key: Hashable | None, *, key: s
             _held[full_key] = record
             while len(_held) > 1 and (len(_held) > MAPS_KEPT or _held_bytes() > MAP_BYTES_KEPT):
                 _held.popitem(last=False)
+    return_freed_memory()  # making a map of many markers frees a great deal of short-lived memory
     return state
 
 
