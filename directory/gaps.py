@@ -28,7 +28,7 @@ from directory import term_bits
 from directory.config import Box, County
 from directory.errors import DirectoryError
 from directory.freshness import stale_mask
-from directory.gazetteer import zip_entries
+from directory.gazetteer import zip_table
 from directory.geo import EARTH_RADIUS_MILES
 from directory.text import plural
 
@@ -116,21 +116,29 @@ class _Gazetteer:
     rows_of: dict[County, list[int]]  # a county's rows in `standard`
 
 
-@cache
-def _gazetteer() -> _Gazetteer:
-    # Plain dicts and row lists rather than pandas lookups: a region is picked from ~30,000 ZIPs on every run.
-    county_of: dict[str, County] = {}
+def _zip_rows(entries: list[dict]) -> dict[str, object]:
+    # From the zipcodes wheel's records: each active ZIP's county, and the STANDARD ZIPs' table rows.
+    county_of: dict[str, list[str]] = {}
     rows = []
-    for entry in zip_entries():
+    for entry in entries:
         try:
             lat, lon = float(entry["lat"]), float(entry["long"])
         except (TypeError, ValueError):
             continue
         if entry.get("active") and entry.get("county") and lat and lon and np.isfinite(lat) and np.isfinite(lon):
             state = entry["state"].upper()
-            county_of[entry["zip_code"]] = (entry["county"], state)
+            county_of[entry["zip_code"]] = [entry["county"], state]
             if entry.get("zip_code_type") == "STANDARD":
                 rows.append((entry["zip_code"], _place_name(entry["city"], state), entry["county"], state, lat, lon))
+    return {"county_of": county_of, "rows": sorted(rows)}
+
+
+@cache
+def _gazetteer() -> _Gazetteer:
+    # Plain dicts and row lists rather than pandas lookups: a region is picked from ~30,000 ZIPs on every run.
+    table = zip_table("zip-areas", __file__, _zip_rows)
+    county_of: dict[str, County] = {code: (county, state) for code, (county, state) in table["county_of"].items()}
+    rows = [tuple(row) for row in table["rows"]]
     standard = pd.DataFrame(sorted(rows), columns=ZIP_COLUMNS)
     rows_of: dict[County, list[int]] = {}
     for row, county in enumerate(zip(standard["county"], standard["state"], strict=True)):

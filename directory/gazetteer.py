@@ -14,10 +14,11 @@ import math
 import os
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import zipcodes
 
@@ -151,12 +152,33 @@ class _SavedRows(dict):
         return default if row is None else self.kind(*row)
 
 
-def _cache_path() -> Path:
-    # Keyed on the zipcodes release and this module's own code, so an upgrade of either builds it again.
+def _cache_path(name: str = "gazetteer", source: str = __file__) -> Path:
+    # Keyed on the zipcodes release and the deriving module's own code, so an upgrade of either builds it again.
     home = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    digest = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
+    digest = hashlib.sha256(Path(source).read_bytes()).hexdigest()[:12]
     version = importlib.metadata.version("zipcodes")
-    return home / "recovery-directory" / f"gazetteer-{version}-{digest}.json"
+    return home / "recovery-directory" / f"{name}-{version}-{digest}.json"
+
+
+def zip_table(name: str, source: str, build: Callable[[list[dict]], object]) -> Any:
+    """A table derived by build() from the zipcodes wheel's records, kept as JSON in the user's cache folder.
+
+    The records are 42,000 dicts (about 140 MB); a server that made them would keep much of that memory even
+    after letting them go, so they are made once per machine, and a table is read back as plain JSON values
+    (lists for tuples). `source` is the deriving module's file: a change to it builds the table again.
+    """
+    path = _cache_path(name, source)
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        pass
+    text = json.dumps(build(zip_entries()))
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        temp.write_text(text, encoding="utf-8")
+        os.replace(temp, path)
+    return json.loads(text)
 
 
 def _build_gazetteer() -> _Gazetteer:
