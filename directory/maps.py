@@ -184,6 +184,10 @@ def _script_json(value: object) -> str:
 COORDINATE_SCALE = 100_000  # five decimals, about a metre
 
 
+# Every column a results map reads (marker_columns, on_map, _bounds): a search for the map takes only these.
+MARKER_COLUMNS = ("id", "name", "phone", "category", "support_types", "latitude", "longitude", "location_confidential")
+
+
 def on_map(frame: pd.DataFrame) -> pd.Series:
     """True for the rows drawn as markers: placed, and not confidential (those never get a pin)."""
     return (frame["latitude"] != "") & (frame["longitude"] != "") & ~confidential_mask(frame)

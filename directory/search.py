@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 import weakref
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -117,10 +118,11 @@ def _text_match(haystack: np.ndarray, words: list[str]) -> np.ndarray:
     return keep
 
 
-def search(index: SearchIndex, query: Query) -> pd.DataFrame:
+def search(index: SearchIndex, query: Query, columns: Sequence[str] | None = None) -> pd.DataFrame:
     """Rows matching the query, with a distance_miles column; nearest first when a place is given.
 
     With query.limit, only the first rows come back; `result.attrs["matches"]` counts every match either way.
+    With `columns`, only those columns come back (a map of 100,000 results needs 8 of the 49).
     """
     keep = np.ones(len(index), dtype=bool) if query.include_inactive else index.active.copy()
     for column, chosen in query.filters().items():
@@ -150,7 +152,8 @@ def search(index: SearchIndex, query: Query) -> pd.DataFrame:
         order = _by_name(index.name, rows, words)
         if query.limit is not None:
             order = order[: query.limit]
-    result = index.frame.iloc[rows[order]].copy()
+    source = index.frame if columns is None else index.frame[list(columns)]
+    result = source.iloc[rows[order]].copy()
     result["distance_miles"] = distances[order]
     # How many matched before the limit: a page that draws 25 cards says how many there are without taking
     # every matching row out of the frame (at 100,000 entries, most of a search's time).

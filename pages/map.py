@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from directory.maps import on_map, results_map
+from directory.maps import MARKER_COLUMNS, on_map, results_map
 from directory.privacy import confidential_mask
 from directory.text import plural
 from directory.ui import filters
@@ -12,7 +12,8 @@ from directory.ui.services import app_settings
 from directory.ui.shell import start_directory_page
 
 loaded = start_directory_page("Map of peer recovery support")
-outcome = filters.search_with_filters(loaded.index)
+# Only the columns the map reads: at 100,000 results a copy of every column was most of the page's memory.
+outcome = filters.search_with_filters(loaded.index, columns=MARKER_COLUMNS)
 results = outcome.results
 mapped, confidential = on_map(results), confidential_mask(results)
 unplaced = int((~mapped & ~confidential).sum())
@@ -31,6 +32,7 @@ if confidential.any():
         "has a confidential location: it is listed on Find support with its city and ZIP only, and is not mapped."
         if confidential.sum() == 1 else "have confidential locations: they are listed on Find support with their "
         "city and ZIP only, and are not mapped."))
+everything = loaded.index.frame
 for _, row in clicked.iterrows():
     with st.container(border=True):
-        detail_view(row.to_dict(), row["distance_miles"])
+        detail_view(everything[everything["id"] == row["id"]].iloc[0].to_dict(), row["distance_miles"])

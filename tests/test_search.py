@@ -177,3 +177,16 @@ def test_a_new_index_never_reuses_another_index_order() -> None:
     for names in (("Delta", "Charlie", "Echo"), ("Zulu", "Yankee")):
         index = build_index(_frame(*({"name": name} for name in names)))
         assert _names(search(index, Query())) == sorted(names)
+
+
+@pytest.mark.parametrize("query", [Query(), Query(near=(39.95, -75.16), radius_miles=5.0), Query(text="sober")],
+                         ids=["everything", "near", "words"])
+def test_asking_for_some_columns_gives_the_same_rows_in_the_same_order(query: Query) -> None:
+    """A map's search (only the columns it reads) finds the same rows, in the same order, as a full one."""
+    index = build_index(synthetic_frame(2_000, seed=3))
+    full = search(index, query)
+    narrow = search(index, query, ["id", "name", "latitude"])
+    assert list(narrow.columns) == ["id", "name", "latitude", "distance_miles"]
+    assert narrow["id"].tolist() == full["id"].tolist()
+    assert narrow.attrs["matches"] == full.attrs["matches"]
+    pd.testing.assert_series_equal(narrow["distance_miles"], full["distance_miles"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -183,13 +184,19 @@ class SearchOutcome:
         return int(self.results.attrs.get("matches", len(self.results)))
 
 
-def search_with_filters(index: SearchIndex, *, limit: int | None = None) -> SearchOutcome:
-    """Draw the shared filters, keep them in the URL, and search; an unknown place is shown as a warning."""
+def search_with_filters(index: SearchIndex, *, limit: int | None = None,
+                        columns: Sequence[str] | None = None) -> SearchOutcome:
+    """Draw the shared filters, keep them in the URL, and search; an unknown place is shown as a warning.
+
+    `columns` narrows the results to what the page reads (search's own argument)."""
     search_controls()
     filter_panel()
     query, place, problem = current_query(limit=limit)
     sync_url()
     if problem:
         st.warning(md(problem))
-    results = index.frame.iloc[0:0].assign(distance_miles=[]) if problem else search(index, query)
+    if problem:
+        results = (index.frame if columns is None else index.frame[list(columns)]).iloc[0:0].assign(distance_miles=[])
+    else:
+        results = search(index, query, columns)
     return SearchOutcome(query, place, problem, results)

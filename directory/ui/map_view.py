@@ -19,7 +19,7 @@ import pandas as pd
 import streamlit_folium
 from streamlit_folium import st_folium
 
-from directory.maps import on_map, picker_map, resources_at
+from directory.maps import MARKER_COLUMNS, on_map, picker_map, resources_at
 from directory.memory import return_freed_memory
 from directory.search import Query
 from directory.ui.loaders import LoadedDirectory, content_key
@@ -93,8 +93,7 @@ def _draw(build: Callable[[], folium.Map], cache_key: Hashable | None, *, key: s
 
 # The columns a results map is made from: its markers (maps.marker_columns, on_map) and the filters that choose
 # them. The words of a text search are looked for in more columns, which count only when there are words.
-MAP_COLUMNS = ("id", "name", "phone", "category", "support_types", "latitude", "longitude", "location_confidential",
-               "geocode_quality", "status", "dimensions", "stages", "populations", "attendance", "cost",
+MAP_COLUMNS = (*MARKER_COLUMNS, "status", "dimensions", "stages", "populations", "attendance", "cost",
                "moud_welcome", "peer_run")
 TEXT_SEARCH_COLUMNS = ("organization", "description", "tags")
 
