@@ -10,4 +10,4 @@ st.markdown(
     "Know a place that helps, or spotted something out of date? Tell us here. A peer leader checks every "
     "suggestion before it appears. We do not ask who you are, and nothing about you is stored."
 )
-suggestion_form(entry_labels(loaded))
+suggestion_form(lambda: entry_labels(loaded))

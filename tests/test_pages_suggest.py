@@ -136,3 +136,23 @@ def test_the_list_of_entries_to_report_follows_the_directory(sample_dir: Path) -
     labels = at.run().selectbox(key="s_resource").options
     assert "Cherry Hill Peer Recovery Centre (Cherry Hill)" in labels
     assert "Cherry Hill Peer Recovery Center (Cherry Hill)" not in labels
+
+
+def test_a_new_suggestion_never_makes_the_list_of_entries(sample_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The list of every entry is made only when someone reports a change."""
+    from directory.ui import suggest_form
+
+    made: list[int] = []
+    real = suggest_form._labels
+
+    def counted(*args: object, **kwargs: object) -> dict[str, str]:
+        made.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(suggest_form, "_labels", counted)
+    at = _suggest()
+    at.text_input(key="s_name").set_value("Sober Bingo Night")
+    _send(at)
+    assert made == [] and not at.exception
+    at.radio(key="s_kind").set_value("change").run()
+    assert made == [1]

@@ -8,6 +8,7 @@ or of a random token kept in the session when the address is unknown; the addres
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 
 import streamlit as st
 
@@ -141,8 +142,11 @@ def report_unmet_need(category: str, zip_code: str) -> tuple[str, str]:
     return "warning", f"{why} Please try again later. The crisis lines at the top of the page are there any time."
 
 
-def suggestion_form(entries: dict[str, str]) -> None:
-    """Draw the form for a new resource or a change to one of `entries` (id -> label)."""
+def suggestion_form(entries: Callable[[], dict[str, str]]) -> None:
+    """Draw the form for a new resource or a change to one of the entries `entries()` gives (id -> label).
+
+    The list is asked for only when someone reports a change: at 100,000 entries it is seconds to make after a
+    write, and a new suggestion never needs it."""
     kind = st.radio("What would you like to do?", ("new", "change"), key="s_kind", horizontal=True,
                     format_func={"new": "Suggest a new resource", "change": "Report a change or a closure"}.get)
     # Hidden from people by this style; bots that fill every field give themselves away.
@@ -155,8 +159,9 @@ def suggestion_form(entries: dict[str, str]) -> None:
             st.selectbox("Category", list(labels), key="s_category", format_func=labels.__getitem__)
             st.text_area("What does it offer?", key="s_description", max_chars=FIELD_LIMIT)
         else:
-            st.selectbox("Which entry?", ["", *entries], key="s_resource",
-                         format_func=lambda rid: entries.get(rid, "—"))
+            labels_of = entries()
+            st.selectbox("Which entry?", ["", *labels_of], key="s_resource",
+                         format_func=lambda rid: labels_of.get(rid, "—"))
             st.text_area("What should change? (for example: the phone is wrong, or it has closed)",
                          key="s_message", max_chars=MESSAGE_LIMIT)
         st.text_input("Leave this empty", key=HONEYPOT_KEY)
