@@ -18,6 +18,19 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 # The code as it stood when issue 11 was filed: "today's code" for the import benchmarks.
 BEFORE_ISSUE_11 = "78bb795"
+# What AppTest needs to run the app from an earlier commit's tree.
+APPTEST_PATHS = ("app.py", "pages", "directory", "static", ".streamlit")
+# Benchmark code that runs the app through AppTest starts with this: the app's own navigation only, as
+# tests/conftest.py sets it, so a deep link runs app.py first.
+SERVED_LIKE = """
+from streamlit.runtime.pages_manager import PagesManager
+from directory.ui.shell import use_navigation_only
+manager_init = PagesManager.__init__
+def served_like(self, *args, **kwargs):
+    manager_init(self, *args, **kwargs)
+    use_navigation_only()
+PagesManager.__init__ = served_like
+"""
 
 
 @contextmanager

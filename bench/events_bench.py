@@ -19,17 +19,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
-import tarfile
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.baseline import REPO, run_in
+from bench.baseline import APPTEST_PATHS, REPO, SERVED_LIKE, baseline_tree, run_in
 from bench.synthetic import write_scaled_sample
 
 BASELINE = "0481317"  # the Events page as issue 16 found it
@@ -42,15 +38,9 @@ import json, os, statistics, time
 from pathlib import Path
 os.environ["DIRECTORY_DATA_DIR"] = DATA
 os.environ["DIRECTORY_NOW"] = NOW
-from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
-from directory.ui.shell import use_navigation_only
 
-manager_init = PagesManager.__init__
-def served_like(self, *args, **kwargs):  # as tests/conftest.py: the app's own navigation only
-    manager_init(self, *args, **kwargs)
-    use_navigation_only()
-PagesManager.__init__ = served_like
+""" + SERVED_LIKE + """
 
 def ms(seconds):
     return round(seconds * 1000, 1)
@@ -80,19 +70,6 @@ print(json.dumps(result))
 """
 
 
-@contextmanager
-def _tree(commit: str) -> Iterator[Path]:
-    # As bench.baseline.baseline_tree, with what AppTest needs to run the app: app.py, pages/, static/...
-    with tempfile.TemporaryDirectory(prefix=f"baseline-{commit}-") as folder:
-        archive = subprocess.run(["git", "-C", str(REPO), "archive", "--format=tar", commit, "app.py", "pages",
-                                  "directory", "static", ".streamlit"], check=True, capture_output=True).stdout
-        tar_path = Path(folder) / "tree.tar"
-        tar_path.write_bytes(archive)
-        with tarfile.open(tar_path) as tar:
-            tar.extractall(folder, filter="data")
-        yield Path(folder)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
@@ -100,7 +77,8 @@ def main() -> None:
     parser.add_argument("--baseline-repeats", type=int, default=None,
                         help="reruns timed per view on the baseline (default: --repeats); one takes minutes at 100,000")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="events-bench-") as scratch, _tree(BASELINE) as before:
+    with (tempfile.TemporaryDirectory(prefix="events-bench-") as scratch,
+          baseline_tree(BASELINE, APPTEST_PATHS) as before):
         for n in args.sizes:
             data = Path(scratch) / f"data-{n}"
             write_scaled_sample(data, n)

@@ -17,17 +17,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
-import tarfile
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.baseline import REPO, run_in
+from bench.baseline import APPTEST_PATHS, REPO, SERVED_LIKE, baseline_tree, run_in
 
 # The Gaps page as issue 13 found it: a bounding-box region, no cache, the map's HTML made on every run.
 BEFORE_ISSUE_13 = "5c582fb"
@@ -119,15 +114,9 @@ print(json.dumps({"cold_ms": ms(statistics.median(cold)), "warm_ms": ms(statisti
 """
 
 _APPTEST = _SETUP + """
-from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
-from directory.ui.shell import use_navigation_only
 
-manager_init = PagesManager.__init__
-def served_like(self, *args, **kwargs):  # as tests/conftest.py: the app's own navigation only
-    manager_init(self, *args, **kwargs)
-    use_navigation_only()
-PagesManager.__init__ = served_like
+""" + SERVED_LIKE + """
 
 at = AppTest.from_file(str(Path.cwd() / "app.py"), default_timeout=600)
 at.switch_page("pages/gaps.py")
@@ -156,19 +145,6 @@ print(json.dumps(result))
 """
 
 
-@contextmanager
-def _tree(commit: str) -> Iterator[Path]:
-    # As bench.baseline.baseline_tree, with what AppTest needs to run the app: app.py, pages/, static/...
-    with tempfile.TemporaryDirectory(prefix=f"baseline-{commit}-") as folder:
-        archive = subprocess.run(["git", "-C", str(REPO), "archive", "--format=tar", commit, "app.py", "pages",
-                                  "directory", "static", ".streamlit"], check=True, capture_output=True).stdout
-        tar_path = Path(folder) / "tree.tar"
-        tar_path.write_bytes(archive)
-        with tarfile.open(tar_path) as tar:
-            tar.extractall(folder, filter="data")
-        yield Path(folder)
-
-
 def _median(values: list[float]) -> float:
     ordered = sorted(values)
     middle = len(ordered) // 2
@@ -181,7 +157,7 @@ def main() -> None:
     args = parser.parse_args()
     repeats = f"REPEATS = {args.repeats}\n"
     load_before = round(os.getloadavg()[0], 1)
-    with _tree(BEFORE_ISSUE_13) as before:
+    with baseline_tree(BEFORE_ISSUE_13, APPTEST_PATHS) as before:
         compute = {"ours": run_in(REPO, repeats + _COMPUTE_OURS), "before": run_in(before, repeats + _COMPUTE_BEFORE)}
         apptest = {"ours": run_in(REPO, repeats + _APPTEST), "before": run_in(before, repeats + _APPTEST)}
     for side in ("ours", "before"):

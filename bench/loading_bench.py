@@ -36,8 +36,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.baseline import REPO
-from bench.gaps_rerun_bench import _tree
+from bench.baseline import APPTEST_PATHS, REPO, SERVED_LIKE, baseline_tree
 from bench.synthetic import write_scaled_sample
 
 BEFORE_ISSUE_16 = "0481317"
@@ -130,16 +129,10 @@ import json, os, statistics, sys, time
 from pathlib import Path
 os.environ["DIRECTORY_DATA_DIR"] = sys.argv[1]
 os.environ["DIRECTORY_MAP_TILES"] = "none"
-from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 from directory.auth import Curator
 from directory.store import Store
-from directory.ui.shell import use_navigation_only
-manager_init = PagesManager.__init__
-def served_like(self, *args, **kwargs):  # as tests/conftest.py: the app's own navigation only
-    manager_init(self, *args, **kwargs)
-    use_navigation_only()
-PagesManager.__init__ = served_like
+""" + SERVED_LIKE + """
 store = Store(Path(sys.argv[1]), snapshots_kept=0)
 EDITED = sys.argv[2]  # an entry in the middle of the file
 at = AppTest.from_file(str(Path.cwd() / "app.py"), default_timeout=900)
@@ -266,7 +259,7 @@ def main() -> None:
             for n in args.sizes:
                 bench_size(n, made, Path(work), None, args.repeats)
             return
-        with _tree(BEFORE_ISSUE_16) as before:
+        with baseline_tree(BEFORE_ISSUE_16, APPTEST_PATHS) as before:
             for n in args.sizes:
                 bench_size(n, made, Path(work), before, args.repeats)
 

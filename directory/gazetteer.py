@@ -120,20 +120,13 @@ def _centres(groups: dict[tuple[str, str], _Group]) -> dict[tuple[str, str], _Ci
 def _gazetteer() -> _Gazetteer:
     # Built from the zipcodes wheel once per machine (about 2 s), then read from the user's cache folder
     # (a tenth of that), so a new process (the CLI, a cold start) can place a search at once.
-    path = _cache_path()
-    try:
-        saved = json.loads(path.read_text(encoding="utf-8"))
-        return _Gazetteer(_SavedRows(saved["zips"], _Zip), _SavedRows(saved["cities"], _City))
-    except (OSError, ValueError, KeyError, TypeError):
-        pass
-    built = _build_gazetteer()
-    saved = {"zips": built.zips, "cities": {_saved_key(key): city for key, city in built.cities.items()}}
-    with contextlib.suppress(OSError):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        temp.write_text(json.dumps(saved), encoding="utf-8")
-        os.replace(temp, path)
-    return built
+    saved = zip_table("gazetteer", __file__, _saved_gazetteer)
+    return _Gazetteer(_SavedRows(saved["zips"], _Zip), _SavedRows(saved["cities"], _City))
+
+
+def _saved_gazetteer(entries: list[dict]) -> dict[str, dict]:
+    built = _build_gazetteer(entries)
+    return {"zips": built.zips, "cities": {_saved_key(key): city for key, city in built.cities.items()}}
 
 
 def _saved_key(key: str | tuple[str, str]) -> str:
@@ -152,7 +145,7 @@ class _SavedRows(dict):
         return default if row is None else self.kind(*row)
 
 
-def _cache_path(name: str = "gazetteer", source: str = __file__) -> Path:
+def _cache_path(name: str, source: str) -> Path:
     # Keyed on the zipcodes release and the deriving module's own code, so an upgrade of either builds it again.
     home = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
     digest = hashlib.sha256(Path(source).read_bytes()).hexdigest()[:12]
@@ -181,11 +174,11 @@ def zip_table(name: str, source: str, build: Callable[[list[dict]], object]) -> 
     return json.loads(text)
 
 
-def _build_gazetteer() -> _Gazetteer:
+def _build_gazetteer(entries: list[dict]) -> _Gazetteer:
     zips: dict[str, _Zip] = {}
     primary: dict[tuple[str, str], _Group] = defaultdict(_Group)
     alias: dict[tuple[str, str], _Group] = defaultdict(_Group)
-    for entry in zip_entries():
+    for entry in entries:
         try:
             lat, lon = float(entry["lat"]), float(entry["long"])
         except (TypeError, ValueError):

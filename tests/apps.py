@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from directory.auth import Accounts
@@ -22,3 +23,16 @@ def signed_in_app(data_dir: Path, name: str = "lee", role: str = "curator") -> A
     at.text_input(key="sign_in_name").set_value(name)
     at.text_input(key="sign_in_password").set_value(PASSWORD)
     return at.button(key="sign_in_submit").click().run()
+
+
+def counting(monkeypatch: pytest.MonkeyPatch, module: object, name: str) -> list[int]:
+    """Count the calls of module.name from now on (each call appends 1); the real function still runs."""
+    calls: list[int] = []
+    real = getattr(module, name)
+
+    def counted(*args: object, **kwargs: object) -> object:
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, counted)
+    return calls

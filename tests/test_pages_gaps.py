@@ -15,7 +15,7 @@ from directory.auth import Curator
 from directory.gaps import region_zips, served_counties
 from directory.store import Store
 from directory.ui.charts import heat_colors
-from tests.apps import APP
+from tests.apps import APP, counting
 from tests.factories import make_record
 
 TABLE_COLUMNS = ["ZIP", "Place", "County", "Miles to nearest", "Nearest (name)", "Within 10 miles"]
@@ -166,19 +166,6 @@ def test_the_csv_download_neutralises_formulas_in_names(sample_dir: Path, csv_do
     assert len(named) and named.str.startswith("'=HYPERLINK").all()
 
 
-def _counting(monkeypatch: pytest.MonkeyPatch, module: object, name: str) -> list[int]:
-    """Count the calls of module.name from now on (each call appends 1)."""
-    calls: list[int] = []
-    real = getattr(module, name)
-
-    def counted(*args: object, **kwargs: object) -> object:
-        calls.append(1)
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(module, name, counted)
-    return calls
-
-
 def _map_script(at: AppTest) -> str:
     return json.loads(at.get("component_instance")[0].proto.json_args)["script"]
 
@@ -188,9 +175,9 @@ def test_a_rerun_or_a_choice_already_seen_measures_draws_and_counts_nothing_agai
     """Measuring, the map and the charts are kept per directory version and choice; a write makes them anew."""
     from directory.ui import charts, gaps_view
 
-    measured = _counting(monkeypatch, gaps_view, "gap_report")
-    drawn = _counting(monkeypatch, gaps_view, "gap_map")
-    charted = _counting(monkeypatch, charts, "support_by_category")
+    measured = counting(monkeypatch, gaps_view, "gap_report")
+    drawn = counting(monkeypatch, gaps_view, "gap_map")
+    charted = counting(monkeypatch, charts, "support_by_category")
     at = _gaps()
     first = _map_script(at)
     at.run()
@@ -225,8 +212,8 @@ def test_an_edit_the_page_does_not_read_keeps_its_figures_and_one_it_reads_makes
     """A new description or phone leaves the measuring, map and charts as they were; a moved entry does not."""
     from directory.ui import charts, gaps_view
 
-    measured = _counting(monkeypatch, gaps_view, "gap_report")
-    charted = _counting(monkeypatch, charts, "support_by_category")
+    measured = counting(monkeypatch, gaps_view, "gap_report")
+    charted = counting(monkeypatch, charts, "support_by_category")
     at = _gaps()
     store, lee = Store(sample_dir), Curator("lee", "curator")
     row = store.get("phl-0001")

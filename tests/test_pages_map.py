@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from directory.auth import Curator
 from directory.store import Store
+from tests.apps import counting
 from tests.factories import make_record, shown
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -185,14 +186,7 @@ def test_an_edit_to_what_the_map_does_not_show_keeps_the_map(sample_dir: Path, m
     """New hours or a new description keep the kept map; a new name is drawn at the next run."""
     from directory.ui import map_view
 
-    built: list[int] = []
-    real = map_view.st_folium
-
-    def counted(*args: object, **kwargs: object) -> object:
-        built.append(1)
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(map_view, "st_folium", counted)
+    built = counting(monkeypatch, map_view, "st_folium")
     at = AppTest.from_file(APP, default_timeout=60)
     at.switch_page("pages/map.py").run()
     store, lee = Store(sample_dir), Curator("lee", "curator")

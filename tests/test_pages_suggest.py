@@ -12,6 +12,7 @@ from directory.auth import Curator
 from directory.rate_limits import SUGGESTIONS_PER_CLIENT, Limit
 from directory.store import Store
 from directory.suggestions import Suggestions
+from tests.apps import counting
 from tests.visitors import connect_from
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -142,14 +143,7 @@ def test_a_new_suggestion_never_makes_the_list_of_entries(sample_dir: Path, monk
     """The list of every entry is made only when someone reports a change."""
     from directory.ui import suggest_form
 
-    made: list[int] = []
-    real = suggest_form._labels
-
-    def counted(*args: object, **kwargs: object) -> dict[str, str]:
-        made.append(1)
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(suggest_form, "_labels", counted)
+    made = counting(monkeypatch, suggest_form, "_labels")
     at = _suggest()
     at.text_input(key="s_name").set_value("Sober Bingo Night")
     _send(at)

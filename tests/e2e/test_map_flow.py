@@ -129,17 +129,13 @@ def test_popup_on_a_phone_opens_clear_of_the_zoom_buttons(phone_page, tiles_url)
     marker.click()
     popup = _map(phone_page).locator(".leaflet-popup-content")
     expect(popup).to_contain_text(name)
-    # Wait until the popup's pan has finished: its position is the same twice in a row.
-    boxes = [popup.bounding_box()]
-    for _ in range(50):
-        phone_page.wait_for_timeout(100)
-        boxes.append(popup.bounding_box())
-        if boxes[-1] == boxes[-2]:
-            break
+    # Wait for the map's state, not a time: the popup's pan (Leaflet's pan animation) has finished.
+    frame.wait_for_function("() => !map_div._panAnim || !map_div._panAnim._inProgress")
+    box = popup.bounding_box()
     zoom = _map(phone_page).locator(".leaflet-control-zoom").bounding_box()
-    assert not _overlap(boxes[-1], zoom), (boxes[-1], zoom)
+    assert not _overlap(box, zoom), (box, zoom)
     frame_box = phone_page.locator(MAP_FRAME).bounding_box()
-    assert boxes[-1]["x"] >= frame_box["x"] and boxes[-1]["y"] >= frame_box["y"], "the popup is inside the map"
+    assert box["x"] >= frame_box["x"] and box["y"] >= frame_box["y"], "the popup is inside the map"
 
 
 def test_legend_and_scale_bar_do_not_cover_each_other(phone_page, tiles_url) -> None:
