@@ -118,15 +118,13 @@ def stale_entries(frame: pd.DataFrame, days: int, today: date) -> pd.DataFrame:
 
 def verify_many(store: Store, curator: Curator, versions: Mapping[str, str | int],
                 today: date) -> tuple[list[str], list[str]]:
-    """Mark several entries verified today; returns (done ids, ids refused because someone changed them)."""
-    done, refused = [], []
-    for resource_id, base_version in versions.items():
-        try:
-            verify_today(store, curator, resource_id, base_version, today)
-            done.append(resource_id)
-        except ConflictError:
-            refused.append(resource_id)
-    return done, refused
+    """Mark several entries verified today in one write; returns (done ids, ids refused because someone changed
+    them since, or because they no longer pass the checks and need a look of their own)."""
+    require_role(curator)
+    stamp = {"last_verified": today.isoformat(), "verified_by": curator.name}
+    batch = store.update_many([(resource_id, str(version), stamp) for resource_id, version in versions.items()],
+                              by=curator)
+    return [row["id"] for row in batch.updated], [*batch.conflicts, *batch.invalid]
 
 
 def merge_draft(existing: Mapping[str, str], draft: Mapping[str, str]) -> dict[str, str]:
@@ -154,29 +152,53 @@ class BulkResult:
     errors: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
+def bulk_rows(raw: pd.DataFrame, words: str = "") -> pd.DataFrame:
+    """The Bulk edit table's rows of the file's `raw` rows: those whose id, name, organization or city contains
+    every word (any case), with the columns the table shows."""
+    matching = pd.Series(True, index=raw.index)
+    for word in words.lower().split():
+        matching &= (raw["id"].str.lower().str.contains(word, regex=False)
+                     | raw["name"].str.lower().str.contains(word, regex=False)
+                     | raw["organization"].str.lower().str.contains(word, regex=False)
+                     | raw["city"].str.lower().str.contains(word, regex=False))
+    return raw.loc[matching, ["id", "row_version", *BULK_COLUMNS]].reset_index(drop=True)
+
+
 def apply_bulk_edits(store: Store, curator: Curator, source: pd.DataFrame, edits: Mapping, *,
                      geocode: Geocoder) -> BulkResult:
-    """Apply a data editor's recorded edits to `source` rows: check every row first, then save each one.
+    """Apply a data editor's recorded edits to `source` rows: check every row first, then save them together.
 
     Edited rows are updated on the version they were loaded at; added rows become new entries, placed from
-    their address; deleted rows are retired (status inactive), since nothing is ever deleted. Every row is
-    written through `save_entry`; the table offers no merge, so likely duplicates do not stop a new row.
+    their address; deleted rows are retired (status inactive), since nothing is ever deleted. The changes are
+    written in one write and the new rows in a second, however many rows changed (one write per row took 1.5 s
+    each at 100,000 entries); the table offers no merge, so likely duplicates do not stop a new row.
     """
     require_role(curator)
     result = BulkResult()
-    updates: dict[str, tuple[dict[str, str], str]] = {}
-    edited = edits.get("edited_rows") or {}
-    on_file = {r["id"]: r for r in store.read_raw().to_dict("records")} if edited else {}
+    edited = {int(position): changed for position, changed in (edits.get("edited_rows") or {}).items()}
+    deleted = [int(position) for position in edits.get("deleted_rows") or []]
+    raw = store.read_raw() if edited or deleted else None
+    on_file = ({} if raw is None else
+               {r["id"]: r for r in raw[raw["id"].isin(source["id"].iloc[list(edited)])].to_dict("records")})
+    del raw
+    updates: dict[str, tuple[str, dict[str, str]]] = {}
     for position, changed in edited.items():
-        row = source.iloc[int(position)].to_dict()
+        row = source.iloc[position].to_dict()
         changes = {k: "" if v is None else str(v) for k, v in changed.items() if k in EDITABLE}
         stored = {k: str(v) for k, v in (on_file.get(row["id"]) or store.get(row["id"])).items() if k in EDITABLE}
         if any(changes.get(k, stored.get(k, "")) != stored.get(k, "") for k in _PLACE):
             changes = {**dict.fromkeys(_COORDINATES, ""), **changes}
-        problems = check_entry({**stored, **changes})
+        draft = {**stored, **changes}
+        problems = check_entry(draft)
         if problems:
             result.errors[f"{row['name']} ({row['id']})"] = problems
-        updates[row["id"]] = (changes, row["row_version"])
+            continue
+        placed = place_entry(draft, geocode)
+        # Only what the row would say differently once normalised: "215-555-0123" over "(215) 555-0123" is no edit.
+        normalised = validate_record({**placed, "status": placed.get("status") or "active"}, require_id=False).values
+        changes = {k: placed[k] for k in placed if k in EDITABLE and normalised.get(k, placed[k]) != stored.get(k, "")}
+        if changes:
+            updates[row["id"]] = (str(row["row_version"]), changes)
     additions = []
     for n, added in enumerate(edits.get("added_rows") or [], start=1):
         draft = {k: "" if v is None else str(v) for k, v in added.items() if k in EDITABLE}
@@ -186,21 +208,20 @@ def apply_bulk_edits(store: Store, curator: Curator, source: pd.DataFrame, edits
         additions.append(draft)
     if result.errors:
         return result
-    for position in edits.get("deleted_rows") or []:
-        row = source.iloc[int(position)]
-        updates[row["id"]] = ({"status": "inactive"}, row["row_version"])
-    for resource_id, (changes, version) in updates.items():
-        saved = save_entry(store, curator, changes, geocode=geocode, resource_id=resource_id, base_version=version)
-        if saved.conflict is not None:
-            result.conflicts.append(resource_id)
-        elif saved.errors:
-            result.errors[resource_id] = saved.errors
+    for position in deleted:
+        row = source.iloc[position]
+        updates[row["id"]] = (str(row["row_version"]), {"status": "inactive"})
+    if updates:
+        batch = store.update_many([(resource_id, version, changes) for resource_id, (version, changes)
+                                   in updates.items()], by=curator)
+        result.conflicts.extend(batch.conflicts)
+        result.errors.update(batch.invalid)
+        result.saved.extend(row["id"] for row in batch.updated)
+    if additions:
+        try:
+            added_rows = store.add_many([place_entry(draft, geocode) for draft in additions], by=curator)
+        except ValidationError as error:
+            result.errors["new rows"] = error.errors
         else:
-            result.saved.append(resource_id)
-    for n, draft in enumerate(additions, start=1):
-        saved = save_entry(store, curator, draft, geocode=geocode, duplicates_ok=True)
-        if saved.errors:
-            result.errors[f"new row {n}"] = saved.errors
-        else:
-            result.saved.append(saved.row["id"])
+            result.saved.extend(row["id"] for row in added_rows)
     return result

@@ -4,24 +4,40 @@ import pandas as pd
 import streamlit as st
 
 from directory import taxonomy as tx
-from directory.curation import BULK_COLUMNS, apply_bulk_edits
+from directory.curation import apply_bulk_edits, bulk_rows
 from directory.text import escape_markdown as md
 from directory.text import plural
 from directory.ui.entry_form import field_label
 from directory.ui.services import services
 from directory.ui.session import as_signed_in, current_curator
 from directory.ui.shell import start_directory_page
+from directory.ui.table_pages import ROWS_PER_TABLE_PAGE, requested_page, table_pager
 
 start_directory_page("Bulk edit")
 curator = current_curator()
 if curator is None:
     st.warning("Sign in on the Curate page to edit entries.")
     st.stop()
-# The editor's source stays fixed until a save; its output is never fed back in as input.
-if "b_source" not in st.session_state:
-    stored = services().store.read_raw()
-    st.session_state["b_source"] = stored[["id", "row_version", *BULK_COLUMNS]].reset_index(drop=True)
+edits = st.session_state.get("b_editor") or {}
+# While the table holds unsaved changes, the rows under it stay put: they are what the changes are positions in.
+pending = any(edits.get(kind) for kind in ("edited_rows", "added_rows", "deleted_rows"))
+hold = "Save or discard your changes first." if pending else ""
+words = st.text_input("Show entries whose name, organization, city or ID contains", key="b_words", disabled=pending,
+                      help=hold or None, on_change=lambda: st.session_state.pop("b_page", None))
+# The editor's source is one page of rows and stays fixed until a save, a search or another page; its output is
+# never fed back in as input. The file is read again for each new page, so no session keeps the whole directory.
+wanted = (words, requested_page("b_page"))
+if st.session_state.get("b_for") != wanted or "b_source" not in st.session_state:
+    matching = bulk_rows(services().store.read_raw(), words)
+    page = requested_page("b_page", len(matching))
+    start = (page - 1) * ROWS_PER_TABLE_PAGE
+    st.session_state.update(b_for=(words, page), b_total=len(matching),
+                            b_source=matching.iloc[start:start + ROWS_PER_TABLE_PAGE].reset_index(drop=True))
+    del matching
 source: pd.DataFrame = st.session_state["b_source"]
+if words and not st.session_state["b_total"]:
+    st.info("No entry's name, organization, city or ID contains those words.")
+table_pager(st.session_state["b_total"], "b_page", disabled=pending, why_disabled=hold)
 st.caption("Edit cells, add rows, or delete rows (deleted entries are retired, never erased). Nothing is saved "
            "until you press Save.")
 st.data_editor(source, key="b_editor", num_rows="dynamic", hide_index=True, disabled=["id"], column_config={
@@ -42,7 +58,14 @@ def save() -> None:
         st.session_state.pop("b_editor", None)
 
 
+def discard() -> None:
+    for key in ("b_editor", "b_source"):
+        st.session_state.pop(key, None)
+
+
 st.button("Save", type="primary", key="b_save", on_click=save)
+if pending:
+    st.button("Discard unsaved changes", key="b_discard", on_click=discard)
 result = st.session_state.pop("b_result", None)
 if result and result.saved:
     st.success(f"Saved {plural(len(result.saved), 'entry', 'entries')}.")

@@ -8,6 +8,9 @@ from directory.text import plural
 from directory.ui.services import app_settings, services
 from directory.ui.session import current_curator
 from directory.ui.shell import start_directory_page
+from directory.ui.table_pages import ROWS_PER_TABLE_PAGE, table_pager
+
+SHOWN = ["id", "name", "city", "phone", "last_verified", "verified_by", "row_version"]
 
 loaded = start_directory_page("Entries to check")
 curator = current_curator()
@@ -16,15 +19,18 @@ if curator is None:
     st.stop()
 days = st.number_input("Not verified within (days)", min_value=1, max_value=3650, step=30, key="st_days",
                        value=app_settings().stale_days)
-stale = stale_entries(services().store.load().frame, int(days), app_settings().today())
-st.caption(f"{plural(len(stale), 'entry', 'entries')} to check, never-verified and oldest first. "
-           "Click a column to sort.")
-table = stale[["id", "name", "city", "phone", "last_verified", "verified_by", "row_version"]]
-picked = st.dataframe(table, hide_index=True, on_select="rerun", selection_mode="multi-row", key="st_table",
-                      column_config={"row_version": None})
+# Only the columns shown are taken from the shared directory, and only one page of rows goes to the browser.
+table = stale_entries(services().store.load().frame[[*SHOWN, "status"]], int(days), app_settings().today())[SHOWN]
+st.caption(f"{plural(len(table), 'entry', 'entries')} to check, never-verified and oldest first. "
+           "Click a column to sort this page.")
+start = table_pager(len(table), "st_page")
+shown = table.iloc[start:start + ROWS_PER_TABLE_PAGE]
+# A selection belongs to the page it was made on: another page starts with none.
+picked = st.dataframe(shown, hide_index=True, on_select="rerun", selection_mode="multi-row",
+                      key=f"st_table_{start}", column_config={"row_version": None})
 everything = st.checkbox(f"Select {'the' if len(table) == 1 else 'all'} {plural(len(table), 'entry', 'entries')} "
-                         "listed", key="st_all")
-rows = table if everything else table.iloc[picked.selection.rows if picked else []]
+                         "listed" + (", on every page" if len(table) > ROWS_PER_TABLE_PAGE else ""), key="st_all")
+rows = table if everything else shown.iloc[picked.selection.rows if picked else []]
 
 
 def mark_verified(versions: dict[str, str]) -> None:

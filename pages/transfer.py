@@ -6,7 +6,7 @@ import streamlit as st
 
 from directory.errors import DirectoryError
 from directory.interop.column_mapping import mapping_json
-from directory.interop.formats import EXPORT_FILE_NAMES, EXPORT_FORMATS, IMPORT_FORMATS, export_bytes
+from directory.interop.formats import EXPORT_FILE_NAMES, EXPORT_FORMATS, IMPORT_FORMATS
 from directory.interop.importer import changes_frame, rejects_csv
 from directory.text import escape_markdown as md
 from directory.text import plural
@@ -29,10 +29,9 @@ with exporting:
     st.caption(f"Signed in as {md(curator.name)}. Exports hold every entry, including retired ones (the CSV and "
                "HSDS package) or every active event and meeting (the feed and calendar). CSV cells that a "
                "spreadsheet would run as formulas are prefixed with ' so they stay text.")
-    frame = services().store.read_raw()
     for fmt_key, label in EXPORT_FORMATS.items():
         file_name, mime = EXPORT_FILE_NAMES[fmt_key]
-        st.download_button(label, partial(export_bytes, frame, fmt_key, directory_zone=app_settings().timezone),
+        st.download_button(label, partial(transfer.export_file, services().store, fmt_key, app_settings().timezone),
                            file_name, mime,
                            key=f"x_export_{fmt_key}", on_click="ignore")
 

@@ -16,8 +16,9 @@ if current_curator() is None:
 if st.session_state.pop(GO_TO_CURATE_KEY, False):
     st.switch_page("pages/curate.py")
 show_messages()
-# The file as it is now, not the cached public view: exact versions to act on, full records to review.
-queue = review_queue(services().store.read_raw())
+# The file's valid rows as they are now (the shared version, checked against the file on every run), not the
+# public view: exact versions to act on, full records to review. An import writes only valid rows.
+queue = review_queue(services().store.load().frame)
 groups = group_by_reason(queue)
 if not groups:
     st.info("Nothing waits for review.")

@@ -12,7 +12,7 @@ from directory.errors import DirectoryError
 from directory.interop import limits
 from directory.interop.column_mapping import ColumnMapping, MappingError, load_mapping_text
 from directory.interop.csv_import import CsvSource, open_csv
-from directory.interop.formats import check_upload, read_opened_csv, read_upload
+from directory.interop.formats import check_upload, export_bytes, read_opened_csv, read_upload
 from directory.interop.importer import ImportPlan, apply_plan, plan_import
 from directory.schema import COLUMNS
 from directory.store import Store
@@ -22,6 +22,11 @@ from directory.ui.services import services
 from directory.ui.session import as_signed_in, current_curator
 
 NOT_IMPORTED = ""
+
+
+def export_file(store: Store, fmt_key: str, directory_zone: str) -> bytes:
+    """One export of the file as it is when the button is pressed: the page keeps no copy of the directory."""
+    return export_bytes(store.read_raw(), fmt_key, directory_zone=directory_zone)
 
 
 def upload_limit_bytes() -> int:
