@@ -84,24 +84,29 @@ class PeakSampler:
         self._thread.join()
 
 
-def _check(label: str, page: str, result: RunResult, problems: list[str]) -> None:
+def _check(label: str, page: str, result: RunResult, problems: list[str], rss: dict[str, float], pid: int) -> None:
+    rss["/" + page] = rss_mb(pid)
     _log(f"  {label} /{page}: {result.seconds:.1f} s, {len(result.widgets)} widgets, "
-         f"{result.bytes / 1e6:.1f} MB sent")
+         f"{result.bytes / 1e6:.1f} MB sent, server {rss['/' + page]:.0f} MB "
+         f"(anonymous {rss_mb(pid, 'RssAnon'):.0f}, files {rss_mb(pid, 'RssFile'):.0f})")
     problems.extend(f"/{page}: {text[:160]}" for text in result.exceptions)
 
 
-async def _every_page(url: str, password: str, label: str, timeout_s: float) -> tuple[list[str], list[str]]:
-    """Open each public page, sign in on Curate, then open each peer-leader page; return pages and problems."""
+async def _every_page(url: str, password: str, label: str, timeout_s: float, pid: int, rss: dict[str, float]
+                      ) -> tuple[list[str], list[str]]:
+    """Open each public page, sign in on Curate, then each peer-leader page; return pages and problems.
+
+    `rss` gets the server's memory after each page, in the order opened."""
     visitor = Visitor(url, timeout_s=timeout_s)
     problems: list[str] = []
     opened: list[str] = []
     try:
         result = await visitor.open("")
-        _check(label, "", result, problems)
+        _check(label, "", result, problems, rss, pid)
         opened.append("")
         for page in [p for p in visitor.pages if p != ""]:
             result = await visitor.open(page)
-            _check(label, page, result, problems)
+            _check(label, page, result, problems, rss, pid)
             opened.append(page)
         result = await visitor.open("curate")
         visitor.set_text(result.widget(key="sign_in_name"), ADMIN)
@@ -114,7 +119,7 @@ async def _every_page(url: str, password: str, label: str, timeout_s: float) -> 
         _log(f"  {label}: signed in, {len(signed_in_pages)} more pages")
         for page in signed_in_pages:
             result = await visitor.open(page)
-            _check(label, page, result, problems)
+            _check(label, page, result, problems, rss, pid)
             opened.append(page)
     finally:
         await visitor.close()
@@ -163,7 +168,9 @@ def run_one(label: str, tree: Path, sample: Path, args: argparse.Namespace) -> d
         with streamlit_server(tree, data) as server, PeakSampler(server.process.pid) as peak:
             figures: dict = {"started_mb": rss_mb(server.process.pid)}
             started = time.perf_counter()
-            opened, problems = asyncio.run(_every_page(server.url, password, label, args.timeout))
+            figures["page_mb"] = {}
+            opened, problems = asyncio.run(_every_page(server.url, password, label, args.timeout,
+                                                       server.process.pid, figures["page_mb"]))
             figures["pages_s"] = round(time.perf_counter() - started, 1)
             figures["after_pages_mb"] = rss_mb(server.process.pid)
             figures["pages"] = ["/" + page for page in opened]
@@ -219,7 +226,8 @@ def main() -> None:
         if figure == "with_sessions_mb":
             line["sessions"] = args.sessions
         if figure == "after_pages_mb":
-            line |= {"pages": ours["pages"], "ours_s": ours["pages_s"], "baseline_s": base.get("pages_s")}
+            line |= {"pages": ours["pages"], "ours_s": ours["pages_s"], "baseline_s": base.get("pages_s"),
+                     "ours_mb_after_each_page": ours["page_mb"], "baseline_mb_after_each_page": base.get("page_mb")}
         print(json.dumps(line), flush=True)
     print(json.dumps({"metric": "memory_bench_page_problems", **common, "ours_count": ours["problem_count"],
                       "baseline_count": base.get("problem_count"), "ours_examples": ours["problems"],

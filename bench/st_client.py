@@ -319,15 +319,16 @@ def _children(pid: int) -> list[int]:
     return found
 
 
-def rss_mb(pid: int) -> float:
-    """Resident memory (VmRSS) of a process and all its descendants, in MB."""
+def rss_mb(pid: int, field: str = "VmRSS") -> float:
+    """Resident memory of a process and all its descendants, in MB: VmRSS, or one of its parts from
+    /proc/<pid>/status (RssAnon: the process's own memory; RssFile: mapped files, shared libraries included)."""
     total_kb = 0
     todo = [pid]
     while todo:
         current = todo.pop()
         with contextlib.suppress(OSError):
             for line in Path(f"/proc/{current}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
+                if line.startswith(field + ":"):
                     total_kb += int(line.split()[1])
         todo.extend(_children(current))
     return round(total_kb / 1024, 1)
