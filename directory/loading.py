@@ -156,7 +156,7 @@ def _next_from(store: Store, held: LoadedVersion | None, signature: tuple[int, i
         return cached
     built = _build(data, signature, sha, cache)
     cache.save(built)
-    return built
+    return cache.mapped(built) or built
 
 
 def _read(path: Path) -> tuple[tuple[int, int, int], bytes | mmap.mmap]:
@@ -442,6 +442,25 @@ class _Cache:
         return LoadedVersion(signature, sha, LoadResult(valid, problems), build_index(public), stage, ids, data, starts,
                         how="cached", known=self.known_rows())
 
+    def mapped(self, version: LoadedVersion) -> LoadedVersion | None:
+        """The version with its frames read back from its saved files, memory-mapped, or None when not saved.
+
+        Mapped frames are the kernel's page cache, not this process's own memory: a server holds only the
+        pages it reads, the kernel can drop them, and every process serving the folder shares them.
+        """
+        folder = self._version_dir(version.sha256)
+        try:
+            if json.loads((folder / "meta.json").read_text(encoding="utf-8")).get("sha256") != version.sha256:
+                return None
+            valid = feather.read_table(folder / "valid.arrow", memory_map=True).to_pandas()
+            public = feather.read_table(folder / "public.arrow", memory_map=True).to_pandas()
+        except (OSError, ValueError, KeyError, pa.ArrowException):
+            return None
+        if len(valid) != len(version.loaded.frame) or len(public) != len(version.index.frame):
+            return None
+        return replace(version, loaded=LoadResult(valid, version.loaded.problems),
+                       index=replace(version.index, frame=public))
+
     def save(self, version: LoadedVersion) -> None:
         """Keep this version and its known rows for the next process."""
         self.remember_rows(version.known)
@@ -531,7 +550,7 @@ class _Saver:
                     return
                 cache, version = self._pending.pop(due[0])
                 self._last[due[0]] = time.monotonic()
-            cache.save(version)
+            _save_and_map(cache, version)
 
     def _next_due(self) -> tuple[Path, float] | None:
         if not self._pending:
@@ -549,9 +568,26 @@ class _Saver:
         if thread is not None and thread is not threading.current_thread():
             thread.join(timeout=30)
         for cache, version in pending:
-            cache.save(version)
+            _save_and_map(cache, version)
         with self._wake:
             self._closing = False
+
+
+def _save_and_map(cache: _Cache, version: LoadedVersion) -> None:
+    # Once a version is on disk, the process holds it mapped from there if it is still the current one.
+    cache.save(version)
+    folder = cache.folder.parent.resolve()
+    with _registry_lock:
+        if _registry.get(folder) is not version:
+            return
+    mapped = cache.mapped(version)
+    if mapped is None:
+        return
+    with _registry_lock:
+        if _registry.get(folder) is version:
+            _registry[folder] = mapped
+    del version
+    return_freed_memory()
 
 
 _saver = _Saver()

@@ -144,6 +144,9 @@ def test_a_damaged_cache_is_rebuilt_not_trusted(sample_dir: Path) -> None:
     want = _from_scratch(store)
     loading.forget(store)
     for version in (sample_dir / loading.CACHE_DIR).glob("version-*"):
+        # A new file, as the cache's own writes make: `want` still maps the old one, and truncating a mapped
+        # file under its reader ends the reader (SIGBUS).
+        (version / "valid.arrow").unlink()
         (version / "valid.arrow").write_bytes(b"not arrow at all")
     got = loading.current(store)
     assert got.how == "built"
@@ -207,3 +210,28 @@ def test_a_messy_file_loads_exactly_as_validating_every_row_does(sample_dir: Pat
     pd.testing.assert_frame_equal(got.loaded.frame, want.frame)
     assert got.loaded.problems == want.problems
     assert {p.field for p in got.loaded.problems} >= {"id", "website"}
+
+
+def _mapped_from(frame: pd.DataFrame, name: str) -> bool:
+    # Whether the frame's name column lies in a memory-mapped cache file called `name`, per /proc/self/maps.
+    regions = [tuple(int(x, 16) for x in line.split()[0].split("-"))
+               for line in Path("/proc/self/maps").read_text().splitlines() if line.endswith("/" + name)]
+    chunks = frame["name"].array._pa_array.chunks
+    return bool(chunks) and all(any(low <= chunk.buffers()[2].address < high for low, high in regions)
+                                for chunk in chunks if chunk.buffers()[2] is not None)
+
+
+def test_a_version_is_held_mapped_from_the_cache_once_saved(sample_dir: Path) -> None:
+    """A built version, and a spliced one once written, are read from their cache files, not kept in memory."""
+    store = Store(sample_dir)
+    built = _from_scratch(store)
+    assert _mapped_from(built.loaded.frame, "valid.arrow") and _mapped_from(built.index.frame, "public.arrow")
+    row = store.load().frame.iloc[3]
+    store.update(row["id"], {"hours": "Sat 10:00-12:00"}, base_version=row["row_version"], by=Curator("lee", "curator"))
+    spliced = loading.current(store)
+    assert spliced.how == "spliced"
+    loading.flush_cache()
+    held = loading.current(store)
+    assert held.sha256 == spliced.sha256 and held is not spliced
+    assert _mapped_from(held.loaded.frame, "valid.arrow") and _mapped_from(held.index.frame, "public.arrow")
+    _assert_same(held, spliced)
