@@ -5,6 +5,7 @@ from pathlib import Path
 import streamlit as st
 
 from directory.config import SettingsError
+from directory.memory import return_memory_if_grown
 from directory.routes import GROUPS, visible_routes
 from directory.ui.banners import crisis_banner
 from directory.ui.filters import start_filters
@@ -40,4 +41,7 @@ navigation = st.navigation({group: entries for group, entries in pages.items() i
 start_filters()
 crisis_banner()
 apply_style()
-navigation.run()
+try:
+    navigation.run()
+finally:
+    return_memory_if_grown()  # a page that made and dropped a big table leaves its memory to the system

@@ -73,7 +73,9 @@ def review_queue(frame: pd.DataFrame) -> pd.DataFrame:
 
     `reasons` holds the open reason keys joined by ";", and `notes` the import's findings.
     """
-    pending = frame[frame["status"] == "pending"]
+    # Only the columns the queue shows are taken: a whole row of every pending entry would read all 49 columns.
+    needed = [c for c in QUEUE_COLUMNS if c not in ("reasons", "notes")] + ["review_reasons", "review_notes"]
+    pending = frame.loc[frame["status"] == "pending", needed]
     reasons = [join_list(open_reasons({"category": category, "review_reasons": stored}))
                for category, stored in zip(pending["category"], pending["review_reasons"], strict=True)]
     waiting = pending.assign(reasons=reasons, notes=pending["review_notes"])

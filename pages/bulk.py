@@ -5,6 +5,7 @@ import streamlit as st
 
 from directory import taxonomy as tx
 from directory.curation import apply_bulk_edits, bulk_rows
+from directory.memory import return_freed_memory
 from directory.text import escape_markdown as md
 from directory.text import plural
 from directory.ui.entry_form import field_label
@@ -34,6 +35,7 @@ if st.session_state.get("b_for") != wanted or "b_source" not in st.session_state
     st.session_state.update(b_for=(words, page), b_total=len(matching),
                             b_source=matching.iloc[start:start + ROWS_PER_TABLE_PAGE].reset_index(drop=True))
     del matching
+    return_freed_memory()  # the whole file was read to find this page's rows
 source: pd.DataFrame = st.session_state["b_source"]
 if words and not st.session_state["b_total"]:
     st.info("No entry's name, organization, city or ID contains those words.")

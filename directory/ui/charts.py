@@ -11,6 +11,9 @@ import pandas as pd
 from directory import taxonomy as tx
 from directory.schema import split_list
 
+# The columns the coverage charts read, so a caller can hand them only these.
+COVERAGE_COLUMNS: tuple[str, ...] = ("id", "category", "support_types", "dimensions", "stages", "last_verified")
+
 
 def _exploded(frame: pd.DataFrame, column: str, terms: tuple[tx.Term, ...]) -> pd.DataFrame:
     rows = [{"id": rid, column: tx.label_of(terms, key)} for rid, cell in zip(frame["id"], frame[column], strict=True)

@@ -57,7 +57,9 @@ def report_for(version: GapsVersion, frame: pd.DataFrame, choice: str, threshold
 
 @st.cache_data(max_entries=8, show_spinner=False)
 def _freshness(version: GapsVersion, stale_days: int, today: date, _frame: pd.DataFrame) -> pd.DataFrame:
-    return freshness(_frame, stale_days, today)
+    table = freshness(_frame, stale_days, today)
+    return_freed_memory()
+    return table
 
 
 def freshness_for(version: GapsVersion, frame: pd.DataFrame) -> pd.DataFrame:
@@ -70,11 +72,14 @@ def freshness_for(version: GapsVersion, frame: pd.DataFrame) -> pd.DataFrame:
 def _coverage_charts(version: GapsVersion, today: date, _frame: pd.DataFrame) -> tuple[alt.TopLevelMixin, ...]:
     # Shared, never changed: st.altair_chart only reads a chart. Counting list cells over every active entry
     # is seconds at 100,000 entries, and the counts change only with the directory (or, for the ages, the day).
-    active = _frame[_frame["status"] == "active"]
-    return (charts.support_by_category(active),
+    active = _frame.loc[_frame["status"] == "active", list(charts.COVERAGE_COLUMNS)]
+    made = (charts.support_by_category(active),
             charts.coverage_bars(active, "dimensions", tx.RECOVERY_DIMENSIONS, "Recovery dimensions"),
             charts.coverage_bars(active, "stages", tx.STAGES, "Stages of treatment"),
             charts.verification_age(active, today))
+    del active
+    return_freed_memory()
+    return made
 
 
 def show_coverage_charts(version: GapsVersion, frame: pd.DataFrame) -> None:
