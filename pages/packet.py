@@ -3,7 +3,6 @@
 import streamlit as st
 
 from directory.packet import NOTE_MAX_CHARS, build_packet, packet_text, share_link
-from directory.packet_pdf import packet_pdf
 from directory.ui import packet
 from directory.ui.services import app_settings
 from directory.ui.shell import start_directory_page
@@ -47,8 +46,17 @@ st.code(link, language=None)
 now = app_settings().current_time()
 text = packet_text(entries, now, note, link)
 pdf_column, text_column = st.columns(2)
+
+
+def pdf_file() -> bytes:
+    # Imported here: the PDF library and its fonts are 16 MB of a server's memory, needed only for a download.
+    from directory.packet_pdf import packet_pdf
+
+    return packet_pdf(entries, now, note, link)
+
+
 # A callable: the PDF is made only when the button is pressed, not on every rerun (a third of the page's time).
-pdf_column.download_button("Download PDF", lambda: packet_pdf(entries, now, note, link), "packet.pdf",
+pdf_column.download_button("Download PDF", pdf_file, "packet.pdf",
                            "application/pdf", key="pk_pdf", on_click="ignore", type="primary")
 text_column.download_button("Download text for a message", text, "packet.txt", "text/plain", key="pk_txt",
                             on_click="ignore")

@@ -31,7 +31,7 @@ CLICK_OBJECTS = ("last_object_clicked", "last_object_clicked_tooltip")
 # A results map of 100,000 markers is about 6 MB of script, a gap map a few hundred kB: the maps kept per
 # process are bounded by their number and their total size, least recently drawn dropped first.
 MAPS_KEPT = 32
-MAP_BYTES_KEPT = 48 * 2**20
+MAP_BYTES_KEPT = 24 * 2**20
 
 Version = tuple[str, tuple[int, int, int]]
 """A directory version: the data folder and the store's signature (Store.signature) of its resources file."""
@@ -55,7 +55,8 @@ streamlit_folium._component_func = _recording_component
 
 
 def _held_bytes() -> int:
-    return sum(len(args.get("script") or "") + len(args.get("html") or "") for args in _held.values())
+    # Every text argument counts: the Leaflet script travels in more than one of them.
+    return sum(len(value) for args in _held.values() for value in args.values() if isinstance(value, str | bytes))
 
 
 def start_versioned_page(title: str) -> tuple[LoadedDirectory, Version]:
