@@ -16,7 +16,10 @@ once, each open Find, type a place in the Near box, tick a filter, and open Map 
 
 Memory is the resident set (VmRSS from /proc/<pid>/status) of the streamlit process and all its children,
 measured: once the server answers its health check, after every page has been opened, with the 20 visitors'
-sessions still open, 2 s after they close, and its peak (sampled every 0.25 s from the start). Prints one JSON line per
+sessions still open, 2 s after they close, and its peak (sampled every 0.25 s from the start). After each page
+the log also shows the two parts of VmRSS: the process's own memory (RssAnon) and mapped files (RssFile: the
+shared libraries and the pages read of the directory's cache files, which the kernel can drop and shares
+between processes); the JSON line of "after every page" carries the figure after each page. Prints one JSON line per
 figure, for today's tree ("ours") and the baseline. Goal (issue 16): at most 600 MB at 100,000 entries.
 Run: python bench/memory_bench.py [--n 100000] [--sessions 20]
 """
