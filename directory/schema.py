@@ -51,6 +51,8 @@ FIELDS: tuple[Field, ...] = (
     Field("stages", "choices", "Stages of treatment served.", terms=tx.STAGES),
     Field("attendance", "choice", "How people take part.", terms=tx.ATTENDANCE),
     Field("populations", "choices", "Populations especially welcomed.", terms=tx.POPULATIONS),
+    Field("pathways", "choices", "Recovery pathways it follows or welcomes; none ranked above another.",
+          terms=tx.PATHWAYS),
     Field("languages", "list", "Languages offered, e.g. 'English;Spanish'.", max_length=300),
     Field("cost", "choices", "Cost options.", terms=tx.COSTS),
     Field("accessibility", "choices", "Accessibility features.", terms=tx.ACCESSIBILITY),
@@ -399,6 +401,10 @@ def _cross_checks(values: dict[str, str], errors: dict[str, str]) -> None:
         errors["event_start"] = "a recurring event needs a first start"
     if _verified_after_saving(values) and "last_verified" not in errors:
         errors["last_verified"] = "cannot be in the future"
+    if (values.get("moud_welcome") == "no" and tx.MEDICATION_PATHWAY in split_list(values.get("pathways", ""))
+            and "pathways" not in errors):
+        errors["pathways"] = ("says medication-supportive, but 'Medication for OUD welcome' says no: "
+                              "change one of them")
 
 
 # A day's grace, because last_verified is a date in the directory's zone and updated_at a UTC moment.

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 import weakref
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -20,6 +20,7 @@ from directory import taxonomy as tx
 from directory import term_bits
 from directory.geo import haversine_miles
 from directory.schedule import open_status
+from directory.schema import split_list
 
 # Columns whose values are filtered as sets; a row matches when it has any chosen key.
 _SET_COLUMNS: dict[str, tuple[tx.Term, ...]] = {
@@ -28,6 +29,7 @@ _SET_COLUMNS: dict[str, tuple[tx.Term, ...]] = {
     "dimensions": tx.RECOVERY_DIMENSIONS,
     "stages": tx.STAGES,
     "populations": tx.POPULATIONS,
+    "pathways": tx.PATHWAYS,
     "attendance": tx.ATTENDANCE,
     "cost": tx.COSTS,
 }
@@ -44,6 +46,7 @@ class Query:
     dimensions: tuple[str, ...] = ()
     stages: tuple[str, ...] = ()
     populations: tuple[str, ...] = ()
+    pathways: tuple[str, ...] = ()
     attendance: tuple[str, ...] = ()
     free_only: bool = False
     moud_welcome: bool = False
@@ -62,6 +65,7 @@ class Query:
             "dimensions": self.dimensions,
             "stages": self.stages,
             "populations": self.populations,
+            "pathways": self.pathways,
             "attendance": self.attendance,
             "cost": ("free",) if self.free_only else (),
         }
@@ -91,6 +95,21 @@ def _coordinates(values: pd.Series) -> np.ndarray:
     return pd.to_numeric(values.replace("", np.nan), errors="coerce").to_numpy(dtype=np.float64)
 
 
+def pathways_of(row: Mapping[str, str]) -> list[str]:
+    """The row's pathway keys in taxonomy order, medication-supportive included when MOUD is welcome."""
+    keys = set(split_list(row.get("pathways", "")))
+    if row.get("moud_welcome") == "yes":
+        keys.add(tx.MEDICATION_PATHWAY)
+    return [term.key for term in tx.PATHWAYS if term.key in keys]
+
+
+def _pathways_with_moud(frame: pd.DataFrame) -> pd.Series:
+    # "Medication for OUD welcome: yes" is the medication-supportive pathway whether or not its entry lists it,
+    # so the two never disagree in a search.
+    moud = frame["moud_welcome"] == "yes"
+    return frame["pathways"].where(~moud, frame["pathways"] + ";" + tx.MEDICATION_PATHWAY)
+
+
 def build_index(frame: pd.DataFrame) -> SearchIndex:
     """Prepare a frame of valid resources for searching."""
     frame = frame.reset_index(drop=True)
@@ -101,7 +120,8 @@ def build_index(frame: pd.DataFrame) -> SearchIndex:
         frame=frame,
         lat=_coordinates(frame["latitude"]),
         lon=_coordinates(frame["longitude"]),
-        masks={column: term_bits.mask_column(terms, frame[column]) for column, terms in _SET_COLUMNS.items()},
+        masks={column: term_bits.mask_column(terms, _pathways_with_moud(frame) if column == "pathways"
+                                             else frame[column]) for column, terms in _SET_COLUMNS.items()},
         text=text.str.lower().to_numpy(dtype=object),
         name=frame["name"].str.lower().to_numpy(dtype=object),
         active=(frame["status"] == "active").to_numpy(),

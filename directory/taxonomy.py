@@ -179,6 +179,32 @@ POPULATIONS: tuple[Term, ...] = (
     Term("cultural", "Specific cultural communities"),
 )
 
+# Recovery pathways: the ways of recovering a group or service follows or welcomes. The directory lists them
+# side by side and ranks none. Where each comes from (docs/pathways.md has the detail):
+# - twelve_step, secular, family_friends: the code4recovery Meeting Guide types ("A" Secular; "AL-AN" and "AL",
+#   meetings held with Al-Anon or Alateen; the fellowships behind the feeds are twelve-step);
+# - smart_cbt, buddhist, faith_based: the mutual-aid program families named in SAMHSA's peer-support material
+#   and in 211 (AIRS/211 LA) taxonomy terms such as "12 Step Programs", "Self-Help Groups";
+# - all_recovery, harm_reduction: recovery community organizations' own words ("all pathways", harm-reduction
+#   services);
+# - medication_supportive: the same welcome as the `moud_welcome` flag, kept consistent with it.
+PATHWAYS: tuple[Term, ...] = (
+    Term("twelve_step", "Twelve-step", "Groups that work the Twelve Steps, such as AA, NA or CA."),
+    Term("smart_cbt", "SMART Recovery and similar",
+         "Mutual aid built on cognitive-behavioural tools, such as SMART Recovery."),
+    Term("secular", "Secular", "Support without religious or spiritual content."),
+    Term("faith_based", "Faith-based", "Support rooted in a religious faith, such as Celebrate Recovery."),
+    Term("buddhist", "Buddhist-inspired", "Meditation-based programs such as Refuge Recovery or Recovery Dharma."),
+    Term("all_recovery", "All pathways", "Open to people on any pathway, however they recover."),
+    Term("medication_supportive", "Medication-supportive",
+         "People taking medication for opioid use disorder (MOUD) are welcome."),
+    Term("harm_reduction", "Harm-reduction friendly",
+         "Welcomes people wherever they are, including people who still use or are cutting down."),
+    Term("family_friends", "Family and friends",
+         "For people affected by someone else's use, such as Al-Anon or Nar-Anon."),
+)
+MEDICATION_PATHWAY = "medication_supportive"
+
 COSTS: tuple[Term, ...] = (
     Term("free", "Free"),
     Term("sliding_scale", "Sliding scale"),

@@ -34,6 +34,7 @@ from directory.schedule import (
     zone_name_of,
 )
 from directory.schema import phone_link, split_list
+from directory.search import pathways_of
 from directory.text import escape_markdown as md
 from directory.text import markdown_link as md_link
 from directory.ui.packet import add_button
@@ -51,6 +52,24 @@ def support_badges_html(row: Mapping[str, str]) -> str:
         for t in support_types_of(row)
     ]
     return "".join(badges)
+
+
+def pathway_badges_html(row: Mapping[str, str]) -> str:
+    """Badges for the row's recovery pathways, in the taxonomy's order: plain label chips, none ranked."""
+    # Built only from taxonomy labels, never from user text, so the HTML is safe to render.
+    chips = [
+        '<span class="pathway-badge" style="border:1px solid #595959;border-radius:0.6rem;padding:0.05rem 0.5rem;'
+        f'margin:0 0.3rem 0.2rem 0;display:inline-block;font-size:0.85rem">{html.escape(label)}</span>'
+        for label in (tx.label_of(tx.PATHWAYS, key) for key in pathways_of(row))
+    ]
+    return '<span role="list" aria-label="Recovery pathways">' + "".join(
+        f'<span role="listitem">{chip}</span>' for chip in chips) + "</span>" if chips else ""
+
+
+def _badges_html(row: Mapping[str, str]) -> str:
+    # One element per card for both rows of badges: each element costs the server time on every run.
+    pathways = pathway_badges_html(row)
+    return support_badges_html(row) + (f"<br>{pathways}" if pathways else "")
 
 
 def _verified_text(row: Mapping[str, str]) -> str:
@@ -87,7 +106,7 @@ def result_card(row: Mapping[str, str], distance: float | None, on_open: Callabl
     """A compact card for one search result, with a button to open its detail view."""
     with st.container(border=True):
         st.markdown(f"**{md(row['name'])}**  \n{_kind_text(row)}")
-        st.markdown(support_badges_html(row), unsafe_allow_html=True)
+        st.markdown(_badges_html(row), unsafe_allow_html=True)
         away = distance_text(row, distance)
         lines = ([f"**{away}** away"] if away else []) + _contact_lines(row)
         st.markdown("  \n".join(lines))
@@ -148,7 +167,7 @@ def detail_view(row: Mapping[str, str], distance: float | None) -> None:
     st.markdown(md(category_label(row["category"])))
     if row.get("status") != "active":
         st.warning(f"This entry is {tx.label_of(tx.STATUSES, row.get('status', '')).lower()} and may not be open.")
-    st.markdown(support_badges_html(row), unsafe_allow_html=True)
+    st.markdown(_badges_html(row), unsafe_allow_html=True)
     for t in support_types_of(row):
         st.caption(f"{t.label}: {t.explanation}")
     if row.get("description"):

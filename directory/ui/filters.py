@@ -42,6 +42,7 @@ FILTERS: tuple[FilterSpec, ...] = (
     FilterSpec("f_dims", "dim", "terms", "Recovery dimension", tx.RECOVERY_DIMENSIONS),
     FilterSpec("f_stages", "stage", "terms", "Stage", tx.STAGES),
     FilterSpec("f_pops", "pop", "terms", "Who it welcomes", tx.POPULATIONS),
+    FilterSpec("f_paths", "path", "terms", "Recovery pathway (any, unless you pick one)", tx.PATHWAYS),
     FilterSpec("f_att", "att", "terms", "Attendance", tx.ATTENDANCE),
     FilterSpec("f_free", "free", "flag", "Free of cost"),
     FilterSpec("f_moud", "moud", "flag", "Medication for OUD welcome"),
@@ -104,6 +105,16 @@ def search_controls() -> None:
     near, radius = st.columns([3, 2])
     near.text_input(_SPEC["f_near"].label, key="f_near", placeholder="e.g. 19104 or Media, PA", max_chars=60)
     radius.selectbox(_SPEC["f_radius"].label, RADIUS_CHOICES, key="f_radius", format_func=lambda m: f"{m} miles")
+    pathway_pills()
+
+
+def pathway_pills() -> None:
+    """The pathway filter as a row of pills in the page body: one tap picks a pathway, none picked means any."""
+    spec = _SPEC["f_paths"]
+    labels = {term.key: term.label for term in spec.terms}
+    st.pills(spec.label, list(labels), selection_mode="multi", format_func=labels.__getitem__, key=spec.key,
+             help="\n".join(f"- **{t.label}**: {t.explanation}" for t in spec.terms)
+             + "\n\nThere are many pathways to recovery; the directory ranks none of them.")
 
 
 def filter_panel() -> None:
@@ -148,6 +159,7 @@ def current_query(*, limit: int | None = None) -> tuple[Query, Place | None, str
         dimensions=tuple(state.get("f_dims", [])),
         stages=tuple(state.get("f_stages", [])),
         populations=tuple(state.get("f_pops", [])),
+        pathways=tuple(state.get("f_paths") or []),
         attendance=tuple(state.get("f_att", [])),
         free_only=bool(state.get("f_free")),
         moud_welcome=bool(state.get("f_moud")),
