@@ -21,7 +21,8 @@ def use_system_allocator_for_arrow() -> None:
     thread of its own: twenty visitors searching at once left 200 MB behind at 100,000 entries, against 17 MB
     with malloc (bench/memory_bench.py). Arrow's work here is parsing and taking rows, where the two are alike.
     """
-    if pyarrow.default_memory_pool().backend_name != "system":
+    # An operator's own choice (Arrow's ARROW_DEFAULT_MEMORY_POOL) is kept.
+    if "ARROW_DEFAULT_MEMORY_POOL" not in os.environ and pyarrow.default_memory_pool().backend_name != "system":
         pyarrow.set_memory_pool(pyarrow.system_memory_pool())
 
 
