@@ -80,6 +80,11 @@ with st.expander("About peer recovery support"):
     )
     st.markdown("\n".join(f"- **{t.symbol} {t.label}**: {t.explanation}" for t in tx.SUPPORT_TYPES))
     st.markdown(
+        "There are many pathways to recovery (twelve-step, SMART Recovery, secular, faith-based, "
+        "medication-supportive and more), and people may combine or change them over time. "
+        "This directory lists every pathway side by side and does not rank one above another."
+    )
+    st.markdown(
         "Peers share what helped them; they do not diagnose or give clinical advice. "
         "This directory does not keep or log what you search for."
     )
