@@ -29,7 +29,7 @@ from directory.store import Store
 TERM_PARAMS: dict[str, tuple[str, tuple[tx.Term, ...]]] = {
     "type": ("support_types", tx.SUPPORT_TYPES), "cat": ("categories", tx.CATEGORIES),
     "dim": ("dimensions", tx.RECOVERY_DIMENSIONS), "stage": ("stages", tx.STAGES),
-    "pop": ("populations", tx.POPULATIONS), "att": ("attendance", tx.ATTENDANCE),
+    "pop": ("populations", tx.POPULATIONS), "path": ("pathways", tx.PATHWAYS), "att": ("attendance", tx.ATTENDANCE),
 }
 FLAG_PARAMS = {"free": "free_only", "moud": "moud_welcome", "peer": "peer_run"}
 TEXT_PARAMS = ("q", "near", "radius")

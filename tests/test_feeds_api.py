@@ -298,3 +298,19 @@ def test_api_serves_only_active_public_entries_and_no_confidential_place(client:
     sal = client.get(f"{API}/service_at_locations", params={"per_page": 100, "search": service["name"]}).json()
     assert all("latitude" not in item["location"] for item in sal["contents"]
                if item["service_id"] == service["id"])
+
+
+def test_feeds_take_the_pathway_filter(client: TestClient, sample_dir: Path) -> None:
+    """?path= narrows a feed as it narrows Find: listed pathways, and MOUD welcome as medication-supportive."""
+    secular, moud = _weekly_ids(sample_dir)[:2]
+
+    def change(frame: pd.DataFrame) -> None:
+        frame["pathways"] = ""
+        frame.loc[frame["moud_welcome"] == "yes", "moud_welcome"] = ""
+        frame.loc[frame["id"] == secular, "pathways"] = "secular"
+        frame.loc[frame["id"] == moud, "moud_welcome"] = "yes"
+    _rewrite(sample_dir, change)
+    assert {m["slug"] for m in client.get("/feeds/meetings.json", params={"path": "secular"}).json()} == {secular}
+    assert {m["slug"] for m in client.get("/feeds/meetings.json",
+                                          params={"path": "medication_supportive"}).json()} == {moud}
+    assert client.get("/feeds/meetings.json", params={"path": "no_such_pathway"}).status_code == 400
