@@ -288,20 +288,22 @@ def cmd_curator(args: argparse.Namespace) -> int:
 
 
 def cmd_gaps(args: argparse.Namespace) -> int:
-    """For each ZIP area of the region (the served counties), the distance to the nearest active resource of a kind."""
+    """For each ZIP area of the region, the miles to the nearest active resource of a type, category or pathway."""
     from directory.gaps import Kind, coverage_share, gap_table  # here: scipy is slow to import
 
     if args.threshold_miles <= 0:
         raise UsageError("--threshold-miles must be more than 0")
     support = _term_keys(tx.SUPPORT_TYPES, [args.support_type] if args.support_type else None, "support type")
     category = _term_keys(tx.CATEGORIES, [args.category] if args.category else None, "category")
+    pathway = _term_keys(tx.PATHWAYS, [args.pathway] if args.pathway else None, "pathway")
     try:
         frame = public_view(_store(args).load().frame)  # a public report: ZIP-level places only
     except StoreReadError as error:
         raise UsageError(str(error)) from None
     if frame.empty:
         raise UsageError("the directory has no entries to measure from")
-    kind = Kind(support_type=support[0] if support else "", category=category[0] if category else "")
+    kind = Kind(support_type=support[0] if support else "", category=category[0] if category else "",
+                pathway=pathway[0] if pathway else "")
     table = gap_table(frame, kind, args.threshold_miles, region=args.settings.region)
     columns = ["zip", "lat", "lon", "nearest_miles", "nearest_id", "within_threshold"]
     if args.format == "csv":
@@ -402,6 +404,9 @@ def build_parser() -> argparse.ArgumentParser:
     which = p.add_mutually_exclusive_group(required=True)
     which.add_argument("--support-type", help="one support type key")
     which.add_argument("--category", help="one category key")
+    which.add_argument("--pathway", help=(
+        f"one recovery pathway key or label ({', '.join(tx.keys(tx.PATHWAYS))}); an entry with 'Medication for "
+        f"OUD welcome: yes' counts as {tx.MEDICATION_PATHWAY}, as in search"))
     which.add_argument("--any", action="store_true", help="any active resource")
     p.add_argument("--threshold-miles", type=float, required=True, help="distance beyond which an area is a gap")
     p.add_argument("--format", choices=("json", "csv"), default="json")

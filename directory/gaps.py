@@ -30,12 +30,14 @@ from directory.errors import DirectoryError
 from directory.freshness import stale_mask
 from directory.gazetteer import zip_table
 from directory.geo import EARTH_RADIUS_MILES
+from directory.search import pathways_of
 from directory.text import plural
 
 DEFAULT_RESOLUTION = 7  # hexagons about 5 km² each: fine enough for a county, coarse enough to draw
 HEX_MARGIN_MILES = 5.0  # how far past the outermost ZIP centers a hexagon of the region may lie
 ZIP_COLUMNS = ["zip", "place", "county", "state", "lat", "lon"]
-_MEASURED_COLUMNS = ["id", "name", "status", "category", "support_types", "zip", "latitude", "longitude"]
+_MEASURED_COLUMNS = ["id", "name", "status", "category", "support_types", "pathways", "moud_welcome", "zip",
+                     "latitude", "longitude"]
 # Every column the Gaps page reads (measuring, freshness, the coverage charts, the map): an edit to any other
 # column (a description, a phone, the hours) leaves every figure on the page as it was.
 GAP_COLUMNS = (*_MEASURED_COLUMNS, "dimensions", "stages", "city", "state", "last_verified")
@@ -45,26 +47,62 @@ Region = Box | tuple[County, ...] | None
 """A configured region (Settings.region): a box, counties, or None for the counties the entries are in."""
 
 
+# How a pathway reads inside a sentence ("... more than 10 miles from secular support"). The taxonomy's labels
+# are headings ("Medication-supportive", "All pathways"): lower-cased and followed by "support" some of them
+# would read badly, and "SMART" and "Buddhist" keep their capitals.
+_PATHWAY_PHRASES: dict[str, str] = {
+    "twelve_step": "twelve-step support",
+    "smart_cbt": "SMART Recovery or similar support",
+    "secular": "secular support",
+    "faith_based": "faith-based support",
+    "buddhist": "Buddhist-inspired support",
+    "all_recovery": "support open to all pathways",
+    tx.MEDICATION_PATHWAY: "support where people taking MOUD are welcome",
+    "harm_reduction": "harm-reduction friendly support",
+    "family_friends": "support for family and friends",
+}
+
+
+def pathway_phrase(key: str) -> str:
+    """A pathway as a noun phrase for a sentence, such as 'secular support'."""
+    if key in _PATHWAY_PHRASES:
+        return _PATHWAY_PHRASES[key]
+    term = next((t for t in tx.PATHWAYS if t.key == key), None)
+    return f"support on the {term.label if term else key} pathway"
+
+
 @dataclass(frozen=True)
 class Kind:
-    """Which resources count: one support type, one category, or any."""
+    """Which resources count: one support type, one category, one recovery pathway, or any."""
 
     support_type: str = ""
     category: str = ""
+    pathway: str = ""
 
     def label(self) -> str:
+        """The kind in words: a support type or category key, a pathway phrase, or 'any support'."""
+        if self.pathway:
+            return pathway_phrase(self.pathway)
         return self.support_type or self.category or "any support"
 
     @classmethod
     def parse(cls, choice: str) -> Kind:
-        """The kind behind a KIND_CHOICES key: 'any', 'type:<key>' or 'cat:<key>'."""
-        return cls(support_type=choice.removeprefix("type:") if choice.startswith("type:") else "",
-                   category=choice.removeprefix("cat:") if choice.startswith("cat:") else "")
+        """The kind behind a KIND_CHOICES key: 'any', 'type:<key>', 'cat:<key>' or 'path:<key>'."""
+        prefix, _, key = choice.partition(":")
+        return cls(support_type=key if prefix == "type" else "", category=key if prefix == "cat" else "",
+                   pathway=key if prefix == "path" else "")
 
 
-KIND_CHOICES: dict[str, str] = {"any": "any support"} | {f"type:{t.key}": t.label for t in tx.SUPPORT_TYPES} | {
-    f"cat:{c.key}": c.label for c in tx.CATEGORIES}
+KIND_CHOICES: dict[str, str] = (
+    {"any": "any support"} | {f"type:{t.key}": t.label for t in tx.SUPPORT_TYPES}
+    | {f"cat:{c.key}": c.label for c in tx.CATEGORIES} | {f"path:{p.key}": f"Pathway: {p.label}" for p in tx.PATHWAYS})
 """What the Gaps page offers to measure, key to label."""
+
+
+def kind_text(choice: str) -> str:
+    """A KIND_CHOICES key as the Gaps page writes it inside a sentence ('child care', 'secular support')."""
+    kind = Kind.parse(choice)
+    return kind.label() if kind.pathway else KIND_CHOICES[choice].lower()
 
 
 def _unit_vectors(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
@@ -91,6 +129,16 @@ def _placed(frame: pd.DataFrame) -> pd.DataFrame:
     return frame[(frame["status"] == "active") & (frame["latitude"] != "") & (frame["longitude"] != "")]
 
 
+def pathway_masks(frame: pd.DataFrame) -> np.ndarray:
+    """Each row's pathways as a term_bits mask, with the meaning search gives them (search.pathways_of)."""
+    # pathways_of holds the rule (MOUD welcome "yes" is the medication-supportive pathway); few distinct pairs
+    # of the two cells repeat across many rows, so the rule runs once per pair, not once per row.
+    codes, pairs = pd.factorize(pd.MultiIndex.from_arrays([frame["pathways"], frame["moud_welcome"]]))
+    per_pair = [term_bits.keys_mask(tx.PATHWAYS, pathways_of({"pathways": listed, "moud_welcome": moud}))
+                for listed, moud in pairs]
+    return np.asarray(per_pair, dtype=np.int64)[codes] if len(codes) else np.zeros(0, dtype=np.int64)
+
+
 def resources_of(frame: pd.DataFrame, kind: Kind) -> pd.DataFrame:
     """Active, placed resources of the chosen kind; inactive and pending entries never count."""
     chosen = _placed(frame)
@@ -99,6 +147,8 @@ def resources_of(frame: pd.DataFrame, kind: Kind) -> pd.DataFrame:
         chosen = chosen[term_bits.has_key(tx.SUPPORT_TYPES, masks, kind.support_type)]
     if kind.category:
         chosen = chosen[chosen["category"] == kind.category]
+    if kind.pathway:
+        chosen = chosen[term_bits.has_key(tx.PATHWAYS, pathway_masks(chosen), kind.pathway)]
     return chosen
 
 

@@ -4,7 +4,7 @@ import streamlit as st
 
 from directory import taxonomy as tx
 from directory.errors import DirectoryError
-from directory.gaps import KIND_CHOICES, read_demand, region_text, weighted_gap, zip_rows
+from directory.gaps import KIND_CHOICES, kind_text, read_demand, region_text, weighted_gap, zip_rows
 from directory.interop.csv_export import safe_csv_bytes
 from directory.maps import standalone_html
 from directory.text import escape_markdown as md
@@ -22,11 +22,11 @@ from directory.ui.services import app_settings, services
 loaded, version = start_gaps_page("Where the service gaps are")
 settings = app_settings()
 frame = loaded.index.frame
-choice = st.selectbox("Kind of support or category", list(KIND_CHOICES), format_func=KIND_CHOICES.__getitem__,
-                      key="g_kind")
+choice = st.selectbox("Kind of support, category or recovery pathway", list(KIND_CHOICES),
+                      format_func=KIND_CHOICES.__getitem__, key="g_kind")
 threshold = st.slider("A gap is farther than (miles)", 1, 50, 10, key="g_threshold")
 report = report_for(version, frame, choice, threshold)
-label = KIND_CHOICES[choice].lower()
+label = kind_text(choice)  # 'child care', 'secular support'
 areas = plural(len(report.table), "ZIP area")
 
 if report.table.empty:

@@ -8,7 +8,14 @@ The coverage is deliberately uneven so that the gap tools find real gaps:
 - there is no child care at all in Bucks or Chester County;
 - northern Bucks County (north of latitude 40.3) has no affiliational support: no recovery centre,
   no sober social activity, no mutual-aid group;
-- some entries are stale (verified 13 to 30 months ago), a few are inactive or pending review.
+- some entries are stale (verified 13 to 30 months ago), a few are inactive or pending review;
+- every recovery pathway appears, unevenly: twelve-step support everywhere, but no secular or Buddhist-inspired
+  support in Bucks or Chester County, and harm-reduction friendly support only in Philadelphia and Camden
+  County. Medication-supportive is listed only where MOUD is welcome or on a medication clinic, never where
+  "Medication for OUD welcome" says no.
+
+Pathways come from a generator of their own (PATHWAY_SEED), drawn after every other column: giving the sample
+pathways left every other cell of every row as it was.
 
 Every phone number is in the fictional 555-01xx range and every website is on example.org.
 """
@@ -31,6 +38,9 @@ from directory.schema import COLUMNS, join_list, validate_record  # noqa: E402
 
 TODAY = date(2026, 11, 1)
 OUT = ROOT / "data" / "resources.csv"
+PATHWAY_SEED = 18  # issue 18; apart from the main seed so the other columns keep their draws
+NO_SECULAR_OR_BUDDHIST = ("Bucks", "Chester")  # the pathway gaps the Gaps page should find
+HARM_REDUCTION_COUNTIES = ("Philadelphia", "Camden")
 
 COUNTIES: dict[str, tuple[str, str, int]] = {
     # county: (gazetteer county, state, weight)
@@ -280,6 +290,50 @@ def _row(n: int, category: str, county: str, zip_entry: dict, rng: random.Random
     return row
 
 
+def _pathways(row: dict[str, str], county: str, rng: random.Random) -> str:
+    """The row's pathways, from its category and name, drawn from the pathway generator only."""
+    category, name = row["category"], row["name"]
+    keys: set[str] = set()
+    if category == "support_group":
+        if "SMART" in name:
+            keys |= {"smart_cbt", "secular"}
+        else:
+            keys.add(rng.choices(("twelve_step", "secular", "faith_based", "buddhist", "all_recovery"),
+                                 (55, 15, 10, 10, 10))[0])
+    elif category == "recovery_center":
+        keys.add("all_recovery")
+        keys |= {key for key, chance in (("twelve_step", 0.4), ("smart_cbt", 0.2), ("buddhist", 0.2),
+                                         ("harm_reduction", 0.3)) if rng.random() < chance}
+    elif category == "peer_coaching":
+        keys.add("all_recovery" if rng.random() < 0.6 else rng.choice(("twelve_step", "secular", "faith_based")))
+    elif category == "sober_social":
+        if "St. Luke's" in name:
+            keys.add("faith_based")
+        elif rng.random() < 0.5:
+            keys.add("all_recovery")
+    elif category == "recovery_housing":
+        keys.add(rng.choices(("twelve_step", "faith_based", "all_recovery"), (50, 20, 30))[0])
+    elif category == "family_support":
+        keys.add("family_friends")
+        if rng.random() < 0.3:  # groups in the manner of Al-Anon or Nar-Anon
+            keys.add("twelve_step")
+    elif category == "clinical_treatment" and ("Medication" in name or "Bridge" in name):
+        keys.add(tx.MEDICATION_PATHWAY)
+    elif category == "navigation" and rng.random() < 0.4:
+        keys.add("harm_reduction")
+    if row["moud_welcome"] == "yes" and rng.random() < 0.5:  # the other half carries it through the flag alone
+        keys.add(tx.MEDICATION_PATHWAY)
+    if county in NO_SECULAR_OR_BUDDHIST:
+        keys -= {"secular", "buddhist"}
+        if category == "support_group" and not keys:
+            keys.add("twelve_step")
+    if county not in HARM_REDUCTION_COUNTIES:
+        keys.discard("harm_reduction")
+    if row["moud_welcome"] == "no":  # the schema refuses the two together
+        keys.discard(tx.MEDICATION_PATHWAY)
+    return join_list([term.key for term in tx.PATHWAYS if term.key in keys])
+
+
 def build_rows(total: int = 300) -> list[dict[str, str]]:
     """Every sample row, valid and in id order."""
     rng = random.Random(2026)
@@ -290,6 +344,7 @@ def build_rows(total: int = 300) -> list[dict[str, str]]:
     plan = [categories[i % len(categories)] for i in range(10 * len(categories))]
     plan += rng.choices(categories, k=total - len(plan))
     rows = []
+    county_of: list[str] = []
     for n, category in enumerate(plan, start=1):
         while True:
             county = rng.choices(counties, weights)[0]
@@ -297,10 +352,14 @@ def build_rows(total: int = 300) -> list[dict[str, str]]:
             if _allowed(category, county, zip_entry):
                 break
         rows.append(_row(n, category, county, zip_entry, rng))
+        county_of.append(county)
     for row in rng.sample(rows, 8):
         row["status"] = "inactive"
     for row in rng.sample([r for r in rows if r["status"] == "active"], 4):
         row["status"] = "pending"
+    pathway_rng = random.Random(PATHWAY_SEED)
+    for row, county in zip(rows, county_of, strict=True):
+        row["pathways"] = _pathways(row, county, pathway_rng)
     for row in rows:
         result = validate_record(row)
         assert result.ok, (row["id"], result.errors)

@@ -16,8 +16,8 @@ from directory.ui.services import services
 PREFIX = "e_"
 SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("About", ("name", "organization", "description", "category", "support_types", "tags")),
-    ("Who it serves", ("dimensions", "stages", "attendance", "populations", "languages", "cost", "accessibility",
-                       "moud_welcome", "peer_run", "eligibility")),
+    ("Who it serves", ("dimensions", "stages", "attendance", "populations", "pathways", "languages", "cost",
+                       "accessibility", "moud_welcome", "peer_run", "eligibility")),
     ("Location", ("location_confidential", "location_name", "address", "city", "state", "zip", "latitude",
                   "longitude", "geocode_quality")),
     ("Contact and hours", ("phone", "other_phones", "website", "email", "hours", "hours_text")),
@@ -30,7 +30,8 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
 
 LABELS = {"moud_welcome": "Medication for OUD welcome", "peer_run": "Peer-run", "zip": "ZIP",
           "geocode_quality": "How the location was found", "support_types": "Kinds of support",
-          "dimensions": "Recovery dimensions", "stages": "Stages of treatment", "hours": "Weekly hours",
+          "dimensions": "Recovery dimensions", "pathways": "Recovery pathways",
+          "stages": "Stages of treatment", "hours": "Weekly hours",
           "hours_text": "Hours as written by a source", "event_start": "Event start (YYYY-MM-DDTHH:MM)",
           "event_end": "Event end (YYYY-MM-DDTHH:MM)", "event_timezone": "Event time zone",
           "recurrence_rule": "Repeats (RFC 5545 rule)", "external_id": "ID in another system",
