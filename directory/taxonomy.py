@@ -180,14 +180,9 @@ POPULATIONS: tuple[Term, ...] = (
 )
 
 # Recovery pathways: the ways of recovering a group or service follows or welcomes. The directory lists them
-# side by side and ranks none. Where each comes from (docs/pathways.md has the detail):
-# - twelve_step, secular, family_friends: the code4recovery Meeting Guide types ("A" Secular; "AL-AN" and "AL",
-#   meetings held with Al-Anon or Alateen; the fellowships behind the feeds are twelve-step);
-# - smart_cbt, buddhist, faith_based: the mutual-aid program families named in SAMHSA's peer-support material
-#   and in 211 (AIRS/211 LA) taxonomy terms such as "12 Step Programs", "Self-Help Groups";
-# - all_recovery, harm_reduction: recovery community organizations' own words ("all pathways", harm-reduction
-#   services);
-# - medication_supportive: the same welcome as the `moud_welcome` flag, kept consistent with it.
+# side by side and ranks none. Where each comes from, and how each maps to Meeting Guide types, HSDS terms and
+# the words of 211 and CSV exports, is in docs/pathways.md. medication_supportive says what the `moud_welcome`
+# flag says, and is kept consistent with it.
 PATHWAYS: tuple[Term, ...] = (
     Term("twelve_step", "Twelve-step", "Groups that work the Twelve Steps, such as AA, NA or CA."),
     Term("smart_cbt", "SMART Recovery and similar",

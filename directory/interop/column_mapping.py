@@ -35,6 +35,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "attendance": ("meetingformat", "format", "attendancemode"),
     # Only our own column name: other "population" headers hold free text, which goes to eligibility.
     "populations": (),
+    # Values are read by directory/interop/pathway_words.py; words it does not know go to review as written.
+    "pathways": ("pathway", "recoverypathway", "recoverypathways", "approach", "recoveryapproach", "programtype",
+                 "programtypes"),
     "eligibility": ("eligibilitytext", "whoiseligible", "eligibilityrequirements", "eligibilitycriteria",
                     "population", "targetpopulation", "populationsserved", "populationserved", "whoserved",
                     "whoisitfor"),

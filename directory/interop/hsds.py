@@ -2,8 +2,9 @@
 
 Each entry is one service with its organization, location, address, phones, schedules, languages, access and
 cost options in the HSDS tables. Everything the directory holds that HSDS has no exact home for (support
-types, category, dimensions, stages, flags, tags, event rules, our id ...) goes out as attributes linked to the
-service, under our own taxonomy ("peer-recovery-directory"), so an export reads back without loss.
+types, category, dimensions, stages, recovery pathways, flags, tags, event rules, our id ...) goes out as
+attributes linked to the service, under our own taxonomy ("peer-recovery-directory"), so an export reads back
+without loss. Another taxonomy's term named exactly as a pathway word (pathway_words) is read as that pathway.
 
 An export is public: it is built from the public view, so a confidential location shows its city, state and
 ZIP only, and the review fields stay home. Reading forgives: each table is indexed by its keys once, a cell
@@ -39,6 +40,7 @@ from directory.hours import HoursError, WeeklyHours, format_hours, parse_clock, 
 from directory.interop import limits
 from directory.interop.hsds_spec import TABLES, columns, datapackage
 from directory.interop.limits import BoundedLines, ByteBudget, ImportLimitExceeded, RowTooLong, counted
+from directory.interop.pathway_words import pathway_key
 from directory.interop.records import SourceRow, UnusableInput, row_dicts
 from directory.phones import is_callable_label, split_labelled
 from directory.privacy import CONFIDENTIAL_LOCATION, is_confidential, listable, public_view
@@ -50,8 +52,8 @@ TAXONOMY_ID = "peer-recovery-directory"
 _NAMESPACE = uuid.UUID("5b0c1f9e-6f1e-4d7a-9a43-7f5e2a1c9d10")
 _NAMESPACE_BYTES = _NAMESPACE.bytes
 # Controlled lists: one attribute per key, linked to a term for that key.
-TERM_FIELDS = ("category", "support_types", "dimensions", "stages", "attendance", "populations", "cost",
-               "accessibility")
+TERM_FIELDS = ("category", "support_types", "dimensions", "stages", "attendance", "populations", "pathways",
+               "cost", "accessibility")
 # Held verbatim in an attribute's value, linked to one term per field. The review fields (review_reasons,
 # review_notes) are the peer leaders' own work and never leave in a public export.
 VALUE_FIELDS = ("id", "external_id", "organization", "location_name", "address", "city", "state", "zip",
@@ -707,6 +709,10 @@ class _Package:
         values.update(self._classified(service, sid, location_id, foreign))
         codes = self._codes(sid)
         values["tags"] = join_list(list(dict.fromkeys(name for _, name in codes if name)))
+        # Another taxonomy's term whose whole name is a pathway word ("SMART Recovery") names that pathway; the
+        # term stays a tag as well, so nothing a less exact name said is lost.
+        values["pathways"] = join_list(list(dict.fromkeys(
+            key for _, name in codes if name and (key := pathway_key(name)))))
         values.update(ours)
         for record in (*used, *phones):
             repairs += getattr(record, "repairs", [])

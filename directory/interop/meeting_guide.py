@@ -8,6 +8,9 @@ closed) makes it in person; both is hybrid; neither (TC with no link) means the 
 comes in retired (inactive). A TSML feed's own `attendance_option` wins, and "inactive" there retires it too.
 The zone is the meeting's `timezone`, else the one of its ZIP, city or coordinates (offline, US only).
 
+The types that imply a recovery pathway (A Secular; AL-AN and AL, held with Al-Anon or Alateen) fill
+`pathways` too, and the secular pathway goes back out as A (meeting_guide_types has the table).
+
 Our export follows the spec and adds one object, `directory`, with the values the spec has no field for
 (category, populations without a type code, the true first sitting...); our importer reads it back, so a
 re-import of our own feed changes nothing. Other readers ignore it, as they ignore any unknown field.
@@ -54,7 +57,7 @@ _LABEL_FIELDS = {label: key for key, label in _NOTE_LABELS.items()}
 _REGION_JOIN = " > "  # the spec's own separator for regions written as one text
 # Our columns the spec cannot carry (or carries only in part), sent in the feed's `directory` object.
 EXTENSION = "directory"
-_EXTENDED = ("category", "support_types", "dimensions", "stages", "populations", "languages", "cost",
+_EXTENDED = ("category", "support_types", "dimensions", "stages", "populations", "pathways", "languages", "cost",
              "accessibility", "moud_welcome", "peer_run", "eligibility", "tags", "event_start", "event_end",
              "recurrence_rule")
 _PLACE_LABELS = frozenset({"PlaceName", "StateName", "ZipCode", "CountryName"})
@@ -342,11 +345,13 @@ def _classify(codes: list[str]) -> dict[str, str]:
     populations = [types.TYPE_POPULATIONS[c] for c in codes if c in types.TYPE_POPULATIONS]
     languages = [types.TYPE_LANGUAGES[c] for c in codes if c in types.TYPE_LANGUAGES]
     access = [types.TYPE_ACCESSIBILITY[c] for c in codes if c in types.TYPE_ACCESSIBILITY]
-    controlled = {*types.TYPE_POPULATIONS, *types.TYPE_LANGUAGES, *types.TYPE_ACCESSIBILITY, types.ONLINE,
-                  types.TEMPORARILY_CLOSED}
+    pathways = [types.TYPE_PATHWAYS[c] for c in codes if c in types.TYPE_PATHWAYS]
+    controlled = {*types.TYPE_POPULATIONS, *types.TYPE_LANGUAGES, *types.TYPE_ACCESSIBILITY, *types.PATHWAY_ONLY,
+                  types.ONLINE, types.TEMPORARILY_CLOSED}
     tags = [types.tag_for(c) for c in codes if c not in controlled]
     return {"populations": join_list(_unique(populations)), "languages": join_list(_unique(languages)),
-            "accessibility": join_list(_unique(access)), "tags": join_list(_unique(tags))}
+            "accessibility": join_list(_unique(access)), "pathways": join_list(_unique(pathways)),
+            "tags": join_list(_unique(tags))}
 
 
 def _attendance(values: dict[str, str], codes: list[str], text: dict[str, str], *,
@@ -401,6 +406,7 @@ def _meeting(row: dict[str, str]) -> dict[str, Any]:
                             (types.TYPE_ACCESSIBILITY, "accessibility")):
         inverse = {value: code for code, value in mapping.items()}
         codes += [inverse[v] for v in split_list(row[column]) if v in inverse]
+    codes += [types.PATHWAY_TYPES[p] for p in split_list(row["pathways"]) if p in types.PATHWAY_TYPES]
     if row["attendance"] in ("online", "hybrid"):
         codes.append(types.ONLINE)
     retired = row["status"] == "inactive"

@@ -15,6 +15,16 @@ TYPE_LANGUAGES: dict[str, str] = {
     "PUN": "Punjabi", "SK": "Slovak", "SL": "Slovenian", "SV": "Swedish", "TH": "Thai", "TL": "Tagalog",
     "TUR": "Turkish", "UK": "Ukrainian"}
 TYPE_ACCESSIBILITY: dict[str, str] = {"X": "wheelchair", "ASL": "asl"}
+# Types that imply a recovery pathway. The spec (code4recovery/spec data/types.json) has three, and none for
+# medication: "A" Secular, and "AL-AN" / "AL", a meeting held at the same time as an Al-Anon or Alateen one,
+# which is support for family and friends. No type says twelve-step: the format does not name a fellowship
+# (Al-Anon feeds use it too), so a feed alone never makes an entry twelve-step. docs/pathways.md has the table.
+TYPE_PATHWAYS: dict[str, str] = {"A": "secular", "AL-AN": "family_friends", "AL": "family_friends"}
+# Export: only a code that means the pathway itself. "AL-AN" and "AL" say more (a concurrent meeting), so they
+# travel as their tags, and family and friends alone goes out only in the feed's `directory` object.
+PATHWAY_TYPES: dict[str, str] = {"secular": "A"}
+# Codes carried by the pathway alone, so not kept as tags too.
+PATHWAY_ONLY = frozenset(PATHWAY_TYPES.values())
 # Attendance is derived from these, never stored as tags.
 ONLINE, TEMPORARILY_CLOSED = "ONL", "TC"
 
@@ -37,7 +47,7 @@ TYPE_TAGS: dict[str, str] = {
     "GR": "grapevine",
     "LS": "living sober",
     "H": "birthday",
-    "A": "secular",
+    "A": "secular",  # read as the secular pathway; kept here so a tag from an older import still goes out as A
     "G": "gay",
     "L": "lesbian",
     "T": "transgender",

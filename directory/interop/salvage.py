@@ -17,6 +17,7 @@ from datetime import date
 from directory.gazetteer import city_centroid, zip_centroid
 from directory.geo import EARTH_RADIUS_MILES
 from directory.hours import HoursError, format_hours, parse_hours, parse_textual_hours
+from directory.interop.pathway_words import read_pathways
 from directory.phones import PhoneError, join_labelled, normalise_phone, split_labelled
 from directory.schema import FIELD_BY_NAME, FieldError, join_list, validate_field
 from directory.text import clean_text
@@ -345,6 +346,14 @@ def _fix_coordinates(s: Salvager, column: str, raw: str) -> None:
            "address instead, if it can be")
 
 
+def _fix_pathways(s: Salvager, column: str, raw: str) -> None:
+    # Pathways are read by the one word list (pathway_words); a word it does not know goes to review as written.
+    keys, unread = read_pathways(raw)
+    if unread:
+        s.keep_as_text(column, "; ".join(unread), "not a pathway the directory can name for sure")
+    s.values[column] = join_list(keys)
+
+
 _FIXES: dict[str, Callable[[Salvager, str, str], None]] = {
     "state": _read_then_check(state_code),
     "zip": _fix_zip,
@@ -358,6 +367,7 @@ _FIXES: dict[str, Callable[[Salvager, str, str], None]] = {
     "moud_welcome": _fix_yes_no,
     "peer_run": _fix_yes_no,
     "location_confidential": _fix_yes_no,
+    "pathways": _fix_pathways,
 }
 
 # Every other column, in the schema's order (a column's text home comes after the column itself).
