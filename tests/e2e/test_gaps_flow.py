@@ -60,3 +60,17 @@ def test_freshness_layer_draws_one_circle_per_zip_with_its_share(page, tiles_url
     assert circles > 10, "the sample directory lists entries in dozens of ZIPs"
     shapes.nth(shapes.count() - 1).hover(force=True)
     expect(frame.locator(".leaflet-tooltip")).to_contain_text("not verified recently")
+
+
+def test_gaps_for_one_pathway_are_mapped_and_named(page, tiles_url) -> None:
+    """An organizer picks "Pathway: Secular": the hexagon layer, the legend's kind and the sentence name it."""
+    frame = _gap_map(page, tiles_url)
+    main = page.get_by_test_id("stMain")
+    main.get_by_test_id("stSelectbox").filter(has_text="Kind of support").click()
+    page.keyboard.type("Pathway: Sec")  # the list is long: typing narrows it, as a person would
+    page.get_by_role("option", name="Pathway: Secular", exact=True).click()
+    wait_for_app(page)
+    expect(main).to_contain_text("more than 10 miles from secular support")
+    overlays = frame.locator(".leaflet-control-layers-overlays label")
+    expect(overlays.first).to_have_text("Hexagons by miles to the nearest: secular support", timeout=30_000)
+    assert frame.locator("path.leaflet-interactive").count() > 100
