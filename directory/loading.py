@@ -42,7 +42,7 @@ import pyarrow.feather as feather
 from directory.memory import return_freed_memory
 from directory.privacy import listable, public_view
 from directory.schema import COLUMNS, validate_record
-from directory.search import SearchIndex, build_index
+from directory.search import SearchIndex, build_index, carry_name_rank
 from directory.store import LoadResult, RowProblem, Store, resources_frame
 
 CACHE_DIR = ".cache"
@@ -204,6 +204,13 @@ def _build(data: bytes | mmap.mmap, signature: tuple[int, int, int], sha: str, c
                     rows.ids, data, starts, known=known)
 
 
+def _known_mask(digests: np.ndarray, known: np.ndarray) -> np.ndarray:
+    # A splice's few rows are looked up one by one: np.isin sorts all 100,000 known digests to find them.
+    if len(digests) <= 32:
+        return np.fromiter(((known == digest).any() for digest in digests), dtype=bool, count=len(digests))
+    return np.isin(digests, known)
+
+
 def _validate_rows(raw: pd.DataFrame, known: np.ndarray, first_row: int) -> _Rows:
     """Validate rows of a file (`first_row` is the position of raw's first row in the file).
 
@@ -211,7 +218,7 @@ def _validate_rows(raw: pd.DataFrame, known: np.ndarray, first_row: int) -> _Row
     """
     raw = raw.reset_index(drop=True)
     digests = _digests(raw)
-    unknown = np.flatnonzero(~np.isin(digests, known)) if len(known) else np.arange(len(raw))
+    unknown = np.flatnonzero(~_known_mask(digests, known)) if len(known) else np.arange(len(raw))
     ok = np.ones(len(raw), dtype=bool)
     errors: dict[int, dict[str, str]] = {}
     new_known: list[int] = []
@@ -293,7 +300,7 @@ def _splice(held: LoadedVersion, data: bytes | mmap.mmap, signature: tuple[int, 
     if old[-1] != 0x0A or new[-1] != 0x0A:
         return None
     prefix = _common_prefix(old, new)
-    suffix = _common_prefix(old[::-1], new[::-1], limit=min(len(old), len(new)) - prefix)
+    suffix = _common_suffix(old, new, limit=min(len(old), len(new)) - prefix)
     if prefix < starts[1]:
         return None  # the header changed
     # Data rows are numbered from 0; row k spans starts[k + 1] to starts[k + 2].
@@ -358,6 +365,20 @@ def _common_prefix(old: np.ndarray, new: np.ndarray, limit: int | None = None) -
     return n
 
 
+def _common_suffix(old: np.ndarray, new: np.ndarray, limit: int) -> int:
+    # How many bytes two files share at the end (at most `limit`), compared a megabyte at a time from the end
+    # with forward slices: a reversed view made every comparison copy its chunk.
+    step = 1 << 20
+    done = 0
+    while done < limit:
+        size = min(step, limit - done)
+        a, b = old[len(old) - done - size: len(old) - done], new[len(new) - done - size: len(new) - done]
+        if not np.array_equal(a, b):
+            return done + (size - 1 - int(np.flatnonzero(a != b)[-1]))
+        done += size
+    return limit
+
+
 def splice_index(index: SearchIndex, start: int, stop: int, middle: SearchIndex) -> SearchIndex:
     """The index with its rows start..stop replaced by the middle index's rows (every field, in order)."""
     def spliced(old: object, new: object) -> object:
@@ -366,7 +387,9 @@ def splice_index(index: SearchIndex, start: int, stop: int, middle: SearchIndex)
         if isinstance(old, dict):
             return {key: spliced(old[key], new[key]) for key in old}
         return np.concatenate((old[:start], new, old[stop:]))
-    return SearchIndex(**{f.name: spliced(getattr(index, f.name), getattr(middle, f.name)) for f in fields(index)})
+    result = SearchIndex(**{f.name: spliced(getattr(index, f.name), getattr(middle, f.name)) for f in fields(index)})
+    carry_name_rank(index.name, result.name, start, stop)
+    return result
 
 
 def _joined(version: LoadedVersion) -> LoadedVersion:

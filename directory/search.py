@@ -196,19 +196,55 @@ _name_ranks_lock = threading.Lock()
 
 
 def _name_rank(names: np.ndarray) -> np.ndarray:
-    with _name_ranks_lock:
-        held = _name_ranks.get(id(names))
-    if held is not None and held[0]() is names:
-        return held[1]
+    held = _held_rank(names)
+    if held is not None:
+        return held
     # Stable: equal names keep the order of their rows, as the text sort of each search did.
     order = np.argsort(names.astype(str), kind="stable")
     rank = np.empty(len(names), dtype=np.int64)
     rank[order] = np.arange(len(names))
+    _keep_rank(names, rank)
+    return rank
+
+
+def _held_rank(names: np.ndarray) -> np.ndarray | None:
+    with _name_ranks_lock:
+        held = _name_ranks.get(id(names))
+    return held[1] if held is not None and held[0]() is names else None
+
+
+def _keep_rank(names: np.ndarray, rank: np.ndarray) -> None:
     with _name_ranks_lock:
         for key in [key for key, (ref, _) in _name_ranks.items() if ref() is None]:
             del _name_ranks[key]
         _name_ranks[id(names)] = (weakref.ref(names), rank)
-    return rank
+
+
+# Rows a splice may change for its names' rank to be carried over rather than sorted again.
+_RANK_CARRIED_UP_TO = 256
+
+
+def carry_name_rank(old_names: np.ndarray, new_names: np.ndarray, start: int, stop: int) -> None:
+    """After a splice (old rows start..stop replaced, giving new_names), work out the new names' A-to-Z rank
+    from the old one, if it is known: a few binary searches instead of sorting every name again."""
+    old_rank = _held_rank(old_names)
+    added = len(new_names) - (len(old_names) - (stop - start))
+    if old_rank is None or added > _RANK_CARRIED_UP_TO or stop - start > _RANK_CARRIED_UP_TO:
+        return
+    order = np.empty(len(old_rank), dtype=np.int64)
+    order[old_rank] = np.arange(len(old_rank))
+    order = order[(order < start) | (order >= stop)]  # the rows kept, still in name order
+    order[order >= stop] += added - (stop - start)  # renumbered as in the new names
+    for row in range(start, start + added):  # each new row goes after its equals that come before it
+        name = new_names[row]
+        sorted_names = new_names[order]
+        at = int(np.searchsorted(sorted_names, name, side="left"))
+        while at < len(order) and sorted_names[at] == name and order[at] < row:
+            at += 1
+        order = np.insert(order, at, row)
+    rank = np.empty(len(new_names), dtype=np.int64)
+    rank[order] = np.arange(len(new_names))
+    _keep_rank(new_names, rank)
 
 
 def _by_name(all_names: np.ndarray, rows: np.ndarray, words: list[str]) -> np.ndarray:
