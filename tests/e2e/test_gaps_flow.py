@@ -71,6 +71,9 @@ def test_gaps_for_one_pathway_are_mapped_and_named(page, tiles_url) -> None:
     page.get_by_role("option", name="Pathway: Secular", exact=True).click()
     wait_for_app(page)
     expect(main).to_contain_text("more than 10 miles from secular support")
+    # The new map replaces the old one's frame; while it does, both are on the page for a moment.
+    expect(page.locator(MAP_FRAME)).to_have_count(1, timeout=30_000)
+    frame = page.frame_locator(MAP_FRAME).last
     overlays = frame.locator(".leaflet-control-layers-overlays label")
     expect(overlays.first).to_have_text("Hexagons by miles to the nearest: secular support", timeout=30_000)
     assert frame.locator("path.leaflet-interactive").count() > 100
