@@ -3,9 +3,7 @@
 Nothing here imports Streamlit except `directory.ui`, the pages' helper module.
 """
 
-from directory.memory import limit_malloc_arenas, use_system_allocator_for_arrow
+from directory.memory import use_system_allocator_for_arrow
 
-# Before any table is made or any session's thread allocates, whoever imports the package first (the server,
-# the CLI, a test).
+# Before any table is made, whoever imports the package first (the server, the CLI, a test).
 use_system_allocator_for_arrow()
-limit_malloc_arenas()

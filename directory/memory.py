@@ -26,20 +26,6 @@ def use_system_allocator_for_arrow() -> None:
         pyarrow.set_memory_pool(pyarrow.system_memory_pool())
 
 
-# glibc's malloc arenas per process (mallopt M_ARENA_MAX). By default it makes up to eight per core, one per
-# thread that allocates at once; what a session's thread freed in its arena serves only that arena's next
-# callers. Two arenas keep concurrent sessions' freed memory in common use at little cost on two cores.
-_M_ARENA_MAX = -8
-_ARENAS = 2
-
-
-def limit_malloc_arenas() -> None:
-    """Cap glibc's malloc arenas (a no-op elsewhere), so concurrent sessions reuse each other's freed memory."""
-    if _LIBC is not None and "MALLOC_ARENA_MAX" not in os.environ:
-        with contextlib.suppress(OSError, AttributeError):
-            _LIBC.mallopt(_M_ARENA_MAX, _ARENAS)
-
-
 def return_freed_memory() -> None:
     """Hand memory freed by a load or a page's big computation back to the system.
 
