@@ -83,7 +83,7 @@ def test_on_a_phone_a_pathway_is_one_tap_from_find(phone_page: Page, pathways_ur
     assert taps <= 2, taps
     expect(secular).to_have_attribute("aria-pressed", "true")
     assert _card_names(page) == {"Secular Sunday Circle", "Secular Recovery Walk"}
-    assert "path=secular" in page.url
+    expect(page).to_have_url(re.compile(r"[?&]path=secular"))
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0, "the row of pills wraps instead of pushing the page sideways"
     assert requests_seen.blocked == []
@@ -139,7 +139,7 @@ def test_the_pills_work_with_the_keyboard_alone(page: Page, pathways_url: str, f
     expect(_results_caption(page)).to_have_text("3 results.")
     wait_for_app(page)
     assert _card_names(page) == {"Secular Sunday Circle", "Secular Recovery Walk", "Faith and Fellowship"}
-    assert re.search(r"path=secular&path=faith_based", page.url), page.url
+    expect(page).to_have_url(re.compile(r"path=secular&path=faith_based"))
 
 
 def _arrow_to(page: Page, label: str, labels: list[str]) -> None:
