@@ -30,7 +30,7 @@ from directory.errors import DirectoryError
 from directory.freshness import stale_mask
 from directory.gazetteer import zip_table
 from directory.geo import EARTH_RADIUS_MILES
-from directory.search import pathways_of
+from directory.search import pathway_masks
 from directory.text import plural
 
 DEFAULT_RESOLUTION = 7  # hexagons about 5 km² each: fine enough for a county, coarse enough to draw
@@ -127,16 +127,6 @@ def nearest(resource_lat: np.ndarray, resource_lon: np.ndarray, lat: np.ndarray,
 
 def _placed(frame: pd.DataFrame) -> pd.DataFrame:
     return frame[(frame["status"] == "active") & (frame["latitude"] != "") & (frame["longitude"] != "")]
-
-
-def pathway_masks(frame: pd.DataFrame) -> np.ndarray:
-    """Each row's pathways as a term_bits mask, with the meaning search gives them (search.pathways_of)."""
-    # pathways_of holds the rule (MOUD welcome "yes" is the medication-supportive pathway); few distinct pairs
-    # of the two cells repeat across many rows, so the rule runs once per pair, not once per row.
-    codes, pairs = pd.factorize(pd.MultiIndex.from_arrays([frame["pathways"], frame["moud_welcome"]]))
-    per_pair = [term_bits.keys_mask(tx.PATHWAYS, pathways_of({"pathways": listed, "moud_welcome": moud}))
-                for listed, moud in pairs]
-    return np.asarray(per_pair, dtype=np.int64)[codes] if len(codes) else np.zeros(0, dtype=np.int64)
 
 
 def resources_of(frame: pd.DataFrame, kind: Kind) -> pd.DataFrame:

@@ -420,6 +420,13 @@ def code_fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
+def _mapped_frames(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    # A saved version's valid and public rows, memory-mapped from its Arrow files.
+    def read(name: str) -> pd.DataFrame:
+        return feather.read_table(folder / f"{name}.arrow", memory_map=True).to_pandas()
+    return read("valid"), read("public")
+
+
 class _Cache:
     """The derived files under <data>/.cache/; every failure to read or write one just means no cache."""
 
@@ -454,8 +461,7 @@ class _Cache:
             meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
             if meta.get("sha256") != sha:
                 return None
-            valid = feather.read_table(folder / "valid.arrow", memory_map=True).to_pandas()
-            public = feather.read_table(folder / "public.arrow", memory_map=True).to_pandas()
+            valid, public = _mapped_frames(folder)
             ids = feather.read_table(folder / "ids.arrow", memory_map=True).to_pandas()["id"]
             stage = np.load(folder / "stage.npy", allow_pickle=False)
             starts = np.load(folder / "row_starts.npy", allow_pickle=False) if meta.get("splice") else None
@@ -477,8 +483,7 @@ class _Cache:
         try:
             if json.loads((folder / "meta.json").read_text(encoding="utf-8")).get("sha256") != version.sha256:
                 return None
-            valid = feather.read_table(folder / "valid.arrow", memory_map=True).to_pandas()
-            public = feather.read_table(folder / "public.arrow", memory_map=True).to_pandas()
+            valid, public = _mapped_frames(folder)
         except (OSError, ValueError, KeyError, pa.ArrowException):
             return None
         if len(valid) != len(version.loaded.frame) or len(public) != len(version.index.frame):

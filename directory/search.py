@@ -110,6 +110,11 @@ def _pathways_with_moud(frame: pd.DataFrame) -> pd.Series:
     return frame["pathways"].where(~moud, frame["pathways"] + ";" + tx.MEDICATION_PATHWAY)
 
 
+def pathway_masks(frame: pd.DataFrame) -> np.ndarray:
+    """Each row's pathways as a term_bits mask, with "Medication for OUD welcome: yes" as medication-supportive."""
+    return term_bits.mask_column(tx.PATHWAYS, _pathways_with_moud(frame))
+
+
 def build_index(frame: pd.DataFrame) -> SearchIndex:
     """Prepare a frame of valid resources for searching."""
     frame = frame.reset_index(drop=True)
@@ -120,8 +125,8 @@ def build_index(frame: pd.DataFrame) -> SearchIndex:
         frame=frame,
         lat=_coordinates(frame["latitude"]),
         lon=_coordinates(frame["longitude"]),
-        masks={column: term_bits.mask_column(terms, _pathways_with_moud(frame) if column == "pathways"
-                                             else frame[column]) for column, terms in _SET_COLUMNS.items()},
+        masks={column: pathway_masks(frame) if column == "pathways" else term_bits.mask_column(terms, frame[column])
+               for column, terms in _SET_COLUMNS.items()},
         text=text.str.lower().to_numpy(dtype=object),
         name=frame["name"].str.lower().to_numpy(dtype=object),
         active=(frame["status"] == "active").to_numpy(),

@@ -126,26 +126,13 @@ def test_the_map_sent_to_the_browser_can_cluster_and_open_details_in_both_tile_m
     assert 'target="_blank" rel="noopener"' in script and "_top" not in script
 
 
-def _counting(monkeypatch: pytest.MonkeyPatch, module: object, name: str) -> list[int]:
-    """Count the calls of module.name from now on (each call appends 1)."""
-    calls: list[int] = []
-    real = getattr(module, name)
-
-    def counted(*args: object, **kwargs: object) -> object:
-        calls.append(1)
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(module, name, counted)
-    return calls
-
-
 def test_a_rerun_sends_the_same_map_without_making_it_again(sample_dir: Path,
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     """The map of a search is made once per directory version: a rerun sends the same arguments, a new search
     or a write by anyone makes a new map that shows it."""
     import directory.maps
 
-    made = _counting(monkeypatch, directory.maps, "results_map")
+    made = counting(monkeypatch, directory.maps, "results_map")
     at = _map_app()
     first = _map_args(at)
     at.run()
@@ -174,7 +161,7 @@ def test_open_now_keeps_its_map_while_the_same_entries_are_open(sample_dir: Path
     import directory.maps
 
     monkeypatch.setenv("DIRECTORY_NOW", "2026-11-26T18:30")
-    made = _counting(monkeypatch, directory.maps, "results_map")
+    made = counting(monkeypatch, directory.maps, "results_map")
     at = _map_app(open="1")
     first = _map_args(at)
     monkeypatch.setenv("DIRECTORY_NOW", "2026-11-26T18:31")  # a minute later: a new query, the same entries open
