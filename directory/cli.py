@@ -44,7 +44,7 @@ def _term_keys(terms: tuple[tx.Term, ...], given: Sequence[str] | None, what: st
     chosen = []
     for raw in given or ():
         wanted = raw.strip().lower()
-        match = next((t.key for t in terms if wanted in (t.key, t.label.lower())), None)
+        match = next((t.key for t in terms if wanted in (t.key, t.english_label.lower(), t.label.lower())), None)
         if match is None:
             raise UsageError(f"unknown {what} '{raw}'; use one of: {', '.join(tx.keys(terms))}")
         chosen.append(match)

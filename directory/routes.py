@@ -5,7 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-GROUPS: tuple[str, ...] = ("Find support", "Peer leaders", "Organizers")
+from directory.i18n import DEFAULT_LANGUAGE, LANGUAGE_PARAM, N_, current_language
+
+# Titles and groups are English message ids; app.py shows them translated.
+GROUPS: tuple[str, ...] = (N_("Find support"), N_("Peer leaders"), N_("Organizers"))
 
 
 @dataclass(frozen=True)
@@ -21,20 +24,20 @@ class Route:
 
 
 ROUTES: tuple[Route, ...] = (
-    Route("pages/find.py", "Find support", "", "Find support", ":material/search:"),
-    Route("pages/map.py", "Map", "map", "Find support", ":material/map:"),
-    Route("pages/events.py", "Events", "events", "Find support", ":material/event:"),
-    Route("pages/suggest.py", "Suggest a change", "suggest", "Find support", ":material/add_comment:"),
-    Route("pages/packet.py", "Packet", "packet", "Peer leaders", ":material/inventory_2:"),
-    Route("pages/curate.py", "Curate", "curate", "Peer leaders", ":material/edit_note:"),
-    Route("pages/review.py", "Review suggestions", "review", "Peer leaders", ":material/rule:", "curator"),
-    Route("pages/bulk.py", "Bulk edit", "bulk", "Peer leaders", ":material/table_edit:", "curator"),
-    Route("pages/stale.py", "Entries to check", "stale", "Peer leaders", ":material/history:", "curator"),
-    Route("pages/triage.py", "Imports to review", "triage", "Peer leaders", ":material/fact_check:", "curator"),
-    Route("pages/transfer.py", "Import and export", "import-export", "Peer leaders", ":material/swap_vert:",
+    Route("pages/find.py", N_("Find support"), "", "Find support", ":material/search:"),
+    Route("pages/map.py", N_("Map"), "map", "Find support", ":material/map:"),
+    Route("pages/events.py", N_("Events"), "events", "Find support", ":material/event:"),
+    Route("pages/suggest.py", N_("Suggest a change"), "suggest", "Find support", ":material/add_comment:"),
+    Route("pages/packet.py", N_("Packet"), "packet", "Peer leaders", ":material/inventory_2:"),
+    Route("pages/curate.py", N_("Curate"), "curate", "Peer leaders", ":material/edit_note:"),
+    Route("pages/review.py", N_("Review suggestions"), "review", "Peer leaders", ":material/rule:", "curator"),
+    Route("pages/bulk.py", N_("Bulk edit"), "bulk", "Peer leaders", ":material/table_edit:", "curator"),
+    Route("pages/stale.py", N_("Entries to check"), "stale", "Peer leaders", ":material/history:", "curator"),
+    Route("pages/triage.py", N_("Imports to review"), "triage", "Peer leaders", ":material/fact_check:", "curator"),
+    Route("pages/transfer.py", N_("Import and export"), "import-export", "Peer leaders", ":material/swap_vert:",
           "curator"),
-    Route("pages/gaps.py", "Gaps", "gaps", "Organizers", ":material/travel_explore:"),
-    Route("pages/accounts.py", "Accounts", "accounts", "Peer leaders", ":material/group:", "admin"),
+    Route("pages/gaps.py", N_("Gaps"), "gaps", "Organizers", ":material/travel_explore:"),
+    Route("pages/accounts.py", N_("Accounts"), "accounts", "Peer leaders", ":material/group:", "admin"),
 )
 
 
@@ -44,9 +47,15 @@ DETAIL_PARAM = "id"
 PACKET_PARAM = "ids"
 
 
+def language_params() -> dict[str, str]:
+    """The URL parameter that keeps a link in the current language (none for the default language)."""
+    code = current_language()
+    return {} if code == DEFAULT_LANGUAGE else {LANGUAGE_PARAM: code}
+
+
 def detail_link(resource_id: str) -> str:
-    """The shareable relative link to one resource's detail view."""
-    return "/?" + urlencode({DETAIL_PARAM: resource_id})
+    """The shareable relative link to one resource's detail view, in the current language."""
+    return "/?" + urlencode({DETAIL_PARAM: resource_id, **language_params()})
 
 
 def url_of(script: str) -> str:

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 from dateutil.rrule import rrulestr
 
+from directory import i18n
 from directory.hours import parse_hours
 
 DEFAULT_EVENT_MINUTES = 60
@@ -123,15 +124,13 @@ class OpenStatus:
 
 
 def day_words(moment: date, *, short: bool = False, year: bool = False) -> str:
-    """'Thursday 8 January', or 'Thu 8 Jan 2026' with short and year: the day without a leading zero."""
-    words = f"{moment.strftime('%a' if short else '%A')} {moment.day} {moment.strftime('%b' if short else '%B')}"
-    return f"{words} {moment.year}" if year else words
+    """'Thursday 8 January' ('jueves 8 de enero'), or 'Thu 8 Jan 2026' with short and year."""
+    return i18n.day_words(moment, short=short, year=year)
 
 
 def clock(moment: datetime) -> str:
-    """'7 pm' or '7:30 pm'."""
-    text = moment.strftime("%I:%M %p").lstrip("0").lower()
-    return text.replace(":00", "")
+    """'7 pm' or '7:30 pm' ('7 p. m.' in Spanish)."""
+    return i18n.clock(moment)
 
 
 def _intervals(hours: str, around: datetime) -> list[tuple[datetime, datetime]]:

@@ -145,7 +145,8 @@ def join_list(items: list[str] | tuple[str, ...]) -> str:
 def _term_key(terms: tuple[tx.Term, ...], raw: str, what: str) -> str:
     wanted = raw.strip().lower()
     for term in terms:
-        if wanted in (term.key, term.label.lower()) or wanted.replace(" ", "_").replace("-", "_") == term.key:
+        if (wanted in (term.key, term.english_label.lower(), term.label.lower())
+                or wanted.replace(" ", "_").replace("-", "_") == term.key):
             return term.key
     options = ", ".join(term.key for term in terms)
     raise FieldError(f"unknown {what} '{raw}'; use one of: {options}")

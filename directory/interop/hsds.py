@@ -101,7 +101,8 @@ def export_tables(frame: pd.DataFrame) -> dict[str, list[dict[str, str]]]:
     for field in TERM_FIELDS:
         for term in _terms(field):
             tables["taxonomy_terms"].append({"id": _uid("term", field, term.key), "code": f"{field}:{term.key}",
-                                             "name": term.label, "description": term.explanation or term.label,
+                                             "name": term.english_label,
+                                             "description": term.english_explanation or term.english_label,
                                              "taxonomy": TAXONOMY_ID, "taxonomy_id": TAXONOMY_UUID})
     for field in VALUE_FIELDS:
         tables["taxonomy_terms"].append({"id": _uid("term", field), "code": field, "name": field,
@@ -143,10 +144,10 @@ def _export_row(row: dict[str, str], tables: dict[str, list[dict[str, str]]], or
                                     "name": language})
     for key in split_list(row["accessibility"]):
         tables["accessibility"].append({"id": _uid("access", row["id"], key), "location_id": location,
-                                        "description": tx.label_of(_terms("accessibility"), key)})
+                                        "description": tx.english_label_of(_terms("accessibility"), key)})
     for key in split_list(row["cost"]):
         tables["cost_options"].append({"id": _uid("cost", row["id"], key), "service_id": service,
-                                       "option": tx.label_of(_terms("cost"), key)})
+                                       "option": tx.english_label_of(_terms("cost"), key)})
     tables["schedules"] += _schedules(row, service)
     for field in TERM_FIELDS:
         for key in split_list(row[field]):
@@ -658,7 +659,7 @@ class _Package:
         self.ours = {key: term for key, term in self.terms.items()
                      if TAXONOMY_ID in (term.get("taxonomy_id"), term.get("taxonomy"))
                      or term.get("taxonomy_id") == TAXONOMY_UUID}
-        self.by_label = {field: {term.label.casefold(): term.key for term in _terms(field)} | {
+        self.by_label = {field: {term.english_label.casefold(): term.key for term in _terms(field)} | {
             term.key: term.key for term in _terms(field)} for field in ("cost", "accessibility", "populations")}
 
     def service_row(self, service: _Record) -> SourceRow:

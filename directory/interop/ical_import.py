@@ -330,7 +330,7 @@ class _EventReader:
         return values
 
 
-_CATEGORY_BY_LABEL = {term.label: term.key for term in tx.CATEGORIES}
+_CATEGORY_BY_LABEL = {term.english_label: term.key for term in tx.CATEGORIES}
 
 
 def _listed(value: object) -> list:

@@ -41,7 +41,7 @@ def normalise_words(text: str) -> str:
 
 
 _KNOWN: dict[str, str] = {normalise_words(word): key for word, key in WORDS.items()} | {
-    normalise_words(spelling): term.key for term in tx.PATHWAYS for spelling in (term.key, term.label)}
+    normalise_words(spelling): term.key for term in tx.PATHWAYS for spelling in (term.key, term.english_label)}
 
 
 def pathway_key(word: str) -> str | None:

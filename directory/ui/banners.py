@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from directory.crisis import CRISIS_LINES
+from directory.crisis import crisis_heading, crisis_lines
 from directory.text import escape_markdown as md
 from directory.text import plural
 from directory.ui.loaders import LoadedDirectory
@@ -12,8 +12,8 @@ from directory.ui.loaders import LoadedDirectory
 
 def crisis_markdown() -> str:
     """The crisis lines as one Markdown line with tap-to-call links."""
-    parts = [f"**{name}**: [{how}]({link})" for name, how, link in CRISIS_LINES]
-    return "In crisis or need help now? " + " · ".join(parts)
+    parts = [f"**{name}**: [{how}]({link})" for name, how, link in crisis_lines()]
+    return crisis_heading() + " " + " · ".join(parts)
 
 
 def crisis_banner() -> None:

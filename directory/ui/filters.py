@@ -10,6 +10,7 @@ import streamlit as st
 
 from directory import taxonomy as tx
 from directory.gazetteer import Place, PlaceNotFound, resolve_place
+from directory.i18n import LANGUAGE_PARAM
 from directory.routes import DETAIL_PARAM
 from directory.search import Query, SearchIndex, search
 from directory.text import escape_markdown as md
@@ -88,6 +89,7 @@ def sync_url() -> None:
     """Write the current filters (and an open detail view) into the URL so it can be bookmarked."""
     wanted = {spec.param: _to_url(spec, st.session_state.get(spec.key)) for spec in FILTERS}
     wanted[DETAIL_PARAM] = [st.query_params.get(DETAIL_PARAM, "")]
+    wanted[LANGUAGE_PARAM] = [st.query_params.get(LANGUAGE_PARAM, "")]
     wanted = {key: values for key, values in wanted.items() if any(values)}
     if wanted != {key: st.query_params.get_all(key) for key in st.query_params}:
         st.query_params.from_dict(wanted)
