@@ -146,6 +146,38 @@ TAGS: dict[str, tuple[str, ...]] = {
     "education": ("parenting", "wellness", "classes"), "navigation": ("benefits", "reentry", "case help"),
     "family_support": ("families", "loved ones"), "clinical_treatment": ("treatment", "referral"),
 }
+# Entries that offer Spanish carry their name and description in Spanish too (issue 17): one wording per
+# category, chosen by the row's languages, so no random draw changes.
+SPANISH_NAMES: dict[str, str] = {
+    "recovery_center": "Centro comunitario de recuperación de {place}",
+    "support_group": "Grupo de apoyo entre pares de {place}",
+    "peer_coaching": "Acompañamiento en la recuperación de {place}",
+    "sober_social": "Actividades sin alcohol ni drogas de {place}",
+    "recovery_housing": "Vivienda de recuperación de {place}",
+    "transportation": "Transporte para la recuperación de {place}",
+    "child_care": "Cuidado infantil para familias en recuperación de {place}",
+    "employment": "Preparación para el empleo de {place}",
+    "education": "Talleres para la vida diaria de {place}",
+    "navigation": "Orientación en servicios de salud y sociales de {place}",
+    "family_support": "Círculo de apoyo para familias de {place}",
+    "clinical_treatment": "Centro de tratamiento de {place}",
+}
+SPANISH_DESCRIPTIONS: dict[str, str] = {
+    "recovery_center": "Un espacio acogedor, dirigido por personas en recuperación. Puede venir sin cita.",
+    "support_group": "Un grupo dirigido por pares donde las personas en recuperación comparten su experiencia. "
+                     "Si es su primera vez, es bienvenido o bienvenida; puede solo escuchar.",
+    "peer_coaching": "Apoyo individual de un compañero o compañera con experiencia vivida en la recuperación.",
+    "sober_social": "Una actividad sin alcohol ni drogas para personas en recuperación y sus amistades.",
+    "recovery_housing": "Un hogar sin alcohol ni drogas donde los residentes se apoyan en su recuperación.",
+    "transportation": "Transporte gratuito a reuniones de recuperación, citas y entrevistas de trabajo.",
+    "child_care": "Cuidado infantil gratuito mientras madres y padres asisten a grupos, citas o clases.",
+    "employment": "Ayuda con el currículum, las entrevistas y la búsqueda de empleadores que apoyan la "
+                  "recuperación.",
+    "education": "Clases para la vida diaria en recuperación: crianza, bienestar, nutrición y finanzas.",
+    "navigation": "Pares que le ayudan a llegar a servicios de salud, beneficios, documentos y vivienda.",
+    "family_support": "Apoyo para familias y seres queridos de personas en recuperación.",
+    "clinical_treatment": "Se incluye para referir a tratamiento; es un servicio clínico, no apoyo entre pares.",
+}
 HOURS = ("Mon-Fri 09:00-17:00", "Mon-Fri 10:00-18:00; Sat 10:00-14:00", "Mon-Thu 09:00-20:00; Fri 09:00-17:00",
          "Tue-Sat 11:00-19:00", "Mon-Sun 08:00-22:00")
 
@@ -282,6 +314,9 @@ def _row(n: int, category: str, county: str, zip_entry: dict, rng: random.Random
     if row["created_at"] > row["updated_at"]:
         row["updated_at"] = row["created_at"]
     row.update(_event_fields(category, rng))
+    if "Spanish" in row["languages"]:
+        row["name_es"] = SPANISH_NAMES[category].format(place=place)
+        row["description_es"] = SPANISH_DESCRIPTIONS[category]
     # Recovery residences often keep their street private; decided by number so the random draws stay as they were.
     if category == "recovery_housing" and row["address"] and n % 2:
         row["location_confidential"] = "yes"
