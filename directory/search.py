@@ -8,6 +8,7 @@ search over 100,000 resources is a handful of vectorised operations.
 from __future__ import annotations
 
 import threading
+import unicodedata
 import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -33,7 +34,24 @@ _SET_COLUMNS: dict[str, tuple[tx.Term, ...]] = {
     "attendance": tx.ATTENDANCE,
     "cost": tx.COSTS,
 }
-_TEXT_COLUMNS = ("name", "organization", "description", "tags")
+# Search matches an entry's own words in either language (its Spanish name and description too).
+_TEXT_COLUMNS = ("name", "name_es", "organization", "description", "description_es", "tags")
+
+
+def fold_accents(text: pd.Series) -> pd.Series:
+    """Lower-case text without accents ('Recuperación' -> 'recuperacion'), so either spelling finds it.
+
+    Only rows with a non-ASCII letter are decomposed: most rows are plain ASCII and stay as they are."""
+    text = text.str.lower()
+    odd = ~text.str.isascii()
+    if odd.any():
+        text = text.copy()
+        text[odd] = text[odd].str.normalize("NFKD").str.replace(r"[\u0300-\u036f]", "", regex=True)
+    return text
+
+
+def _fold_word(word: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", word.lower()) if not unicodedata.combining(c))
 
 
 @dataclass(frozen=True)
@@ -127,8 +145,8 @@ def build_index(frame: pd.DataFrame) -> SearchIndex:
         lon=_coordinates(frame["longitude"]),
         masks={column: pathway_masks(frame) if column == "pathways" else term_bits.mask_column(terms, frame[column])
                for column, terms in _SET_COLUMNS.items()},
-        text=text.str.lower().to_numpy(dtype=object),
-        name=frame["name"].str.lower().to_numpy(dtype=object),
+        text=fold_accents(text).to_numpy(dtype=object),
+        name=fold_accents(frame["name"]).to_numpy(dtype=object),
         active=(frame["status"] == "active").to_numpy(),
         moud=(frame["moud_welcome"] == "yes").to_numpy(),
         peer=(frame["peer_run"] == "yes").to_numpy(),
@@ -160,7 +178,7 @@ def search(index: SearchIndex, query: Query, columns: Sequence[str] | None = Non
         rows = np.flatnonzero(keep & (index.hours != ""))
         keep[:] = False
         keep[rows] = [open_status(hours, query.open_at).is_open for hours in index.hours[rows]]
-    words = query.text.lower().split()
+    words = [_fold_word(word) for word in query.text.split()]
     if words:
         rows = np.flatnonzero(keep)
         keep[rows] = _text_match(index.text[rows], words)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,8 +17,9 @@ from pathlib import Path
 from directory.interop.records import UnusableInput
 from directory.schema import COLUMNS
 
-# Header spellings per column, compared with case, spaces and punctuation removed. Each column's own name
-# counts too. These are tried first, for every column, before the ambiguous headers below.
+# Header spellings per column, English and common Spanish ones (written without accents), compared with case,
+# accents, spaces and punctuation removed. Each column's own name counts too. These are tried first, for every
+# column, before the ambiguous headers below.
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "id": ("resourceid",),
     "external_id": ("externalid", "resourceagencynum", "agencyid", "sourceid", "recordid", "resourcenum",
@@ -25,14 +27,17 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "name": ("publicname", "programname", "servicename", "resourcename", "title", "meetingname", "centername",
              "facilityname"),
     "organization": ("organizationname", "organisation", "organisationname", "org", "parentagency", "agency",
-                     "provider", "providername", "group", "divisionname", "divisionna"),
+                     "provider", "providername", "group", "divisionname", "divisionna",
+                     "organizacion", "nombredelaorganizacion", "agencia", "proveedor"),
     "description": ("agencydescription", "servicedescription", "programdescription", "about", "details",
                     "summary"),
-    "category": ("categoryname", "servicecategory", "resourcetype"),
+    "category": ("categoryname", "servicecategory", "resourcetype",
+                 "categoria", "tipodeservicio", "tipoderecurso"),
     "support_types": ("supporttype", "kindsofsupport", "kindofsupport"),
     "dimensions": ("recoverydimensions", "dimension"),
     "stages": ("stage", "treatmentstage"),
-    "attendance": ("meetingformat", "format", "attendancemode"),
+    "attendance": ("meetingformat", "format", "attendancemode",
+                   "modalidad"),
     # Only our own column name: other "population" headers hold free text, which goes to eligibility.
     "populations": (),
     # Values are read by directory/interop/pathway_words.py; words it does not know go to review as written.
@@ -40,42 +45,74 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
                  "programtypes"),
     "eligibility": ("eligibilitytext", "whoiseligible", "eligibilityrequirements", "eligibilitycriteria",
                     "population", "targetpopulation", "populationsserved", "populationserved", "whoserved",
-                    "whoisitfor"),
-    "languages": ("language", "languagesoffered", "languagesspoken"),
-    "cost": ("fees", "fee", "costs", "paymentaccepted", "paymentsaccepted"),
-    "accessibility": ("ada", "disabilityaccess", "accessibilityfeatures"),
+                    "whoisitfor",
+                    "elegibilidad", "requisitos", "quienpuedeparticipar", "poblacion", "poblacionatendida"),
+    "languages": ("language", "languagesoffered", "languagesspoken",
+                  "idiomas", "idioma", "idiomasofrecidos"),
+    "cost": ("fees", "fee", "costs", "paymentaccepted", "paymentsaccepted",
+             "costo", "costos", "tarifa", "tarifas", "precio"),
+    "accessibility": ("ada", "disabilityaccess", "accessibilityfeatures",
+                      "accesibilidad"),
     "moud_welcome": ("moud", "matfriendly", "mouwelcome", "medicationwelcome"),
-    "peer_run": ("peerled", "peerdelivered"),
-    "tags": ("keywords", "services", "types"),
-    "location_name": ("locationname", "location", "site", "sitename", "venue", "building"),
+    "peer_run": ("peerled", "peerdelivered",
+                 "dirigidoporpares"),
+    "tags": ("keywords", "services", "types",
+             "palabrasclave", "etiquetas"),
+    "location_name": ("locationname", "location", "site", "sitename", "venue", "building",
+                      "lugar", "sede", "nombredellugar"),
     "address": ("address1", "streetaddress", "street", "physicaladdress1", "physicaladdress", "addressline1",
-                "address_1"),
-    "city": ("town", "physicalcity", "municipality", "locality"),
-    "state": ("st", "province", "physicalstateprovince", "stateprovince", "region"),
-    "zip": ("zipcode", "postalcode", "postcode", "physicalpostalcode", "zip5"),
-    "latitude": ("lat", "y"),
-    "longitude": ("lon", "lng", "long", "x"),
+                "address_1",
+                "direccion", "domicilio", "calle", "direccionfisica"),
+    "city": ("town", "physicalcity", "municipality", "locality",
+             "ciudad", "municipio", "localidad"),
+    "state": ("st", "province", "physicalstateprovince", "stateprovince", "region",
+              "estado", "provincia"),
+    "zip": ("zipcode", "postalcode", "postcode", "physicalpostalcode", "zip5",
+            "codigopostal", "cp", "zonapostal"),
+    "latitude": ("lat", "y",
+                 "latitud"),
+    "longitude": ("lon", "lng", "long", "x",
+                  "longitud"),
     "location_confidential": ("physicaladdressisprivate", "addressisprivate", "privateaddress", "addressprivate",
                               "confidential", "confidentialaddress", "confidentiallocation", "addressconfidential",
                               "hideaddress"),
     "phone": ("phonenumber", "phonenumbe", "phonenum", "phoneno", "telephone", "telephonenumber", "tel",
               "mainphone", "mainphonenumber", "phone1number", "phone1", "contactphone", "officephone",
-              "businessphone"),
+              "businessphone",
+              "telefono", "numerodetelefono", "telefonoprincipal", "tel1"),
     "other_phones": ("otherphone", "otherphonenumbers", "additionalphones"),
-    "website": ("url", "web", "websiteaddress", "homepage", "webpage", "link"),
-    "email": ("emailaddress", "emailaddressmain", "mail", "contactemail"),
-    "hours": ("hoursofoperation", "openinghours", "hoursopen", "schedule"),
-    "event_start": ("startdate", "start", "starts", "startdatetime", "eventdate"),
-    "event_end": ("enddate", "end", "ends", "enddatetime"),
-    "event_timezone": ("timezone", "tz"),
+    "website": ("url", "web", "websiteaddress", "homepage", "webpage", "link",
+                "sitioweb", "paginaweb", "enlace"),
+    "email": ("emailaddress", "emailaddressmain", "mail", "contactemail",
+              "correo", "correoelectronico"),
+    "hours": ("hoursofoperation", "openinghours", "hoursopen", "schedule",
+              "horario", "horarios", "horasdeatencion", "horariodeatencion"),
+    "event_start": ("startdate", "start", "starts", "startdatetime", "eventdate",
+                    "fechadeinicio", "inicio"),
+    "event_end": ("enddate", "end", "ends", "enddatetime",
+                  "fechadefin", "fin"),
+    "event_timezone": ("timezone", "tz",
+                       "zonahoraria"),
     "recurrence_rule": ("rrule", "recurrence", "repeats"),
-    "conference_url": ("meetinglink", "zoomlink", "joinurl", "onlinelink", "videolink"),
+    "conference_url": ("meetinglink", "zoomlink", "joinurl", "onlinelink", "videolink",
+                       "enlacedelareunion", "enlacevirtual"),
     # Only headers that say "dial in to the meeting": a numbered or labelled phone is never taken for one.
     "conference_phone": ("dialin", "dialinnumber", "callin", "callinnumber", "conferencenumber", "joinbyphone",
                          "zoomphone"),
-    "status": ("agencystatus", "programstatus", "servicestatus", "recordstatus", "sitestatus"),
+    "status": ("agencystatus", "programstatus", "servicestatus", "recordstatus", "sitestatus",
+               "estatus"),
+    "name_es": ("nombreenespanol", "nombreespanol", "spanishname", "nameinspanish", "namespanish"),
+    "description_es": ("descripcionenespanol", "descripcionespanol", "spanishdescription",
+                       "descriptioninspanish", "descriptionspanish"),
     "last_verified": ("verified", "lastverifieddate", "lastverifiedon", "dateverified", "verifiedon",
-                      "lastreviewed", "reviewedon"),
+                      "lastreviewed", "reviewedon",
+                      "verificado", "fechadeverificacion", "ultimaverificacion"),
+}
+# Spanish headers for a name or description: the entry's own words when the file has no English column for
+# them, its Spanish version (name_es, description_es) when it has.
+SPANISH_OWN_WORDS: dict[str, tuple[str, ...]] = {
+    "name": ("nombre", "nombredelprograma", "nombredelservicio", "nombredelrecurso"),
+    "description": ("descripcion", "descripciondelservicio", "descripciondelprograma", "acercade"),
 }
 # Headers that mean different things in different exports: each takes the first of its columns still free.
 # "Agency Name" is the name in a plain list, but the organization when the file also has a program name.
@@ -85,6 +122,8 @@ AMBIGUOUS: dict[str, tuple[str, ...]] = {
     "comments": ("description", "hours_text"),
     "comment": ("description", "hours_text"),
     "remarks": ("description", "hours_text"),
+    "notas": ("description", "hours_text"),
+    "comentarios": ("description", "hours_text"),
     "servicesoffered": ("description",),
     "servicesof": ("description",),
     "mailingaddress1": ("address",),
@@ -145,8 +184,10 @@ _NOT_WORD = re.compile(r"[\W_]+")
 
 
 def normalise_header(header: str) -> str:
-    """A header without case, spaces or punctuation, for comparing spellings."""
-    return _NOT_WORD.sub("", header.strip().lstrip("\ufeff").casefold())
+    """A header without case, accents, spaces or punctuation, for comparing spellings ('Código postal' ->
+    'codigopostal')."""
+    folded = unicodedata.normalize("NFKD", header.strip().lstrip("\ufeff").casefold())
+    return _NOT_WORD.sub("", "".join(c for c in folded if not unicodedata.combining(c)))
 
 
 _PRIMARY: dict[str, str] = {normalise_header(column): column for column in COLUMNS} | {
@@ -200,6 +241,10 @@ def guess_mapping(headers: Sequence[str]) -> dict[str, str]:
             claim(header, "other_phones")
         elif numbered := _NUMBERED_PHONE.match(name):
             claim(header, "phone" if numbered[1] == "1" else "other_phones")
+    for header, name in zip(headers, normalised, strict=True):
+        for column, words in SPANISH_OWN_WORDS.items():
+            if name in words:
+                claim(header, column if column not in taken else f"{column}_es")
     for header, name in zip(headers, normalised, strict=True):
         for column in AMBIGUOUS.get(name, ()) + (("external_id",) if name == "id" else ()):
             if header not in mapping and column not in taken:
