@@ -40,11 +40,37 @@ class EntryText:
         return _("Only in {language}").format(language=language_name(self.language))
 
 
+# How an entry's `languages` names a language it is offered in (as Meeting Guide's "S" is read, and as people
+# type it), folded to lower case.
+_LANGUAGE_WORDS: dict[str, str] = {"spanish": "es", "español": "es", "espanol": "es"}
+
+
+def base_language(row: Mapping[str, object]) -> str:
+    """The language of an entry's own name and description columns.
+
+    English, unless the entry says it is offered in Spanish alone: a group that meets only in Spanish writes its
+    name and description in Spanish (a Meeting Guide feed's "S" meetings), and marking them "only in English"
+    would be wrong."""
+    offered = [word.strip().lower() for word in str(row.get("languages") or "").split(";") if word.strip()]
+    spoken = {_LANGUAGE_WORDS.get(word, word) for word in offered}
+    return "es" if spoken == {"es"} else DEFAULT_LANGUAGE
+
+
 def entry_text(row: Mapping[str, object], field: str) -> EntryText:
     """`field` of an entry in the current language where it has it, else in the other language."""
     wanted = current_language()
-    for code in (wanted, *[c for c in LANGUAGES if c != wanted]):
-        value = row.get(column_of(field, code))
+    base = base_language(row)
+    own = row.get(field)
+    own = own if isinstance(own, str) and own.strip() else ""
+    translated = {code: row.get(column_of(field, code)) for code in LANGUAGES if code != DEFAULT_LANGUAGE}
+    if own and base == wanted:
+        return EntryText(own, base)
+    found = translated.get(wanted)
+    if isinstance(found, str) and found.strip():
+        return EntryText(found, wanted)
+    if own:
+        return EntryText(own, base)
+    for code, value in translated.items():
         if isinstance(value, str) and value.strip():
             return EntryText(value, code)
     return EntryText("", wanted)

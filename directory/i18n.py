@@ -46,7 +46,7 @@ def preferred_language(accept_language: str) -> str | None:
     for position, part in enumerate(accept_language.split(",")):
         code, _sep, params = part.strip().partition(";")
         weight = 1.0
-        match = re.search(r"q\s*=\s*([0-9.]+)", params)
+        match = re.search(r"q\s*=\s*([^;\s]*)", params)
         if match:
             try:
                 weight = float(match.group(1))
@@ -136,8 +136,8 @@ def clock(moment: datetime) -> str:
     from babel.dates import format_time
 
     pattern = "h a" if moment.minute == 0 else "h:mm a"
-    # Babel separates "p. m." with narrow no-break spaces; plain no-break spaces print in every font.
-    return format_time(moment, pattern, locale=babel_locale()).replace("\u202f", "\u00a0")
+    # No-break spaces keep "7 p. m." on one line; Babel's narrow ones are missing from some fonts.
+    return format_time(moment, pattern, locale=babel_locale()).replace("\u202f", "\u00a0").replace(" ", "\u00a0")
 
 
 def number(value: float, *, digits: int = 0) -> str:
