@@ -55,6 +55,10 @@ def language_switch() -> None:
         "Language · Idioma", list(LANGUAGES), format_func=LANGUAGES.__getitem__, key=LANGUAGE_KEY, required=True,
         label_visibility="collapsed", on_change=_switched,
     )
+    # WCAG 3.1.1: the page says which language it is in, so a screen reader pronounces it right. The code is
+    # one of LANGUAGES' keys, never text from the URL.
+    code = st.session_state.get(LANGUAGE_KEY, DEFAULT_LANGUAGE)
+    st.html(f"<script>document.documentElement.lang = {code!r};</script>", unsafe_allow_javascript=True)
 
 
 def _switched() -> None:
