@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import gettext
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date, datetime
@@ -29,7 +29,23 @@ _BABEL_LOCALES = {"en": "en_US", "es": "es"}
 
 # A Streamlit session runs each script run in one thread, and several sessions share the process, so the
 # language is kept per run (a context variable), never as a process-wide setting.
-_current: ContextVar[str] = ContextVar("language", default=DEFAULT_LANGUAGE)
+_current: ContextVar[str | None] = ContextVar("language", default=None)
+# Where a thread that has not set its language finds it: Streamlit runs a button's callback before the page
+# script (and so before it sets the language), and the UI tells us how to read the session's choice then.
+_fallback: Callable[[], str | None] | None = None
+
+
+def use_language_source(source: Callable[[], str | None]) -> None:
+    """Say where to find the language when the current thread has not set one (the UI's session state)."""
+    global _fallback
+    _fallback = source
+
+
+def _code() -> str:
+    code = _current.get()
+    if code is None:
+        code = normalise(_fallback()) if _fallback is not None else None
+    return code or DEFAULT_LANGUAGE
 
 
 def normalise(code: object) -> str | None:
@@ -65,7 +81,7 @@ def set_language(code: str) -> None:
 
 def current_language() -> str:
     """The language of the current run."""
-    return _current.get()
+    return _code()
 
 
 @contextmanager
@@ -87,12 +103,12 @@ def _translations(code: str) -> gettext.NullTranslations:
 
 def _(message: str) -> str:
     """The message in the current language (the English text is the message id)."""
-    return _translations(_current.get()).gettext(message) if message else message
+    return _translations(_code()).gettext(message) if message else message
 
 
 def ngettext(singular: str, plural: str, count: int) -> str:
     """The singular or plural message for `count`, in the current language."""
-    return _translations(_current.get()).ngettext(singular, plural, count)
+    return _translations(_code()).ngettext(singular, plural, count)
 
 
 def N_(message: str) -> str:  # noqa: N802 - the gettext convention, which the extractor looks for
@@ -113,14 +129,14 @@ def language_name(code: str) -> str:
 
 def babel_locale() -> str:
     """The Babel locale of the current language."""
-    return _BABEL_LOCALES[_current.get()]
+    return _BABEL_LOCALES[_code()]
 
 
 def day_words(moment: date, *, short: bool = False, year: bool = False) -> str:
     """'Thursday 26 November' or 'jueves 26 de noviembre'; 'Thu 26 Nov 2026' / 'jue 26 nov 2026' when short."""
     from babel.dates import format_date
 
-    if _current.get() == "es":
+    if _code() == "es":
         pattern = ("EEE d MMM" if short else "EEEE d 'de' MMMM") + (" y" if year and short else "")
         if year and not short:
             pattern += " 'de' y"
@@ -131,7 +147,7 @@ def day_words(moment: date, *, short: bool = False, year: bool = False) -> str:
 
 def clock(moment: datetime) -> str:
     """'7 pm' / '7:30 pm' in English; '7 p. m.' / '7:30 p. m.' in Spanish."""
-    if _current.get() == "en":
+    if _code() == "en":
         return moment.strftime("%I:%M %p").lstrip("0").lower().replace(":00", "")
     from babel.dates import format_time
 

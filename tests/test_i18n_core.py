@@ -108,3 +108,15 @@ def test_language_names_read_in_the_current_language() -> None:
     assert i18n.language_name("es") == "Spanish"
     with language("es"):
         assert i18n.language_name("en") == "inglés"
+
+
+def test_a_thread_that_set_no_language_asks_the_session(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A button's callback runs before the page sets the language: it reads the session's choice instead."""
+    monkeypatch.setattr(i18n, "_fallback", lambda: "es")
+    seen: list[str] = []
+    thread = threading.Thread(target=lambda: seen.append(_("Spanish")))
+    thread.start()
+    thread.join()
+    assert seen == ["español"]
+    with language("en"):
+        assert _("Spanish") == "Spanish"  # a language set in the thread wins

@@ -4,6 +4,7 @@ the URL (?lang=es) across pages and in shared links."""
 from __future__ import annotations
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from directory.i18n import (
     DEFAULT_LANGUAGE,
@@ -12,9 +13,20 @@ from directory.i18n import (
     normalise,
     preferred_language,
     set_language,
+    use_language_source,
 )
 
 LANGUAGE_KEY = "lang"
+
+
+def _session_language() -> str | None:
+    """The session's chosen language, for a thread that runs before the page sets it (a button's callback)."""
+    if get_script_run_ctx(suppress_warning=True) is None:
+        return None
+    return st.session_state.get(LANGUAGE_KEY)
+
+
+use_language_source(_session_language)
 
 
 def _browser_language() -> str | None:
