@@ -25,6 +25,7 @@ from filelock import FileLock
 
 from directory.errors import DirectoryError, DirectoryLookupError
 from directory.files import write_atomically
+from directory.i18n import _, ngettext
 
 ROLES: tuple[str, ...] = ("curator", "admin")
 ACCOUNTS_FILE = "curators.json"
@@ -108,7 +109,7 @@ class NoSuchAccount(DirectoryLookupError):
 
     def __init__(self, name: str):
         self.name = name
-        super().__init__(f"no account named '{name}'")
+        super().__init__(_("no account named '{name}'").format(name=name))
 
 
 class SlowDown(AuthError):
@@ -117,8 +118,9 @@ class SlowDown(AuthError):
     def __init__(self, retry_after: float):
         self.retry_after = retry_after
         seconds = max(1, math.ceil(retry_after))
-        super().__init__(f"Too many tries. Please wait {seconds} second{'s' if seconds != 1 else ''} "
-                         "and try again.")
+        super().__init__(ngettext("Too many tries. Please wait {count} second and try again.",
+                                  "Too many tries. Please wait {count} seconds and try again.", seconds
+                                  ).format(count=seconds))
 
 
 class LockedOut(SlowDown):
@@ -126,7 +128,9 @@ class LockedOut(SlowDown):
 
     def __init__(self, retry_after: float):
         minutes = max(1, math.ceil(retry_after / 60))
-        AuthError.__init__(self, f"Too many tries. Try again in {minutes} minute{'s' if minutes != 1 else ''}.")
+        AuthError.__init__(self, ngettext("Too many tries. Try again in {count} minute.",
+                                          "Too many tries. Try again in {count} minutes.", minutes
+                                          ).format(count=minutes))
         self.retry_after = retry_after
 
 
@@ -140,14 +144,14 @@ def require_role(curator: Curator | None, role: str = "curator") -> Curator:
     # removed account, a changed role or a signed-out session stops at its next write, whatever copy of the
     # Curator (a page's, a button callback's) makes it.
     if not isinstance(curator, Curator) or curator.role not in ROLES:
-        raise NotAllowed("sign in as a peer leader to make changes")
+        raise NotAllowed(_("sign in as a peer leader to make changes"))
     if curator.session is not None:
         live = curator.session.accounts.current(curator)
         if live is None:
-            raise NotAllowed("your sign-in has ended; sign in again to make changes")
+            raise NotAllowed(_("your sign-in has ended; sign in again to make changes"))
         curator = live
     if role == "admin" and not curator.is_admin:
-        raise NotAllowed("only an admin can do this")
+        raise NotAllowed(_("only an admin can do this"))
     return curator
 
 
@@ -246,17 +250,18 @@ class Accounts:
         name = name.strip()
         if (not name or len(name) > MAX_NAME_LENGTH
                 or not name.replace("-", "").replace("_", "").replace(".", "").isalnum()):
-            raise AccountError(f"a name uses letters, digits, '-', '_' or '.', at most {MAX_NAME_LENGTH} characters")
+            raise AccountError(_("a name uses letters, digits, '-', '_' or '.', at most {count} characters")
+                               .format(count=MAX_NAME_LENGTH))
         if role not in ROLES:
-            raise AccountError(f"role must be one of {', '.join(ROLES)}")
+            raise AccountError(_("role must be one of {roles}").format(roles=", ".join(ROLES)))
         if len(password) < MIN_PASSWORD_LENGTH:
-            raise AccountError(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
+            raise AccountError(_("a password needs at least {count} characters").format(count=MIN_PASSWORD_LENGTH))
         with self._lock:
             accounts = self._read(self.path)
             if by is not None:
                 require_role(by, "admin")
             if name in accounts:
-                raise AccountError(f"there is already an account named '{name}'")
+                raise AccountError(_("there is already an account named '{name}'").format(name=name))
             accounts[name] = {"role": role, "hash": hash_password(password)}
             self.data_dir.mkdir(parents=True, exist_ok=True)
             _write_json(self.path, accounts)
@@ -296,7 +301,7 @@ class Accounts:
             for client in client_ids:
                 self._charge_client(client, now)
         if not (check_password(password, stored or _NO_ACCOUNT_HASH) and stored):
-            raise AuthError("That name and password do not match.")
+            raise AuthError(_("That name and password do not match."))
         return self._open_session(name, stored, client_ids)
 
     def _open_session(self, name: str, stored: str, client_ids: list[str]) -> Curator:
@@ -313,7 +318,7 @@ class Accounts:
             entry = accounts.get(name)
             if not isinstance(entry, dict) or entry.get("hash") != stored:
                 # Removed, or given a new password, while the password was being checked.
-                raise AuthError("That name and password do not match.")
+                raise AuthError(_("That name and password do not match."))
             sessions = {digest: issued for digest, issued in self._sessions(entry).items()
                         if now - issued < SESSION_LIFETIME}
             sessions[_token_hash(token)] = now

@@ -12,6 +12,7 @@ from directory.auth import Curator, require_role
 from directory.duplicates import likely_duplicates
 from directory.freshness import stale_mask
 from directory.geo import Geocoder
+from directory.i18n import _
 from directory.schema import COLUMNS, UNCHANGEABLE, validate_record
 from directory.store import ConflictError, Store, ValidationError
 
@@ -204,7 +205,7 @@ def apply_bulk_edits(store: Store, curator: Curator, source: pd.DataFrame, edits
         draft = {k: "" if v is None else str(v) for k, v in added.items() if k in EDITABLE}
         problems = check_entry(draft)
         if problems:
-            result.errors[f"new row {n}"] = problems
+            result.errors[_("new row {number}").format(number=n)] = problems
         additions.append(draft)
     if result.errors:
         return result
@@ -221,7 +222,7 @@ def apply_bulk_edits(store: Store, curator: Curator, source: pd.DataFrame, edits
         try:
             added_rows = store.add_many([place_entry(draft, geocode) for draft in additions], by=curator)
         except ValidationError as error:
-            result.errors["new rows"] = error.errors
+            result.errors[_("new rows")] = error.errors
         else:
             result.saved.extend(row["id"] for row in added_rows)
     return result

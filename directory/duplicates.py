@@ -10,6 +10,7 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 
 from directory.geo import haversine_miles
+from directory.i18n import _, number
 
 NAME_SIMILARITY = 80  # rapidfuzz token-sort ratio, 0-100
 NEARBY_MILES = 1.0
@@ -25,18 +26,19 @@ def _digits(phone: str) -> str:
 
 
 def likely_duplicates(frame: pd.DataFrame, record: Mapping[str, str], *, exclude_id: str = "") -> pd.DataFrame:
-    """Entries that may be the same as `record`, each with a plain-words reason, best match first."""
+    """Entries that may be the same as `record`, each with a plain-words reason (in the current language), best
+    match first."""
     others = frame[frame["id"] != exclude_id] if exclude_id else frame
     if others.empty:
         return others.assign(reason=[])
     reasons = pd.Series("", index=others.index)
     phone = _digits(record.get("phone", ""))
     if len(phone) == 10:
-        reasons[others["phone"].map(_digits) == phone] = "same phone number"
+        reasons[others["phone"].map(_digits) == phone] = _("same phone number")
     site = _site(record.get("website", ""))
     if site:
         same_site = (others["website"].map(_site) == site) & (reasons == "")
-        reasons[same_site] = "same website"
+        reasons[same_site] = _("same website")
     name = record.get("name", "").strip()
     if name:
         scores = process.cdist([name.lower()], others["name"].str.lower().tolist(), scorer=fuzz.token_sort_ratio)[0]
@@ -45,7 +47,8 @@ def likely_duplicates(frame: pd.DataFrame, record: Mapping[str, str], *, exclude
         for position in np.flatnonzero(similar & near):
             index = others.index[position]
             if not reasons[index]:
-                reasons[index] = f"similar name ({scores[position]:.0f}% alike) nearby"
+                reasons[index] = _("similar name ({percent}% alike) nearby").format(
+                    percent=number(scores[position]))
     found = others[reasons != ""].assign(reason=reasons[reasons != ""])
     return found
 

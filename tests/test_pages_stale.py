@@ -6,6 +6,7 @@ from datetime import date
 from pathlib import Path
 
 from directory.auth import Curator
+from directory.config import load_settings
 from directory.curation import stale_entries, verify_many
 from directory.store import Store
 from directory.ui.table_pages import ROWS_PER_TABLE_PAGE
@@ -34,9 +35,14 @@ def test_verify_many_skips_entries_changed_meanwhile(sample_dir: Path) -> None:
     assert all(store.get(i)["last_verified"] == "2026-11-20" for i in done)
 
 
+def _today() -> date:
+    """The app's today (the directory's zone), not the machine's: near midnight UTC they differ."""
+    return load_settings().today()
+
+
 def test_the_page_lists_stale_entries_a_page_at_a_time_and_verifies_them_all(sample_dir: Path) -> None:
     """Signed in, the page lists stale entries 100 to a page; 'select all' covers every page, in one write."""
-    stale = stale_entries(Store(sample_dir).load().frame, 180, date.today())
+    stale = stale_entries(Store(sample_dir).load().frame, 180, _today())
     assert len(stale) > ROWS_PER_TABLE_PAGE  # the sample is long enough to need a second page
     at = signed_in_app(sample_dir).switch_page("pages/stale.py").run()
     assert not at.exception
@@ -53,13 +59,13 @@ def test_the_page_lists_stale_entries_a_page_at_a_time_and_verifies_them_all(sam
     assert at.dataframe[0].value.empty
     frame = Store(sample_dir).load().frame
     checked = frame[frame["id"].isin(stale["id"])]
-    assert (checked["last_verified"] == date.today().isoformat()).all()
+    assert (checked["last_verified"] == _today().isoformat()).all()
     assert len(Store(sample_dir).audit_entries()) == audit_before + len(stale)  # each entry audited
 
 
 def test_a_selection_on_one_page_verifies_only_those_rows(sample_dir: Path) -> None:
     """Rows picked on the second page are the ones verified, not the rows at the same places on the first."""
-    stale = stale_entries(Store(sample_dir).load().frame, 180, date.today())
+    stale = stale_entries(Store(sample_dir).load().frame, 180, _today())
     at = signed_in_app(sample_dir).switch_page("pages/stale.py").run()
     at.number_input(key="st_page").set_value(2).run()
     at.session_state[f"st_table_{ROWS_PER_TABLE_PAGE}"] = {"selection": {"rows": [0, 2], "columns": []}}
@@ -68,5 +74,5 @@ def test_a_selection_on_one_page_verifies_only_those_rows(sample_dir: Path) -> N
     assert "Marked 2 as verified today." in at.success[0].value
     picked = stale["id"].iloc[[ROWS_PER_TABLE_PAGE, ROWS_PER_TABLE_PAGE + 2]]
     frame = Store(sample_dir).load().frame.set_index("id")
-    assert (frame.loc[picked, "last_verified"] == date.today().isoformat()).all()
-    assert frame.loc[stale["id"].iloc[0], "last_verified"] != date.today().isoformat()
+    assert (frame.loc[picked, "last_verified"] == _today().isoformat()).all()
+    assert frame.loc[stale["id"].iloc[0], "last_verified"] != _today().isoformat()

@@ -8,6 +8,7 @@ import streamlit as st
 
 from directory.auth import Curator
 from directory.curation import merge_draft, restore_version, save_entry, set_status, verify_today
+from directory.i18n import _
 from directory.store import ConflictError, Store
 from directory.ui.entry_form import form_values, load_into_form
 from directory.ui.services import app_settings, services
@@ -49,17 +50,18 @@ def save() -> None:
         return
     row = result.row
     _remember(row)
-    st.session_state.update({ENTRY_KEY: row["id"], "c_message": f"Saved '{row['name']}'."})
+    st.session_state.update({ENTRY_KEY: row["id"], "c_message": _("Saved '{name}'.").format(name=row["name"])})
     if suggestion_id:
         services().suggestions.decide(current_curator(), suggestion_id, "merged" if resource_id else "approved",
                                       result_id=row["id"])
-        st.session_state.update(c_suggestion="", c_message=f"Saved '{row['name']}' and closed the suggestion.")
+        st.session_state.update(c_suggestion="",
+                                c_message=_("Saved '{name}' and closed the suggestion.").format(name=row["name"]))
 
 
 def reload_latest() -> None:
     """After a conflict: load the other curator's version to redo the edit on top of it."""
     _remember(services().store.get(st.session_state["c_id"]))
-    st.session_state["c_message"] = "Loaded the latest version. Make your change again and save."
+    st.session_state["c_message"] = _("Loaded the latest version. Make your change again and save.")
 
 
 @as_signed_in
@@ -78,19 +80,19 @@ def mark_verified() -> None:
     """Mark the loaded entry as verified today."""
     today = app_settings().today()
     _apply(lambda store, by, resource_id, base: verify_today(store, by, resource_id, base, today),
-           "Marked as verified today.")
+           _("Marked as verified today."))
 
 
 def change_status(status: str) -> None:
     """Retire or restore the loaded entry."""
     _apply(lambda store, by, resource_id, base: set_status(store, by, resource_id, status, base),
-           "Retired; it can be restored." if status == "inactive" else "Restored.")
+           _("Retired; it can be restored.") if status == "inactive" else _("Restored."))
 
 
 def restore_to(version: int) -> None:
     """Bring back an earlier version of the loaded entry as a new version."""
     _apply(lambda store, by, resource_id, base: restore_version(store, by, resource_id, version, base),
-           f"Restored version {version} as a new version.")
+           _("Restored version {version} as a new version.").format(version=version))
 
 
 def save_anyway() -> None:
@@ -105,4 +107,5 @@ def merge_into(resource_id: str) -> None:
     suggestion_id = st.session_state.get("c_suggestion", "")
     begin_edit(services().store.get(resource_id), suggestion_id)
     load_into_form(merge_draft(services().store.get(resource_id), draft))
-    st.session_state.update(c_duplicates=[], c_message="Merged the draft into the existing entry; review and save.")
+    st.session_state.update(c_duplicates=[],
+                            c_message=_("Merged the draft into the existing entry; review and save."))

@@ -6,6 +6,7 @@ import streamlit as st
 
 from directory import taxonomy as tx
 from directory.curation import merge_draft
+from directory.i18n import _
 from directory.schema import join_list
 from directory.suggestions import Suggestion, Suggestions
 from directory.text import escape_markdown as md
@@ -41,14 +42,14 @@ def _approve(suggestion: Suggestion, anyway: bool = False) -> None:
     elif saved.duplicates:
         st.session_state[f"r_dups_{suggestion.id}"] = saved.duplicates
     elif saved.saved:
-        st.session_state["r_message"] = f"Added '{saved.row['name']}' to the directory."
+        st.session_state["r_message"] = _("Added '{name}' to the directory.").format(name=saved.row["name"])
 
 
 @as_signed_in
 def _reject(suggestion: Suggestion) -> None:
     queue().decide(current_curator(), suggestion.id, "rejected",
                    note=st.session_state.get(f"r_note_{suggestion.id}", ""))
-    st.session_state["r_message"] = "Rejected."
+    st.session_state["r_message"] = _("Rejected.")
 
 
 def _edit_first(suggestion: Suggestion) -> None:
@@ -72,27 +73,28 @@ def suggestion_card(suggestion: Suggestion, entry_names: dict[str, str]) -> None
     """One open suggestion, its details shown as text, with its actions."""
     with st.container(border=True):
         if suggestion.kind == "new":
-            st.markdown(f"**New resource:** {md(suggestion.fields.get('name', ''))}")
-            details = [f"{field_label(name)}: {value_text(name, value)}" for name, value in suggestion.fields.items()
-                       if name != "name"]
-            st.text("\n".join(details) or "No other details.")
+            st.markdown(_("**New resource:** {name}").format(name=md(suggestion.fields.get("name", ""))))
+            details = [_("{field}: {value}").format(field=field_label(name), value=value_text(name, value))
+                       for name, value in suggestion.fields.items() if name != "name"]
+            st.text("\n".join(details) or _("No other details."))
         else:
             name = entry_names.get(suggestion.resource_id, suggestion.resource_id)
-            st.markdown(f"**Change to:** {md(name)}")
+            st.markdown(_("**Change to:** {name}").format(name=md(name)))
             st.text(suggestion.message)
-        st.caption(f"Suggested {local_time(suggestion.created_at)}")
+        st.caption(_("Suggested {when}").format(when=local_time(suggestion.created_at)))
         for field, message in st.session_state.get(f"r_errors_{suggestion.id}", {}).items():
-            st.error(md(f"{field_label(field)}: {message}.") + " Use 'Edit first' to complete it.")
+            st.error(md(_("{field}: {problem}.").format(field=field_label(field), problem=message)) + " "
+                     + _("Use 'Edit first' to complete it."))
         for dup in st.session_state.get(f"r_dups_{suggestion.id}", []):
-            st.button(md(f"Merge into: {dup['name']} · {dup['reason']}"), key=f"r_merge_{suggestion.id}_{dup['id']}",
-                      on_click=_merge, args=(suggestion, dup["id"]))
+            st.button(md(_("Merge into: {name} · {reason}").format(name=dup["name"], reason=dup["reason"])),
+                      key=f"r_merge_{suggestion.id}_{dup['id']}", on_click=_merge, args=(suggestion, dup["id"]))
         if st.session_state.get(f"r_dups_{suggestion.id}"):
-            st.button("Approve as a new entry anyway", key=f"r_anyway_{suggestion.id}", on_click=_approve,
+            st.button(_("Approve as a new entry anyway"), key=f"r_anyway_{suggestion.id}", on_click=_approve,
                       args=(suggestion, True))
-        st.text_input("Note (kept with the decision)", key=f"r_note_{suggestion.id}", max_chars=500)
+        st.text_input(_("Note (kept with the decision)"), key=f"r_note_{suggestion.id}", max_chars=500)
         approve, edit, reject = st.columns(3)
         if suggestion.kind == "new":
-            approve.button("Approve", key=f"r_approve_{suggestion.id}", on_click=_approve, args=(suggestion,))
-        edit.button("Edit first" if suggestion.kind == "new" else "Edit the entry", key=f"r_edit_{suggestion.id}",
+            approve.button(_("Approve"), key=f"r_approve_{suggestion.id}", on_click=_approve, args=(suggestion,))
+        edit.button(_("Edit first") if suggestion.kind == "new" else _("Edit the entry"), key=f"r_edit_{suggestion.id}",
                     on_click=_edit_first, args=(suggestion,))
-        reject.button("Reject", key=f"r_reject_{suggestion.id}", on_click=_reject, args=(suggestion,))
+        reject.button(_("Reject"), key=f"r_reject_{suggestion.id}", on_click=_reject, args=(suggestion,))

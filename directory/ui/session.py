@@ -16,6 +16,7 @@ from typing import ParamSpec
 import streamlit as st
 
 from directory.auth import Accounts, AuthError, Curator, NotAllowed, client_key
+from directory.i18n import N_, _
 from directory.text import escape_markdown
 from directory.ui.services import services
 
@@ -23,7 +24,14 @@ _Args = ParamSpec("_Args")
 
 SESSION_KEY = "curator"
 CLIENT_TOKEN_KEY = "sign_in_client"
-ENDED = "You have been signed out: your account was removed, or your sign-in ended. Sign in again to go on."
+ENDED = N_("You have been signed out: your account was removed, or your sign-in ended. Sign in again to go on.")
+# The roles as a person reads them; the stored role stays "curator" or "admin".
+ROLE_LABELS = {"curator": N_("curator"), "admin": N_("admin")}
+
+
+def role_label(role: str) -> str:
+    """A role's name in the chosen language."""
+    return _(ROLE_LABELS[role]) if role in ROLE_LABELS else role
 
 
 def current_curator() -> Curator | None:
@@ -35,7 +43,7 @@ def current_curator() -> Curator | None:
     live = services().accounts.current(found)
     if live is None:
         st.session_state.pop(SESSION_KEY, None)
-        st.session_state["sign_in_notice"] = ENDED
+        st.session_state["sign_in_notice"] = _(ENDED)
         return None
     if live.role != found.role:
         st.session_state[SESSION_KEY] = live
@@ -62,16 +70,16 @@ def sign_in_form() -> None:
     """The sign-in form; says which command creates the first account when there is none."""
     accounts = services().accounts
     if not accounts.any():
-        st.info("There are no peer-leader accounts yet. On the server, create the first one with:")
+        st.info(_("There are no peer-leader accounts yet. On the server, create the first one with:"))
         st.code("python -m directory curator add YOUR-NAME --admin", language="bash")
         return
     if st.session_state.get("sign_in_notice"):
         st.warning(st.session_state["sign_in_notice"])
     with st.form("sign_in", clear_on_submit=True):
-        st.text_input("Name", key="sign_in_name", max_chars=64)
-        st.text_input("Password", key="sign_in_password", type="password", max_chars=200)
+        st.text_input(_("Name"), key="sign_in_name", max_chars=64)
+        st.text_input(_("Password"), key="sign_in_password", type="password", max_chars=200)
         # A callback, so the attempt is handled once, before the page is drawn again.
-        st.form_submit_button("Sign in", key="sign_in_submit", on_click=_attempt_sign_in, args=(accounts,))
+        st.form_submit_button(_("Sign in"), key="sign_in_submit", on_click=_attempt_sign_in, args=(accounts,))
     if st.session_state.get("sign_in_error"):
         st.error(st.session_state["sign_in_error"])
 
@@ -97,7 +105,7 @@ def as_signed_in(action: Callable[_Args, object]) -> Callable[_Args, None]:
         try:
             action(*args, **kwargs)
         except NotAllowed as refusal:
-            st.session_state["sign_in_notice"] = f"Not done: {refusal}."
+            st.session_state["sign_in_notice"] = _("Not done: {reason}.").format(reason=refusal)
 
     return run
 
@@ -105,8 +113,9 @@ def as_signed_in(action: Callable[_Args, object]) -> Callable[_Args, None]:
 def signed_in_bar(curator: Curator) -> None:
     """Who is signed in, with a sign-out button (and a refusal from the last action, once)."""
     left, right = st.columns([3, 1])
-    left.caption(f"Signed in as {escape_markdown(curator.name)} ({curator.role}).")
-    right.button("Sign out", on_click=sign_out, key="sign_out")
+    left.caption(_("Signed in as {name} ({role}).").format(name=escape_markdown(curator.name),
+                                                           role=role_label(curator.role)))
+    right.button(_("Sign out"), on_click=sign_out, key="sign_out")
     notice = st.session_state.pop("sign_in_notice", "")
     if notice:
         st.warning(notice)

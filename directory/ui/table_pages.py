@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from directory.i18n import _, number
+
 ROWS_PER_TABLE_PAGE = 100
 
 
@@ -25,11 +27,13 @@ def table_pager(total: int, key: str, *, disabled: bool = False, why_disabled: s
     page = requested_page(key, total)
     if pages > 1:
         st.session_state[key] = page  # a table that shrank keeps a page that exists
-        st.number_input(f"Page, of {pages:,}", min_value=1, max_value=pages, step=1, key=key, disabled=disabled,
+        st.number_input(_("Page, of {pages}").format(pages=number(pages)), min_value=1, max_value=pages, step=1,
+                        key=key, disabled=disabled,
                         help=why_disabled or None)
     elif key in st.session_state:
         del st.session_state[key]
     start = (page - 1) * ROWS_PER_TABLE_PAGE
     if total > ROWS_PER_TABLE_PAGE:
-        st.caption(f"Rows {start + 1:,} to {min(start + ROWS_PER_TABLE_PAGE, total):,} of {total:,}.")
+        st.caption(_("Rows {first} to {last} of {total}.").format(
+            first=number(start + 1), last=number(min(start + ROWS_PER_TABLE_PAGE, total)), total=number(total)))
     return start
