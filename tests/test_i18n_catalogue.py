@@ -26,6 +26,10 @@ INFORMAL_SPANISH = ("tú", "tu", "tus", "puedes", "tienes", "quieres", "necesita
 _PLACEHOLDER = re.compile(r"\{[a-z_]*\}")
 
 
+def _tupled(value: object) -> object:
+    return tuple(value) if isinstance(value, list | tuple) else value
+
+
 def _spanish_strings() -> list[tuple[str, str]]:
     """(message id, each Spanish form) for every translated message."""
     pairs = []
@@ -47,10 +51,13 @@ def test_every_shown_string_has_spanish() -> None:
 
 def test_the_compiled_catalogue_matches_its_source() -> None:
     """messages.mo is what `python tools/i18n.py` compiles from messages.po: nobody forgot to compile."""
+    def entries(messages: object) -> dict:
+        # read_mo gives a plural's forms as a list, read_po as a tuple
+        return {_tupled(m.id): _tupled(m.string) for m in messages if m.id}
+
     for language in TRANSLATED:
-        source = {m.id: m.string for m in catalogue(language) if m.id}
         compiled = read_mo(BytesIO((LOCALE_DIR / language / "LC_MESSAGES" / "messages.mo").read_bytes()))
-        assert {m.id: m.string for m in compiled if m.id} == source
+        assert entries(compiled) == entries(catalogue(language))
 
 
 def test_the_catalogue_holds_only_strings_the_app_shows() -> None:
