@@ -14,6 +14,7 @@ points on the sphere orders them exactly as the great-circle distance does, and 
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
@@ -30,8 +31,8 @@ from directory.errors import DirectoryError
 from directory.freshness import stale_mask
 from directory.gazetteer import zip_table
 from directory.geo import EARTH_RADIUS_MILES
+from directory.i18n import N_, _, ngettext, number
 from directory.search import pathway_masks
-from directory.text import plural
 
 DEFAULT_RESOLUTION = 7  # hexagons about 5 km² each: fine enough for a county, coarse enough to draw
 HEX_MARGIN_MILES = 5.0  # how far past the outermost ZIP centers a hexagon of the region may lie
@@ -49,26 +50,26 @@ Region = Box | tuple[County, ...] | None
 
 # How a pathway reads inside a sentence ("... more than 10 miles from secular support"). The taxonomy's labels
 # are headings ("Medication-supportive", "All pathways"): lower-cased and followed by "support" some of them
-# would read badly, and "SMART" and "Buddhist" keep their capitals.
+# would read badly, and "SMART" and "Buddhist" keep their capitals. Marked here, translated where shown.
 _PATHWAY_PHRASES: dict[str, str] = {
-    "twelve_step": "twelve-step support",
-    "smart_cbt": "SMART Recovery or similar support",
-    "secular": "secular support",
-    "faith_based": "faith-based support",
-    "buddhist": "Buddhist-inspired support",
-    "all_recovery": "support open to all pathways",
-    tx.MEDICATION_PATHWAY: "support where people taking MOUD are welcome",
-    "harm_reduction": "harm-reduction friendly support",
-    "family_friends": "support for family and friends",
+    "twelve_step": N_("twelve-step support"),
+    "smart_cbt": N_("SMART Recovery or similar support"),
+    "secular": N_("secular support"),
+    "faith_based": N_("faith-based support"),
+    "buddhist": N_("Buddhist-inspired support"),
+    "all_recovery": N_("support open to all pathways"),
+    tx.MEDICATION_PATHWAY: N_("support where people taking MOUD are welcome"),
+    "harm_reduction": N_("harm-reduction friendly support"),
+    "family_friends": N_("support for family and friends"),
 }
 
 
 def pathway_phrase(key: str) -> str:
-    """A pathway as a noun phrase for a sentence, such as 'secular support'."""
+    """A pathway as a noun phrase for a sentence, such as 'secular support', in the current language."""
     if key in _PATHWAY_PHRASES:
-        return _PATHWAY_PHRASES[key]
+        return _(_PATHWAY_PHRASES[key])
     term = next((t for t in tx.PATHWAYS if t.key == key), None)
-    return f"support on the {term.label if term else key} pathway"
+    return _("support on the {pathway} pathway").format(pathway=term.label if term else key)
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,7 @@ class Kind:
         """The kind in words: a support type or category key, a pathway phrase, or 'any support'."""
         if self.pathway:
             return pathway_phrase(self.pathway)
-        return self.support_type or self.category or "any support"
+        return self.support_type or self.category or _("any support")
 
     @classmethod
     def parse(cls, choice: str) -> Kind:
@@ -93,16 +94,61 @@ class Kind:
                    pathway=key if prefix == "path" else "")
 
 
-KIND_CHOICES: dict[str, str] = (
-    {"any": "any support"} | {f"type:{t.key}": t.label for t in tx.SUPPORT_TYPES}
-    | {f"cat:{c.key}": c.label for c in tx.CATEGORIES} | {f"path:{p.key}": f"Pathway: {p.label}" for p in tx.PATHWAYS})
-"""What the Gaps page offers to measure, key to label."""
+def _choice_keys() -> tuple[str, ...]:
+    return ("any", *(f"type:{t.key}" for t in tx.SUPPORT_TYPES), *(f"cat:{c.key}" for c in tx.CATEGORIES),
+            *(f"path:{p.key}" for p in tx.PATHWAYS))
+
+
+def kind_choice_label(choice: str) -> str:
+    """The label of a KIND_CHOICES key in the current language ('any support', 'Emotional', 'Pathway: Secular')."""
+    prefix, _sep, key = choice.partition(":")
+    if prefix == "type":
+        return tx.label_of(tx.SUPPORT_TYPES, key)
+    if prefix == "cat":
+        return tx.label_of(tx.CATEGORIES, key)
+    if prefix == "path":
+        return _("Pathway: {pathway}").format(pathway=tx.label_of(tx.PATHWAYS, key))
+    if choice == "any":
+        return _("any support")
+    raise KeyError(choice)
+
+
+class _KindChoices(Mapping[str, str]):
+    # The keys are stored choices and never change; the labels are looked up when read, so they are in the
+    # language of the run reading them (a dict built at import time would be English forever).
+    def __init__(self) -> None:
+        self._keys = _choice_keys()
+
+    def __getitem__(self, choice: str) -> str:
+        if choice not in self._keys:
+            raise KeyError(choice)
+        return kind_choice_label(choice)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+
+KIND_CHOICES: Mapping[str, str] = _KindChoices()
+"""What the Gaps page offers to measure, key to label (the label in the current language)."""
 
 
 def kind_text(choice: str) -> str:
     """A KIND_CHOICES key as the Gaps page writes it inside a sentence ('child care', 'secular support')."""
     kind = Kind.parse(choice)
     return kind.label() if kind.pathway else KIND_CHOICES[choice].lower()
+
+
+def within_column(threshold_miles: float) -> str:
+    """The ZIP table's column of resources within the distance ('Within 10 miles'), in the current language."""
+    return _("Within {miles} miles").format(miles=_miles(threshold_miles))
+
+
+def _miles(value: float) -> str:
+    # As few decimals as the distance needs ('10', '12.5'), the current language's way ('12,5').
+    return number(value, digits=0 if float(value).is_integer() else 1)
 
 
 def _unit_vectors(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
@@ -327,25 +373,31 @@ def gap_report(frame: pd.DataFrame, kind: Kind, threshold_miles: float, region: 
 
 
 def zip_rows(table: pd.DataFrame, threshold_miles: float) -> pd.DataFrame:
-    """The ZIP table for people: plain column names, the nearest resource by name, no coordinates or ids."""
+    """The ZIP table for people: plain column names, the nearest resource by name, no coordinates or ids.
+
+    The column names and 'none' are in the current language; the CSV download keeps gap_table's own columns.
+    """
     miles = table["nearest_miles"].where(np.isfinite(table["nearest_miles"]))
     return pd.DataFrame({
-        "ZIP": table["zip"], "Place": table["place"], "County": table["county"],
-        "Miles to nearest": miles, "Nearest (name)": table["nearest_name"].where(table["nearest_name"] != "", "none"),
-        f"Within {threshold_miles:g} miles": table["within_threshold"],
+        _("ZIP"): table["zip"], _("Place"): table["place"], _("County"): table["county"],
+        _("Miles to nearest"): miles,
+        _("Nearest (name)"): table["nearest_name"].where(table["nearest_name"] != "", _("none")),
+        within_column(threshold_miles): table["within_threshold"],
     })
 
 
 def region_text(table: pd.DataFrame, configured: bool) -> str:
     """One sentence naming the region: how many ZIP areas, in which counties, and where that choice comes from."""
     counties = region_counties(table)
-    source = ("as DIRECTORY_REGION sets it" if configured
-              else "the counties with at least one active entry (DIRECTORY_REGION can name others)")
+    source = (_("as DIRECTORY_REGION sets it") if configured
+              else _("the counties with at least one active entry (DIRECTORY_REGION can name others)"))
     if not counties:
-        return f"The region has no ZIP areas: {source}."
+        return _("The region has no ZIP areas: {source}.").format(source=source)
     names = "; ".join(f"{county}, {state}" for county, state in counties)
-    where = plural(len(counties), "county", "counties")
-    return f"The region: {plural(len(table), 'ZIP area')} in {where}, {source}: {names}."
+    areas = ngettext("{count} ZIP area", "{count} ZIP areas", len(table)).format(count=number(len(table)))
+    where = ngettext("{count} county", "{count} counties", len(counties)).format(count=number(len(counties)))
+    return _("The region: {areas} in {counties}, {source}: {names}.").format(areas=areas, counties=where,
+                                                                            source=source, names=names)
 
 
 def unmet_for(unmet: pd.DataFrame, kind: Kind) -> pd.DataFrame:
@@ -374,16 +426,16 @@ def read_demand(text: str) -> pd.DataFrame:
     try:
         frame = pd.read_csv(StringIO(text), dtype=str, keep_default_na=False)
     except ValueError as error:  # pandas' EmptyDataError and ParserError are ValueErrors
-        raise DemandError(f"the file cannot be read as CSV ({error})") from None
+        raise DemandError(_("the file cannot be read as CSV ({error})").format(error=error)) from None
     lowered = {c.lower().strip(): c for c in frame.columns}
     zip_column = next((lowered[c] for c in ("zip", "zip code", "zipcode", "zcta") if c in lowered), None)
     numbers = [c for c in frame.columns if c != zip_column
                and pd.to_numeric(frame[c].str.replace(",", ""), errors="coerce").notna().all()]
     if zip_column is None or not numbers:
-        raise DemandError("the file needs a ZIP column and a column of numbers (for example population)")
+        raise DemandError(_("the file needs a ZIP column and a column of numbers (for example population)"))
     zips = frame[zip_column].str.strip().str.zfill(5)
     if not zips.str.fullmatch(r"\d{5}").all():
-        raise DemandError("every ZIP must be 5 digits")
+        raise DemandError(_("every ZIP must be 5 digits"))
     counts = pd.to_numeric(frame[numbers[0]].str.replace(",", ""))
     return pd.DataFrame({"zip": zips, "count": counts}).groupby("zip", as_index=False)["count"].sum()
 

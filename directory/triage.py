@@ -17,11 +17,12 @@ import pandas as pd
 from directory import taxonomy as tx
 from directory.auth import Curator, require_role
 from directory.errors import DirectoryError
+from directory.i18n import N_, _, ngettext
 from directory.schema import join_list, split_list
 from directory.store import Store
 
 # Entries whose every problem was checked but that are not published yet: listed last, so none is forgotten.
-READY = tx.Term("checked", "Ready to publish", "Every problem was checked; publish to list it.")
+READY = tx.Term("checked", N_("Ready to publish"), N_("Every problem was checked; publish to list it."))
 CATEGORY_REASONS: tuple[str, ...] = ("no_category", "inferred_category")
 # Reasons a peer leader should confirm before publishing: the source hides the entry from its public lists.
 CONFIRM_BEFORE_PUBLISHING: tuple[str, ...] = ("excluded_by_source",)
@@ -144,11 +145,12 @@ def _each(store: Store, curator: Curator, versions: Mapping[str, str | int],
     for resource_id, base_version in versions.items():
         row = rows.get(resource_id)
         if row is None:
-            result.refused[resource_id] = f"'{resource_id}' is no longer in the directory."
+            result.refused[resource_id] = _("'{name}' is no longer in the directory.").format(name=resource_id)
         elif str(row["row_version"]) != str(base_version):
             result.conflicts.append(resource_id)
         elif row["status"] != "pending":
-            result.refused[resource_id] = f"'{row['name']}' is not waiting for review (it is {row['status']})."
+            result.refused[resource_id] = _("'{name}' is not waiting for review (it is {status}).").format(
+                name=row["name"], status=tx.label_of(tx.STATUSES, row["status"]).lower())
         else:
             try:
                 updates.append((resource_id, str(base_version), change(row)))
@@ -159,7 +161,8 @@ def _each(store: Store, curator: Curator, versions: Mapping[str, str | int],
     result.conflicts += written.conflicts
     for resource_id, errors in written.invalid.items():
         problems = "; ".join(f"{column}: {message}" for column, message in errors.items())
-        result.refused[resource_id] = f"'{rows[resource_id]['name']}' cannot be saved: {problems}."
+        result.refused[resource_id] = _("'{name}' cannot be saved: {problems}.").format(
+            name=rows[resource_id]["name"], problems=problems)
     return result
 
 
@@ -188,13 +191,13 @@ def resolve_reason(store: Store, curator: Curator, versions: Mapping[str, str | 
     """
     if reason not in tx.keys(tx.REVIEW_REASONS):
         raise ValueError(f"unknown review reason '{reason}'")
-    label = tx.label_of(tx.REVIEW_REASONS, reason).lower()
+    label = tx.label_of(tx.REVIEW_REASONS, reason).lower()  # in the language of the run that acts
 
     def change(row: dict[str, str]) -> dict[str, str]:
         if reason in CATEGORY_REASONS and not row["category"]:
-            raise _Refused(f"'{row['name']}' has no category yet; set one first.")
+            raise _Refused(_("'{name}' has no category yet; set one first.").format(name=row["name"]))
         if reason not in open_reasons(row):
-            raise _Refused(f"'{row['name']}' is not waiting for: {label}.")
+            raise _Refused(_("'{name}' is not waiting for: {reason}.").format(name=row["name"], reason=label))
         changes = {"review_reasons": _without(row, (reason,))}
         if reason == "private_address":
             changes["location_confidential"] = "yes"
@@ -219,14 +222,15 @@ def publish(store: Store, curator: Curator, versions: Mapping[str, str | int], *
     """
     def change(row: dict[str, str]) -> dict[str, str]:
         if not row["category"]:
-            raise _Refused(f"'{row['name']}' has no category; set one before publishing.")
+            raise _Refused(_("'{name}' has no category; set one before publishing.").format(name=row["name"]))
         if not row["support_types"]:
-            raise _Refused(f"'{row['name']}' has no kinds of support; add them on Curate before publishing.")
+            raise _Refused(_("'{name}' has no kinds of support; add them on Curate before publishing.").format(
+                name=row["name"]))
         reasons = open_reasons(row)
         hidden = [key for key in CONFIRM_BEFORE_PUBLISHING if key in reasons]
         if hidden and not hidden_by_source_confirmed:
-            raise _Refused(f"'{row['name']}' is hidden by its source from public lists; confirm before "
-                           "publishing it.")
+            raise _Refused(_("'{name}' is hidden by its source from public lists; confirm before publishing "
+                             "it.").format(name=row["name"]))
         changes = {"status": "active", "review_reasons": ""}
         # No bulk action makes a private street address public; only an edit on Curate, one by one, can.
         if "private_address" in reasons:
@@ -246,11 +250,23 @@ def kept_confidential(rows: pd.DataFrame) -> pd.DataFrame:
     return rows[rows["reasons"].map(lambda cell: "private_address" in split_list(cell))]
 
 
-def describe(result: TriageResult, done: str, names: Mapping[str, str]) -> list[str]:
-    """Plain sentences for a result: `done` is a phrase such as 'Published', names map ids to names."""
-    lines = [f"{done} {len(result.done)} entr{'y' if len(result.done) == 1 else 'ies'}."]
+def describe(result: TriageResult, done: str | Callable[[int], str], names: Mapping[str, str]) -> list[str]:
+    """Plain sentences for a result, in the current language; names map ids to names.
+
+    `done` is a phrase put before the count ('Published' -> 'Published 2 entries.'), or a function of the count
+    that writes the whole first sentence (so a language can place the count where it belongs).
+    """
+    count = len(result.done)
+    if callable(done):
+        lines = [done(count)]
+    else:
+        lines = [ngettext("{done} {count} entry.", "{done} {count} entries.", count).format(done=done, count=count)]
     if result.conflicts:
         changed = ", ".join(f"'{names.get(i, i)}'" for i in result.conflicts)
-        lines.append(f"{len(result.conflicts)} changed meanwhile and were left for another look: {changed}.")
+        conflicts = len(result.conflicts)
+        # English reads "1 changed meanwhile and were left" as the page always has (1 of the selected entries).
+        lines.append(ngettext("{count} changed meanwhile and were left for another look: {names}.",
+                              "{count} changed meanwhile and were left for another look: {names}.",
+                              conflicts).format(count=conflicts, names=changed))
     lines += list(result.refused.values())
     return lines

@@ -23,6 +23,7 @@ from directory.auth import Curator
 from directory.curation import place_entry
 from directory.errors import DirectoryError
 from directory.geo import GeocodeResult, geocode_offline
+from directory.i18n import _
 from directory.interop.csv_export import neutralise_cell
 from directory.interop.infer import CONFIDENT, infer_category
 from directory.interop.records import SourceRow
@@ -76,11 +77,14 @@ class ImportPlan:
     repairs: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
-        """The one-line report the CLI prints: what happens to each row, and where the rows stand."""
+        """The one-line report the CLI prints and the page shows, in the current language: what happens to each
+        row, and where the rows stand."""
         counts = self.by_status()
-        return (f"imported: {len(self.added)} added, {len(self.updated)} updated, "
-                f"{len(self.unchanged)} unchanged, {len(self.rejected)} rejected; "
-                f"{counts['active']} public, {counts['pending']} pending review, {counts['inactive']} retired")
+        return _("imported: {added} added, {updated} updated, {unchanged} unchanged, {rejected} rejected; "
+                 "{public} public, {pending} pending review, {retired} retired").format(
+            added=len(self.added), updated=len(self.updated), unchanged=len(self.unchanged),
+            rejected=len(self.rejected), public=counts["active"], pending=counts["pending"],
+            retired=counts["inactive"])
 
     def by_status(self) -> dict[str, int]:
         """How many of the file's entries are public, pending review or retired once it is imported."""
@@ -311,16 +315,22 @@ def rejects_csv(rejected: Iterable[Rejected]) -> str:
 
 
 def changes_frame(plan: ImportPlan) -> pd.DataFrame:
-    """A preview table: one row per entry the import would add or change, and what changes."""
+    """A preview table for people: one row per entry the import would add or change, and what changes.
+
+    Headers, actions and the status are in the current language; the column names listed stay the file's own.
+    """
+    headers = {"line": _("source row"), "action": _("action"), "id": _("id"), "name": _("name"),
+               "changes": _("changes"), "status": _("status"), "inferred": _("inferred"), "review": _("to review")}
     records = [
-        {"source row": c.line, "action": action, "id": c.resource_id, "name": c.name,
-         "changes": ", ".join(c.changed) if action == "update" else "new entry",
-         "status": c.values.get("status", ""), "inferred": ", ".join(c.inferred),
-         "to review": _reason_labels(c.values) if c.values.get("status") == "pending" else ""}
-        for action, changes in (("add", plan.added), ("update", plan.updated)) for c in changes
+        {headers["line"]: c.line, headers["action"]: shown, headers["id"]: c.resource_id, headers["name"]: c.name,
+         headers["changes"]: ", ".join(c.changed) if updating else _("new entry"),
+         headers["status"]: tx.label_of(tx.STATUSES, c.values.get("status", "")),
+         headers["inferred"]: ", ".join(c.inferred),
+         headers["review"]: _reason_labels(c.values) if c.values.get("status") == "pending" else ""}
+        for shown, updating, changes in ((_("add"), False, plan.added), (_("update"), True, plan.updated))
+        for c in changes
     ]
-    return pd.DataFrame(records, columns=["source row", "action", "id", "name", "changes", "status", "inferred",
-                                          "to review"])
+    return pd.DataFrame(records, columns=list(headers.values()))
 
 
 def _reason_labels(values: Mapping[str, str]) -> str:

@@ -1,4 +1,8 @@
-"""Altair charts for the organizer dashboard (rendered by Streamlit's bundled Vega, no CDN)."""
+"""Altair charts for the organizer dashboard (rendered by Streamlit's bundled Vega, no CDN).
+
+Titles, axis titles, tooltips and labels are in the current language; the data's field names stay English
+(Vega reads them, people do not).
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from directory import taxonomy as tx
+from directory.i18n import _
 from directory.schema import split_list
 
 # The columns the coverage charts read, so a caller can hand them only these.
@@ -58,12 +63,12 @@ def support_by_category(frame: pd.DataFrame) -> alt.Chart:
     counts = types.groupby(["support_types", "category"]).size().reset_index(name="resources")
     counts["fill"], counts["ink"] = heat_colors(counts["resources"])
     base = alt.Chart(counts).encode(
-        x=alt.X("support_types:N", title="Kind of support", sort=[t.label for t in tx.SUPPORT_TYPES],
+        x=alt.X("support_types:N", title=_("Kind of support"), sort=[t.label for t in tx.SUPPORT_TYPES],
                 axis=alt.Axis(labelAngle=0, labelLimit=_LABEL_LIMIT)),
         y=alt.Y("category:N", title=None, sort=[c.label for c in tx.CATEGORIES],
                 axis=alt.Axis(labelLimit=_LABEL_LIMIT)),
-        tooltip=[alt.Tooltip("category:N", title="Category"), alt.Tooltip("support_types:N", title="Support"),
-                 alt.Tooltip("resources:Q", title="Resources")])
+        tooltip=[alt.Tooltip("category:N", title=_("Category")), alt.Tooltip("support_types:N", title=_("Support")),
+                 alt.Tooltip("resources:Q", title=_("Resources"))])
     # Colours come with the data (no legend: every cell has its number written in).
     return base.mark_rect().encode(color=alt.Color("fill:N", scale=None)) + \
         base.mark_text(fontWeight="bold").encode(text="resources:Q", color=alt.Color("ink:N", scale=None))
@@ -73,16 +78,20 @@ def coverage_bars(frame: pd.DataFrame, column: str, terms: tuple[tx.Term, ...], 
     """How many active resources serve each recovery dimension or treatment stage."""
     counts = _exploded(frame, column, terms).groupby(column).size().reset_index(name="resources")
     return alt.Chart(counts, title=title).mark_bar().encode(
-        x="resources:Q", y=alt.Y(f"{column}:N", title=None, sort=[t.label for t in terms],
-                                 axis=alt.Axis(labelLimit=_LABEL_LIMIT)))
+        x=alt.X("resources:Q", title=_("Resources")),
+        y=alt.Y(f"{column}:N", title=None, sort=[t.label for t in terms], axis=alt.Axis(labelLimit=_LABEL_LIMIT)),
+        tooltip=[alt.Tooltip(f"{column}:N", title=title), alt.Tooltip("resources:Q", title=_("Resources"))])
 
 
 def verification_age(frame: pd.DataFrame, today: date) -> alt.Chart:
     """How long ago entries were verified, in months (never-verified shown as its own bar)."""
+    never = _("never")
     months = frame["last_verified"].map(
-        lambda d: "never" if not d else f"{min((today - date.fromisoformat(d)).days // 30, 24)}")
+        lambda d: never if not d else f"{min((today - date.fromisoformat(d)).days // 30, 24)}")
     counts = months.value_counts().reset_index()
-    counts.columns = ["months ago", "entries"]
-    return alt.Chart(counts, title="Months since last verified (24 = two years or more)").mark_bar().encode(
-        x=alt.X("months ago:N", sort=[str(i) for i in range(25)] + ["never"], axis=alt.Axis(labelAngle=0)),
-        y="entries:Q")
+    counts.columns = ["months_ago", "entries"]
+    return alt.Chart(counts, title=_("Months since last verified (24 = two years or more)")).mark_bar().encode(
+        x=alt.X("months_ago:N", title=_("months ago"), sort=[str(i) for i in range(25)] + [never],
+                axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("entries:Q", title=_("entries")),
+        tooltip=[alt.Tooltip("months_ago:N", title=_("months ago")), alt.Tooltip("entries:Q", title=_("entries"))])

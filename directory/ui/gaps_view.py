@@ -19,6 +19,7 @@ import streamlit as st
 
 from directory import taxonomy as tx
 from directory.gaps import GAP_COLUMNS, GapReport, Kind, Region, freshness, gap_report, unmet_for
+from directory.i18n import _, current_language, language
 from directory.maps import add_area_layers, gap_map
 from directory.memory import return_freed_memory
 from directory.ui import charts
@@ -69,14 +70,18 @@ def freshness_for(version: GapsVersion, frame: pd.DataFrame) -> pd.DataFrame:
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
-def _coverage_charts(version: GapsVersion, today: date, _frame: pd.DataFrame) -> tuple[alt.TopLevelMixin, ...]:
+def _coverage_charts(version: GapsVersion, today: date, lang: str,
+                     _frame: pd.DataFrame) -> tuple[alt.TopLevelMixin, ...]:
     # Shared, never changed: st.altair_chart only reads a chart. Counting list cells over every active entry
     # is seconds at 100,000 entries, and the counts change only with the directory (or, for the ages, the day).
+    # The charts carry their titles and labels in words, so the language is part of the key, and they are made
+    # in that language whichever run makes them.
     active = _frame.loc[_frame["status"] == "active", list(charts.COVERAGE_COLUMNS)]
-    made = (charts.support_by_category(active),
-            charts.coverage_bars(active, "dimensions", tx.RECOVERY_DIMENSIONS, "Recovery dimensions"),
-            charts.coverage_bars(active, "stages", tx.STAGES, "Stages of treatment"),
-            charts.verification_age(active, today))
+    with language(lang):
+        made = (charts.support_by_category(active),
+                charts.coverage_bars(active, "dimensions", tx.RECOVERY_DIMENSIONS, _("Recovery dimensions")),
+                charts.coverage_bars(active, "stages", tx.STAGES, _("Stages of treatment")),
+                charts.verification_age(active, today))
     del active
     return_freed_memory()
     return made
@@ -84,7 +89,8 @@ def _coverage_charts(version: GapsVersion, today: date, _frame: pd.DataFrame) ->
 
 def show_coverage_charts(version: GapsVersion, frame: pd.DataFrame) -> None:
     """What the directory's active entries cover: support by category, dimensions, stages, verification age."""
-    by_category, dimensions, stages, ages = _coverage_charts(version, app_settings().today(), _frame=frame)
+    by_category, dimensions, stages, ages = _coverage_charts(version, app_settings().today(), current_language(),
+                                                             _frame=frame)
     st.altair_chart(by_category, width="stretch")
     st.altair_chart(dimensions)
     st.altair_chart(stages)
@@ -100,7 +106,8 @@ def show_gap_map(version: GapsVersion, report: GapReport, kind_label: str, unmet
                  *, key: str) -> None:
     """Draw the hexagon map with the unmet-need and freshness layers, made once per version, choice and layers."""
     settings = app_settings()
-    cache_key = ("gaps", version, settings.region, report.kind, report.threshold_miles, kind_label,
+    # The map's legend and layer names are words: the language is part of what it is made from.
+    cache_key = ("gaps", version, current_language(), settings.region, report.kind, report.threshold_miles, kind_label,
                  _unmet_key(unmet_for(unmet, report.kind)), settings.stale_days, settings.today(), settings.map_tiles)
     show_map(lambda: gap_map_of(report, kind_label, unmet, fresh, tiles=settings.map_tiles), key=key,
              cache_key=cache_key)

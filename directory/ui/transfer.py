@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from directory.errors import DirectoryError
+from directory.i18n import N_, _, current_language, ngettext, number
 from directory.interop import limits
 from directory.interop.column_mapping import ColumnMapping, MappingError, load_mapping_text
 from directory.interop.csv_import import CsvSource, open_csv
@@ -17,11 +18,23 @@ from directory.interop.importer import ImportPlan, apply_plan, plan_import
 from directory.schema import COLUMNS
 from directory.store import Store
 from directory.text import escape_markdown as md
-from directory.text import plural
 from directory.ui.services import services
 from directory.ui.session import as_signed_in, current_curator
 
 NOT_IMPORTED = ""
+# The labels of formats.IMPORT_FORMATS and EXPORT_FORMATS, marked here so the extractor finds them: the page
+# shows them through format_label(). Keep them word for word with formats.py.
+_FORMAT_LABELS = (
+    N_("CSV or spreadsheet export (any columns)"), N_("Open Referral HSDS data package (folder or .zip)"),
+    N_("Meeting Guide JSON feed"), N_("iCalendar (.ics) calendar export (Google Calendar, Outlook)"),
+    N_("CSV for spreadsheets"), N_("Open Referral HSDS 3.0 data package (.zip)"),
+    N_("Meeting Guide JSON feed (weekly meetings)"), N_("iCalendar (.ics) of events"),
+)
+
+
+def format_label(label: str) -> str:
+    """An import or export format's label (formats.IMPORT_FORMATS / EXPORT_FORMATS) in the current language."""
+    return _(label)
 
 
 def export_file(store: Store, fmt_key: str, directory_zone: str) -> bytes:
@@ -41,18 +54,22 @@ def column_mapping_editor(data: bytes, mapping_file: bytes | None) -> ColumnMapp
     """
     given = load_mapping_text(_mapping_text(mapping_file)) if mapping_file else None
     source = opened_csv(data).with_mapping(given)
-    table = pd.DataFrame({"column in your file": source.headers,
-                          "imported as": [source.mapping.get(h, NOT_IMPORTED) for h in source.headers]})
-    st.caption(f"Read as {md(source.encoding)}, columns separated by {md(repr(source.delimiter))}. Guessed columns "
-               "are filled in; change any of them, or leave one empty to skip that column.")
-    edited = st.data_editor(table, key=f"x_mapping_{_digest(data)}", hide_index=True, disabled=["column in your file"],
-                            column_config={"imported as": st.column_config.SelectboxColumn(
+    # The table's columns are named in the current language; the editor's key carries the language, so a switch
+    # starts from the guessed mapping again rather than from edits recorded under the other names.
+    source_column, target_column = _("column in your file"), _("imported as")
+    table = pd.DataFrame({source_column: source.headers,
+                          target_column: [source.mapping.get(h, NOT_IMPORTED) for h in source.headers]})
+    st.caption(_("Read as {encoding}, columns separated by {delimiter}. Guessed columns are filled in; change any "
+                 "of them, or leave one empty to skip that column.").format(
+        encoding=md(source.encoding), delimiter=md(repr(source.delimiter))))
+    edited = st.data_editor(table, key=f"x_mapping_{_digest(data)}_{current_language()}", hide_index=True,
+                            disabled=[source_column], column_config={target_column: st.column_config.SelectboxColumn(
                                 options=[NOT_IMPORTED, *COLUMNS], required=False)})
     fixed = given.fixed if given is not None else {}
     if fixed:
-        st.caption("The mapping file also fills these columns wherever a row leaves them empty: "
-                   + md(", ".join(f"{column} = {value}" for column, value in fixed.items())))
-    return ColumnMapping({str(row["column in your file"]): str(row["imported as"] or NOT_IMPORTED)
+        st.caption(_("The mapping file also fills these columns wherever a row leaves them empty: {columns}").format(
+            columns=md(", ".join(f"{column} = {value}" for column, value in fixed.items()))))
+    return ColumnMapping({str(row[source_column]): str(row[target_column] or NOT_IMPORTED)
                           for row in edited.to_dict("records")}, fixed)
 
 
@@ -61,7 +78,7 @@ def opened_csv(data: bytes) -> CsvSource:
     cached = st.session_state.get("x_source")
     if cached and cached[0] == _digest(data):
         return cached[1]
-    check_upload(data, "the upload")
+    check_upload(data, _("the upload"))
     source = open_csv(data)
     st.session_state["x_source"] = (_digest(data), source)
     return source
@@ -87,17 +104,17 @@ def run_import(all_or_nothing: bool) -> None:
     cached = st.session_state.get("x_plan")
     curator = current_curator()
     if not cached or curator is None:
-        st.session_state["x_message"] = ("error", "Sign in and choose a file first.")
+        st.session_state["x_message"] = ("error", _("Sign in and choose a file first."))
         return
     try:
         done = apply_plan(services().store, cached[1], by=curator, all_or_nothing=all_or_nothing)
     except DirectoryError as error:
-        st.session_state["x_message"] = ("error", f"Nothing was imported: {md(str(error))}")
+        st.session_state["x_message"] = ("error", _("Nothing was imported: {error}").format(error=md(str(error))))
         return
     st.session_state.pop("x_plan", None)
     if all_or_nothing and cached[1].rejected:
-        st.session_state["x_message"] = ("warning", "Some rows were rejected, so nothing was imported "
-                                                    "(all or nothing).")
+        st.session_state["x_message"] = ("warning", _("Some rows were rejected, so nothing was imported "
+                                                      "(all or nothing)."))
     else:
         st.session_state["x_message"] = ("success", md(done.summary().capitalize()) + ".")
 
@@ -105,36 +122,47 @@ def run_import(all_or_nothing: bool) -> None:
 def plan_counts(plan: ImportPlan) -> None:
     """What the import would do with each row, where the entries would stand, and what was repaired."""
     for column, (label, count) in zip(st.columns(4), (
-            ("To add", len(plan.added)), ("To update", len(plan.updated)), ("Unchanged", len(plan.unchanged)),
-            ("Rejected", len(plan.rejected))), strict=True):
-        column.metric(label, f"{count:,}")
+            (_("To add"), len(plan.added)), (_("To update"), len(plan.updated)),
+            (_("Unchanged"), len(plan.unchanged)), (_("Rejected"), len(plan.rejected))), strict=True):
+        column.metric(label, number(count))
     standing = plan.by_status()
     for column, (label, count) in zip(st.columns(3), (
-            ("Public", standing["active"]), ("Pending review", standing["pending"]),
-            ("Retired", standing["inactive"])), strict=True):
-        column.metric(label, f"{count:,}")
+            (_("Public"), standing["active"]), (_("Pending review"), standing["pending"]),
+            (_("Retired"), standing["inactive"])), strict=True):
+        column.metric(label, number(count))
     if plan.pending:
-        st.info(f"{plural(len(plan.pending), 'entry', 'entries')} will wait in **Imports to review** before anyone can "
-                "see them: their problems are listed there, grouped, with the source's own text kept.")
+        pending = len(plan.pending)
+        st.info(ngettext("{count} entry will wait in **Imports to review** before anyone can see it: its problems "
+                         "are listed there, grouped, with the source's own text kept.",
+                         "{count} entries will wait in **Imports to review** before anyone can see them: their "
+                         "problems are listed there, grouped, with the source's own text kept.",
+                         pending).format(count=number(pending)))
     if plan.inferred:
-        st.caption(f"{plural(len(plan.inferred), 'row')} had no category or kinds of support, so these were inferred; "
-                   "the confident ones are public, the others wait for review.")
+        inferred = len(plan.inferred)
+        st.caption(ngettext("{count} row had no category or kinds of support, so these were inferred; the confident "
+                            "ones are public, the others wait for review.",
+                            "{count} rows had no category or kinds of support, so these were inferred; the "
+                            "confident ones are public, the others wait for review.",
+                            inferred).format(count=number(inferred)))
     if plan.repairs:
-        with st.expander(f"{plural(len(plan.repairs), 'repair')} to the file's text (encoding)"):
+        repairs = len(plan.repairs)
+        with st.expander(ngettext("{count} repair to the file's text (encoding)",
+                                  "{count} repairs to the file's text (encoding)", repairs).format(
+                count=number(repairs))):
             st.text("\n".join(plan.repairs[:500]))
 
 
 def read_error(error: Exception) -> str:
-    """A clear message for a file that cannot be used at all."""
-    reason = str(error) if isinstance(error, DirectoryError) else "it could not be read"
-    return f"This file cannot be imported: {md(reason)}. Nothing was changed."
+    """A clear message for a file that cannot be used at all, in the current language."""
+    reason = str(error) if isinstance(error, DirectoryError) else _("it could not be read")
+    return _("This file cannot be imported: {reason}. Nothing was changed.").format(reason=md(reason))
 
 
 def _mapping_text(mapping_file: bytes) -> str:
     try:
         return mapping_file.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise MappingError(f"the mapping file is not UTF-8 text ({error})") from None
+        raise MappingError(_("the mapping file is not UTF-8 text ({error})").format(error=error)) from None
 
 
 def _digest(data: bytes) -> str:
