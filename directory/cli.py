@@ -290,17 +290,8 @@ def cmd_import(args: argparse.Namespace) -> int:
                 line=change.line, fields=", ".join(change.changed), name=change.name), file=sys.stderr)
     elif args.all_or_nothing and plan.rejected:
         print(_("--all-or-nothing: some rows were rejected, so nothing was written"), file=sys.stderr)
-    print(_import_summary(plan))
+    print(plan.summary())
     return 1 if plan.rejected else 0
-
-
-def _import_summary(plan: ImportPlan) -> str:
-    """The one-line import report in the current language (the words of ImportPlan.summary in English)."""
-    counts = plan.by_status()
-    return _("imported: {added} added, {updated} updated, {unchanged} unchanged, {rejected} rejected; "
-             "{public} public, {pending} pending review, {retired} retired").format(
-        added=len(plan.added), updated=len(plan.updated), unchanged=len(plan.unchanged),
-        rejected=len(plan.rejected), public=counts["active"], pending=counts["pending"], retired=counts["inactive"])
 
 
 def cmd_snapshots(args: argparse.Namespace) -> int:
