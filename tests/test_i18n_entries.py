@@ -10,6 +10,7 @@ from directory.entry_language import base_language, entry_text
 from directory.i18n import language
 from directory.interop.column_mapping import guess_mapping
 from directory.interop.csv_import import open_csv
+from directory.interop.hsds import export_tables
 from directory.interop.importer import plan_import
 from directory.search import Query, build_index, search
 from directory.store import Store
@@ -94,3 +95,15 @@ def test_a_bilingual_file_imports_both_languages(sample_dir: Path) -> None:
     values = plan.added[0].values
     assert (values["name"], values["name_es"]) == ("Frankford Sober Socials", "Convivios sin alcohol de Frankford")
     assert (values["description"], values["description_es"]) == ("Games and food.", "Juegos y comida.")
+
+
+def test_the_hsds_export_carries_the_spanish_name_and_description(sample_dir: Path) -> None:
+    """HSDS 3.0 has no translations table: the Spanish travels as attributes of the service, and reads back."""
+    frame = Store(sample_dir).load().frame
+    row = frame[frame["name_es"] != ""].iloc[0]
+    tables = export_tables(frame)
+    terms = {term["id"]: term["code"] for term in tables["taxonomy_terms"]}
+    spanish = {terms[a["taxonomy_term_id"]]: a["value"] for a in tables["attributes"]
+               if terms[a["taxonomy_term_id"]] in ("name_es", "description_es")
+               and a["link_id"] == next(s["id"] for s in tables["services"] if s["name"] == row["name"])}
+    assert spanish == {"name_es": row["name_es"], "description_es": row["description_es"]}

@@ -55,8 +55,11 @@ _NAMESPACE_BYTES = _NAMESPACE.bytes
 TERM_FIELDS = ("category", "support_types", "dimensions", "stages", "attendance", "populations", "pathways",
                "cost", "accessibility")
 # Held verbatim in an attribute's value, linked to one term per field. The review fields (review_reasons,
-# review_notes) are the peer leaders' own work and never leave in a public export.
-VALUE_FIELDS = ("id", "external_id", "organization", "location_name", "address", "city", "state", "zip",
+# review_notes) are the peer leaders' own work and never leave in a public export. HSDS 3.0 has no table for
+# translations, so an entry's Spanish name and description travel the same way: an attribute of the service
+# under the terms "name_es" and "description_es" (the service's languages table says it is offered in Spanish).
+VALUE_FIELDS = ("id", "external_id", "name_es", "description_es", "organization", "location_name", "address",
+                "city", "state", "zip",
                 "languages", "moud_welcome", "peer_run", "tags", "geocode_quality", "phone", "hours", "hours_text",
                 "event_start", "event_end", "event_timezone", "recurrence_rule", "conference_url",
                 "conference_phone", "status", "last_verified", "verified_by", "latitude", "longitude", "eligibility",
