@@ -1,7 +1,8 @@
 """Resource packets: a short list of entries a peer leader hands to someone, carried only by resource ids.
 
-A packet is never stored. Its share link holds the ids and nothing else; the note for the person exists only
-in the session and in the download made from it.
+A packet is never stored. Its share link holds the ids (and the language it was made in, ?lang=es, when that is
+not the default) and nothing else; the note for the person exists only in the session and in the download made
+from it. Every word a packet shows is in the current language (directory.i18n).
 """
 
 from __future__ import annotations
@@ -15,15 +16,18 @@ import pandas as pd
 import phonenumbers
 
 from directory.crisis import crisis_text
+from directory.entry_language import entry_text
+from directory.i18n import N_, _
 from directory.present import category_label, hours_words, other_phones, place_text, support_types_of
 from directory.privacy import public_record
-from directory.routes import PACKET_PARAM, url_of
+from directory.routes import PACKET_PARAM, language_params, url_of
 from directory.schedule import clock, day_words, next_occurrence, with_zone, zone_label, zone_name_of
 from directory.schema import ID_PATTERN, phone_link
 
 MAX_ENTRIES = 20
 NOTE_MAX_CHARS = 300
-NO_LONGER_LISTED = "no longer listed"
+# A message id: shown as _(NO_LONGER_LISTED).
+NO_LONGER_LISTED = N_("no longer listed")
 
 
 @dataclass(frozen=True)
@@ -45,8 +49,10 @@ def parse_ids(text: str) -> list[str]:
 
 
 def share_link(ids: Iterable[str], base_url: str = "") -> str:
-    """The link that rebuilds a packet: `<base>/packet?ids=ID1,ID2` (relative when no base is known)."""
-    return f"{base_url.rstrip('/')}{url_of('pages/packet.py')}?{PACKET_PARAM}={','.join(ids)}"
+    """The link that rebuilds a packet: `<base>/packet?ids=ID1,ID2`, plus `&lang=es` when Spanish is chosen."""
+    # The commas stay as written (ids never hold one), so the link reads plainly in a text message.
+    query = f"{PACKET_PARAM}={','.join(ids)}" + "".join(f"&{key}={value}" for key, value in language_params().items())
+    return f"{base_url.rstrip('/')}{url_of('pages/packet.py')}?{query}"
 
 
 def base_url_of(page_url: str) -> str:
@@ -62,10 +68,18 @@ def build_packet(frame: pd.DataFrame, ids: Iterable[str]) -> list[PacketEntry]:
     return [PacketEntry(i, public_record(active.loc[i].to_dict()) if i in active.index else None) for i in ids]
 
 
+def entry_name(row: Mapping[str, str]) -> str:
+    """An entry's name in the current language where it has one, marked when it is only in the other language."""
+    name = entry_text(row, "name")
+    note = name.note()
+    return _("{name} ({note})").format(name=name.text, note=note) if note else name.text
+
+
 def offers(row: Mapping[str, str]) -> str:
     """What an entry offers, in plain words: its category and kinds of support."""
+    category = category_label(row.get("category", ""))
     kinds = ", ".join(t.label.lower() for t in support_types_of(row))
-    return f"{category_label(row.get('category', ''))}" + (f" ({kinds} support)" if kinds else "")
+    return _("{category} ({kinds} support)").format(category=category, kinds=kinds) if kinds else category
 
 
 def when_text(row: Mapping[str, str], now: datetime) -> str:
@@ -76,12 +90,14 @@ def when_text(row: Mapping[str, str], now: datetime) -> str:
         sitting = next_occurrence(row, now)
         if sitting is None:
             return ""
-        when = f"{day_words(sitting.start)}, {clock(sitting.start)}"
-        return "Next: " + with_zone(when, zone_name_of(sitting.start), directory_zone)
+        when = _("{day}, {time}").format(day=day_words(sitting.start), time=clock(sitting.start))
+        return _("Next: {when}").format(when=with_zone(when, zone_name_of(sitting.start), directory_zone))
     if row.get("hours"):
         zone = zone_label(directory_zone, directory_zone)
-        return f"Hours: {hours_words(row['hours'])}" + (f" ({zone} time)" if zone else "")
-    return f"Hours: {row['hours_text']}" if row.get("hours_text") else ""
+        hours = hours_words(row["hours"])
+        return (_("Hours: {hours} ({zone} time)").format(hours=hours, zone=zone) if zone
+                else _("Hours: {hours}").format(hours=hours))
+    return _("Hours: {hours}").format(hours=row["hours_text"]) if row.get("hours_text") else ""
 
 
 @dataclass(frozen=True)
@@ -107,14 +123,19 @@ def _call_link(number: str) -> str:
 
 def entry_details(row: Mapping[str, str], now: datetime) -> list[EntryLine]:
     """The lines a packet shows for one entry after its name, each phone number with its tel: link."""
-    verified = f"Last checked by a peer leader: {row['last_verified']}" if row.get("last_verified") else (
-        "Not yet checked by a peer leader")
-    phones = ([EntryLine("Phone: ", row["phone"], _call_link(row["phone"]))] if row.get("phone") else []) + [
+    verified = (_("Last checked by a peer leader: {date}").format(date=row["last_verified"])
+                if row.get("last_verified") else _("Not yet checked by a peer leader"))
+    phones = ([EntryLine(_("Phone:") + " ", row["phone"], _call_link(row["phone"]))] if row.get("phone") else []) + [
         EntryLine(f"{extra.label}: ", extra.number, extra.link) for extra in other_phones(row)]
     lines = [EntryLine(offers(row)), EntryLine(place_text(row)), *phones,
-             EntryLine(f"Join online: {row['conference_url']}" if row.get("conference_url") else ""),
-             EntryLine(when_text(row, now)), EntryLine(verified)]
+             EntryLine(join_online(row.get("conference_url", ""))), EntryLine(when_text(row, now)),
+             EntryLine(verified)]
     return [line for line in lines if line.text]
+
+
+def join_online(url: str) -> str:
+    """'Join online: <link>' in the current language; '' when there is no link."""
+    return _("Join online: {link}").format(link=url) if url else ""
 
 
 def entry_lines(row: Mapping[str, str], now: datetime) -> list[str]:
@@ -124,18 +145,19 @@ def entry_lines(row: Mapping[str, str], now: datetime) -> list[str]:
 
 def packet_text(entries: list[PacketEntry], now: datetime, note: str = "", link: str = "") -> str:
     """A plain-text packet for a text message or an e-mail: name, phone and place for each, then the crisis lines."""
-    lines = ["Places that could help:"]
+    lines = [_("Places that could help:")]
     for n, entry in enumerate(entries, start=1):
         if not entry.listed:
-            lines.append(f"{n}. ({NO_LONGER_LISTED})")
+            lines.append(f"{n}. ({_(NO_LONGER_LISTED)})")
             continue
         row = entry.row
         details = [row.get("phone", ""), *(extra.text for extra in other_phones(row)),
                    place_text(row) or row.get("conference_url", ""), when_text(row, now)]
-        lines.append(f"{n}. {row['name']}" + "".join(f"\n   {d}" for d in details if d))
+        lines.append(f"{n}. {entry_name(row)}" + "".join(f"\n   {d}" for d in details if d))
     if note.strip():
-        lines.append(f"Note: {note.strip()[:NOTE_MAX_CHARS]}")
+        lines.append(_("Note: {note}").format(note=note.strip()[:NOTE_MAX_CHARS]))
     if link:
-        lines.append(f"Open the list: {link}")
-    lines += ["In crisis? " + "; ".join(crisis_text())]
+        lines.append(_("Open the list: {link}").format(link=link))
+    # The short heading keeps a three-place packet within a text message or two.
+    lines += [_("In crisis?") + " " + "; ".join(crisis_text())]
     return "\n".join(lines) + "\n"

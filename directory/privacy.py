@@ -13,13 +13,26 @@ from collections.abc import Mapping
 import pandas as pd
 
 from directory.gazetteer import city_centroid, zip_centroid
+from directory.i18n import N_, _
 from directory.schema import validate_field
 
 # Columns that can place an entry more finely than its ZIP.
 HIDDEN_COLUMNS = ("address", "location_name")
-# What pages and feeds say in place of the street: the words a visitor reads, kept in one place.
-CONFIDENTIAL_LOCATION = "Confidential location"
-CONFIDENTIAL_NOTE = "Confidential location: call or write for the address."
+# What pages and feeds say in place of the street: the words a visitor reads, kept in one place. They are
+# message ids: feeds and files other systems read (HSDS, Meeting Guide, iCalendar) keep the English text, and
+# pages show it in the chosen language through confidential_location() / confidential_note().
+CONFIDENTIAL_LOCATION = N_("Confidential location")
+CONFIDENTIAL_NOTE = N_("Confidential location: call or write for the address.")
+
+
+def confidential_location() -> str:
+    """'Confidential location' in the current language, for pages, packets and printouts (never for data files)."""
+    return _(CONFIDENTIAL_LOCATION)
+
+
+def confidential_note() -> str:
+    """The note that asks a visitor to call or write for the address, in the current language (pages only)."""
+    return _(CONFIDENTIAL_NOTE)
 
 
 def is_confidential(row: Mapping[str, object]) -> bool:

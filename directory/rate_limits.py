@@ -19,6 +19,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 
+from directory.i18n import _
+
 Clock = Callable[[], float]
 """Seconds from any fixed origin (time.monotonic by default); tests pass their own."""
 
@@ -60,12 +62,23 @@ class Admission(Enum):
 
 
 def window_words(limit: Limit) -> str:
-    """The window in words for messages: 'hour', '10 minutes', '2 hours'."""
+    """The window in words for messages, in the current language: 'hour', '10 minutes', '2 hours'."""
+    # One unit is said without its number, so it is its own message; more are plural in English and Spanish.
     minutes = round(limit.seconds / 60)
     if minutes % 60:
-        return "minute" if minutes == 1 else f"{minutes} minutes"
+        return _("minute") if minutes == 1 else _("{count} minutes").format(count=minutes)
     hours = minutes // 60
-    return "hour" if hours == 1 else f"{hours} hours"
+    return _("hour") if hours == 1 else _("{count} hours").format(count=hours)
+
+
+def last_window_words(limit: Limit) -> str:
+    """'the last hour', 'the last 10 minutes' ('la última hora', 'los últimos 10 minutos'), for messages."""
+    # Whole phrases, not "the last " + window_words(): Spanish makes "last" agree with the noun.
+    minutes = round(limit.seconds / 60)
+    if minutes % 60:
+        return _("the last minute") if minutes == 1 else _("the last {count} minutes").format(count=minutes)
+    hours = minutes // 60
+    return _("the last hour") if hours == 1 else _("the last {count} hours").format(count=hours)
 
 
 class _Windows:

@@ -19,6 +19,7 @@ from directory.curation import SaveResult, save_entry
 from directory.errors import DirectoryError
 from directory.files import append_durably
 from directory.geo import Geocoder
+from directory.i18n import _
 from directory.store import Store, utc_now
 from directory.text import clean_text
 
@@ -49,7 +50,7 @@ class Suggestion:
 
 
 class SuggestionError(DirectoryError, ValueError):
-    """A suggestion was refused; the message says why."""
+    """A suggestion was refused; the message says why, in the current language."""
 
 
 class Suggestions:
@@ -65,18 +66,18 @@ class Suggestions:
                message: str = "") -> Suggestion:
         """Queue a visitor's suggestion after length and shape checks; no sign-in needed."""
         if kind not in KINDS:
-            raise SuggestionError("choose a new resource or a change to an existing one")
+            raise SuggestionError(_("choose a new resource or a change to an existing one"))
         cleaned = {k: clean_text(str(v))[:FIELD_LIMIT + 1] for k, v in (fields or {}).items() if k in SUGGESTED_FIELDS}
         cleaned = {k: v for k, v in cleaned.items() if v}
         message = clean_text(message, multiline=True)
         if any(len(v) > FIELD_LIMIT for v in cleaned.values()):
-            raise SuggestionError(f"each field can hold at most {FIELD_LIMIT} characters")
+            raise SuggestionError(_("each field can hold at most {limit} characters").format(limit=FIELD_LIMIT))
         if len(message) > MESSAGE_LIMIT:
-            raise SuggestionError(f"the message can hold at most {MESSAGE_LIMIT} characters")
+            raise SuggestionError(_("the message can hold at most {limit} characters").format(limit=MESSAGE_LIMIT))
         if kind == "new" and not cleaned.get("name"):
-            raise SuggestionError("a new resource needs at least a name")
+            raise SuggestionError(_("a new resource needs at least a name"))
         if kind == "change" and (not resource_id or not message):
-            raise SuggestionError("say which entry and what should change")
+            raise SuggestionError(_("say which entry and what should change"))
         suggestion = Suggestion(uuid.uuid4().hex[:12], kind, self._clock(), cleaned, resource_id, message)
         self._append({"event": "submitted", **suggestion.__dict__})
         return suggestion
@@ -110,7 +111,7 @@ class Suggestions:
         if status not in ("approved", "merged", "rejected"):
             raise ValueError(f"unknown decision '{status}'")
         if suggestion_id not in {s.id for s in self.open()}:
-            raise SuggestionError("that suggestion was already decided or does not exist")
+            raise SuggestionError(_("that suggestion was already decided or does not exist"))
         self._append({"event": "decided", "id": suggestion_id, "status": status, "decided_by": curator.name,
                       "decided_at": self._clock(), "note": clean_text(note, multiline=True)[:MESSAGE_LIMIT],
                       "result_id": result_id})

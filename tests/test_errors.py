@@ -23,7 +23,7 @@ from directory.auth import (
     SlowDown,
     require_role,
 )
-from directory.cli import UsageError, _term_keys
+from directory.cli import _UNKNOWN_CATEGORY, UsageError, _term_keys
 from directory.config import SettingsError
 from directory.errors import DirectoryError
 from directory.gaps import DemandError, read_demand
@@ -134,7 +134,7 @@ def _damaged_accounts(folder: Path) -> object:
 
 
 RAISES: list[tuple[str, type[Exception], Callable[[Path], object], tuple[str, ...]]] = [
-    ("usage", UsageError, lambda _: _term_keys(tx.CATEGORIES, ["nonsense"], "category"),
+    ("usage", UsageError, lambda _: _term_keys(tx.CATEGORIES, ["nonsense"], _UNKNOWN_CATEGORY),
      ("unknown category 'nonsense'",)),
     ("place", PlaceNotFound, lambda _: resolve_place("Atlantis, ZZ"), ("Atlantis", "ZIP")),
     ("unusable", UnusableInput, lambda _: open_csv(b""), ("the file is empty",)),

@@ -11,7 +11,8 @@ from collections.abc import Iterable
 import pandas as pd
 import streamlit as st
 
-from directory.crisis import crisis_text
+from directory.crisis import crisis_heading, crisis_text
+from directory.i18n import _, current_language, ngettext
 from directory.packet import (
     MAX_ENTRIES,
     NO_LONGER_LISTED,
@@ -21,12 +22,13 @@ from directory.packet import (
     base_url_of,
     entry_details,
     entry_lines,
+    entry_name,
+    join_online,
     parse_ids,
 )
 from directory.routes import PACKET_PARAM
 from directory.text import escape_markdown as md
 from directory.text import markdown_link as md_link
-from directory.text import plural
 from directory.ui.banners import crisis_markdown
 from directory.ui.services import app_settings
 
@@ -74,10 +76,10 @@ def move(resource_id: str, step: int) -> None:
 def add_button(resource_id: str, key: str) -> None:
     """'Add to packet', or a quiet note once the entry is in it."""
     if resource_id in packet_ids():
-        st.button("In packet ✓", key=key, disabled=True)
+        st.button(_("In packet ✓"), key=key, disabled=True)
     else:
-        st.button("Add to packet", key=key, on_click=add, args=(resource_id,),
-                  disabled=len(packet_ids()) >= MAX_ENTRIES, help="Build a list to give someone (Packet page)")
+        st.button(_("Add to packet"), key=key, on_click=add, args=(resource_id,),
+                  disabled=len(packet_ids()) >= MAX_ENTRIES, help=_("Build a list to give someone (Packet page)"))
 
 
 def load_shared_link() -> list[str]:
@@ -103,38 +105,43 @@ def _adopt(ids: list[str]) -> None:
 def shared_view(entries: list[PacketEntry]) -> None:
     """A shared packet as its receiver sees it: the places and the crisis lines, and a way to make it theirs."""
     mine = packet_ids()
-    replaces = f" It replaces the {plural(len(mine), 'place')} in your packet now." if mine else ""
+    replaces = " " + ngettext("It replaces the {count} place in your packet now.",
+                              "It replaces the {count} places in your packet now.", len(mine)).format(
+        count=len(mine)) if mine else ""
     with st.container(key="pk_shared"):
-        st.header("Places someone shared with you")
+        st.header(_("Places someone shared with you"))
         for n, entry in enumerate(entries, start=1):
             with st.container(border=True):
                 st.markdown(entry_markdown(n, entry))
         missing = sum(not entry.listed for entry in entries)
         if missing:
-            st.warning(f"{missing} of these places are no longer listed in the directory: they were retired or "
-                       "removed.")
+            st.warning(ngettext("{count} of these places is no longer listed in the directory: it was retired or "
+                                "removed.",
+                                "{count} of these places are no longer listed in the directory: they were retired or "
+                                "removed.", missing).format(count=missing))
         st.info(crisis_markdown(), icon=":material/call:")
-    st.button("Make this my packet", key="pk_adopt", on_click=_adopt, args=([e.resource_id for e in entries],),
-              help="Copy these places into your own packet in this browser session, to reorder, print or share."
+    st.button(_("Make this my packet"), key="pk_adopt", on_click=_adopt, args=([e.resource_id for e in entries],),
+              help=_("Copy these places into your own packet in this browser session, to reorder, print or share.")
                    + replaces)
 
 
 def _line_markdown(line: EntryLine, online: str) -> str:
     if line.link:
         return md(line.lead) + md_link(line.number, line.link)
-    if online and line.text == f"Join online: {online}":
+    if online and line.text == join_online(online):
         # Escaped text is never turned into a link, so the app writes this one itself.
-        return "Join online: " + md_link(online, online)
+        return md(join_online(online).removesuffix(online)) + md_link(online, online)
     return md(line.text)
 
 
 def entry_markdown(n: int, entry: PacketEntry) -> str:
     """One entry as Markdown: its name in bold, then its lines, each phone number a tap-to-call link."""
     if not entry.listed:
-        return f"**{n}. No longer listed** (id {md(entry.resource_id)}): it was retired or removed."
+        return _("**{n}. No longer listed** (id {id}): it was retired or removed.").format(
+            n=n, id=md(entry.resource_id))
     online = entry.row.get("conference_url", "")
     lines = [_line_markdown(line, online) for line in entry_details(entry.row, app_settings().current_time())]
-    return f"**{n}. {md(entry.row['name'])}**  \n" + "  \n".join(lines)
+    return f"**{n}. {md(entry_name(entry.row))}**  \n" + "  \n".join(lines)
 
 
 def base_url() -> str:
@@ -153,11 +160,11 @@ def entry_block(n: int, entry: PacketEntry, count: int) -> None:
     with st.container(border=True):
         st.markdown(entry_markdown(n, entry))
         up, down, out = st.columns(3)
-        up.button("Move up", key=f"pk_up_{entry.resource_id}", on_click=move, args=(entry.resource_id, -1),
+        up.button(_("Move up"), key=f"pk_up_{entry.resource_id}", on_click=move, args=(entry.resource_id, -1),
                   disabled=n == 1)
-        down.button("Move down", key=f"pk_down_{entry.resource_id}", on_click=move, args=(entry.resource_id, 1),
+        down.button(_("Move down"), key=f"pk_down_{entry.resource_id}", on_click=move, args=(entry.resource_id, 1),
                     disabled=n == count)
-        out.button("Remove", key=f"pk_remove_{entry.resource_id}", on_click=remove, args=(entry.resource_id,))
+        out.button(_("Remove"), key=f"pk_remove_{entry.resource_id}", on_click=remove, args=(entry.resource_id,))
 
 
 PRINT_CSS = """<style>
@@ -171,16 +178,19 @@ PRINT_CSS = """<style>
 
 def print_view(entries: list[PacketEntry], note: str) -> None:
     """Large type without navigation: the browser's Print gives a clean page."""
-    parts = ["<div class='packet-print'><h2>Places that could help</h2>"]
+    # The lang attribute lets a screen reader or the browser's print read the page in its language.
+    title = html.escape(_("Places that could help"))
+    parts = [f"<div class='packet-print' lang='{current_language()}'><h2>{title}</h2>"]
     now = app_settings().current_time()
     for n, entry in enumerate(entries, start=1):
         if not entry.listed:
-            parts.append(f"<p><b>{n}. ({html.escape(NO_LONGER_LISTED)})</b></p>")
+            parts.append(f"<p><b>{n}. ({html.escape(_(NO_LONGER_LISTED))})</b></p>")
             continue
         lines = "<br>".join(html.escape(line) for line in entry_lines(entry.row, now))
-        parts.append(f"<p><b>{n}. {html.escape(entry.row['name'])}</b><br>{lines}</p>")
+        parts.append(f"<p><b>{n}. {html.escape(entry_name(entry.row))}</b><br>{lines}</p>")
     if note.strip():
-        parts.append(f"<p><i>Note: {html.escape(note.strip()[:NOTE_MAX_CHARS])}</i></p>")
-    parts.append("<p><b>In crisis or need help now?</b><br>" + "<br>".join(html.escape(x) for x in crisis_text())
+        note_text = _("Note: {note}").format(note=note.strip()[:NOTE_MAX_CHARS])
+        parts.append(f"<p><i>{html.escape(note_text)}</i></p>")
+    parts.append(f"<p><b>{html.escape(crisis_heading())}</b><br>" + "<br>".join(html.escape(x) for x in crisis_text())
                  + "</p></div>")
     st.html(PRINT_CSS + "".join(parts))
