@@ -48,9 +48,12 @@ _LANGUAGE_WORDS: dict[str, str] = {"spanish": "es", "español": "es", "espanol":
 def base_language(row: Mapping[str, object]) -> str:
     """The language of an entry's own name and description columns.
 
-    English, unless the entry says it is offered in Spanish alone: a group that meets only in Spanish writes its
-    name and description in Spanish (a Meeting Guide feed's "S" meetings), and marking them "only in English"
-    would be wrong."""
+    English, unless the entry says it is offered in Spanish alone and carries no Spanish version of its own: a
+    group that meets only in Spanish writes its name and description in Spanish (a Meeting Guide feed's "S"
+    meetings), and marking them "only in English" would be wrong. An entry with name_es or description_es has
+    its Spanish there, so its own columns are English."""
+    if any(isinstance(row.get(column), str) and row.get(column).strip() for column in TRANSLATION_COLUMNS):
+        return DEFAULT_LANGUAGE
     offered = [word.strip().lower() for word in str(row.get("languages") or "").split(";") if word.strip()]
     spoken = {_LANGUAGE_WORDS.get(word, word) for word in offered}
     return "es" if spoken == {"es"} else DEFAULT_LANGUAGE

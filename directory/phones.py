@@ -7,6 +7,7 @@ import re
 import phonenumbers
 
 from directory.errors import DirectoryError
+from directory.i18n import N_, _
 
 # N11 service numbers people really dial, and the 988 crisis line: complete numbers as they are.
 SHORT_NUMBERS = frozenset({"211", "311", "411", "511", "611", "711", "811", "911", "988"})
@@ -16,6 +17,14 @@ _NOT_CALLABLE = re.compile(r"\bfax\b|\bfacsimile\b", re.IGNORECASE)
 _DIAL_SUFFIX = re.compile(r"^(?P<number>.*?\d)\s*(?P<suffix>(?:,+[\d*#]+)+#?)$")
 # A label is anything before the first colon, when a number follows ("Main Number (24 hours): 202 ...").
 _LABELLED = re.compile(r"^\s*(?P<label>[^:;]{1,80}?)\s*:\s*(?P<number>.+?)\s*$")
+# The label an unlabelled number is stored with: kept in English in the data, translated where shown.
+PHONE_LABEL = N_("Phone")
+# The labels imports write (column_mapping.PHONE_LABELS, salvage's "Also") and people often type, by their
+# lower-case form: shown in the chosen language. Any other label is the entry's own words, shown as written.
+_KNOWN_LABELS: dict[str, str] = {label.lower(): label for label in (
+    PHONE_LABEL, N_("Fax"), N_("TTY"), N_("Toll free"), N_("Hotline"), N_("Business line"), N_("Out of area"),
+    N_("After hours"), N_("Intake"), N_("Mobile"), N_("Text"), N_("Also"), N_("Main"), N_("Office"),
+    N_("Crisis line"))}
 
 
 class PhoneError(DirectoryError, ValueError):
@@ -33,9 +42,9 @@ def normalise_phone(value: str) -> str:
     try:
         parsed = phonenumbers.parse(text, "US")
     except phonenumbers.NumberParseException:
-        raise PhoneError(f"'{value}' is not a phone number") from None
+        raise PhoneError(_("'{value}' is not a phone number").format(value=value)) from None
     if not phonenumbers.is_possible_number(parsed):
-        raise PhoneError(f"'{value}' is not a complete phone number")
+        raise PhoneError(_("'{value}' is not a complete phone number").format(value=value))
     style = (
         phonenumbers.PhoneNumberFormat.NATIONAL
         if parsed.country_code == 1
@@ -68,8 +77,14 @@ def split_labelled(value: str) -> list[tuple[str, str]]:
         if not item:
             continue
         found = _LABELLED.match(item)
-        pairs.append((found["label"].strip(), found["number"]) if found else ("Phone", item))
+        pairs.append((found["label"].strip(), found["number"]) if found else (PHONE_LABEL, item))
     return pairs
+
+
+def label_words(label: str) -> str:
+    """A stored phone label as shown: a common one ('Fax', 'Intake') in the chosen language, any other as written."""
+    known = _KNOWN_LABELS.get(label.strip().lower())
+    return _(known) if known else label
 
 
 def join_labelled(pairs: list[tuple[str, str]]) -> str:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
+from directory.i18n import ngettext, number
+
 # C0 and C1 control characters, plus bidirectional overrides and zero-width
 # characters, which can disguise a name or a link when it is shown.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
@@ -58,6 +60,11 @@ def markdown_link(text: str, url: str) -> str:
 
 
 def plural(count: int, singular: str, plural_form: str = "") -> str:
-    """'1 result', '2 results': the count with the noun that agrees with it (plural_form for irregular nouns)."""
-    noun = singular if count == 1 else (plural_form or singular + "s")
-    return f"{count:,} {noun}"
+    """'1 result', '2 results': the count with the noun that agrees with it (plural_form for irregular nouns).
+
+    Kept for callers written before the catalogue: it asks ngettext for '{count} result' / '{count} results',
+    so it speaks Spanish wherever those messages are marked elsewhere. New code calls
+    `ngettext("{count} result", "{count} results", n).format(count=number(n))` itself, which the extractor sees.
+    """
+    one, many = "{count} " + singular, "{count} " + (plural_form or singular + "s")
+    return ngettext(one, many, count).format(count=number(count))

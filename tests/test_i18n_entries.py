@@ -40,12 +40,13 @@ def test_entry_text_shows_the_chosen_language_or_marks_the_other(
         assert (found.text, found.language, found.note()) == (text, shown_in, note)
 
 
-@pytest.mark.parametrize(("languages", "expected"), [
-    ("Spanish", "es"), ("Español", "es"), ("English;Spanish", "en"), ("", "en"), ("Vietnamese", "en"),
+@pytest.mark.parametrize(("languages", "name_es", "expected"), [
+    ("Spanish", "", "es"), ("Español", "", "es"), ("English;Spanish", "", "en"), ("", "", "en"),
+    ("Vietnamese", "", "en"), ("Spanish", "Grupo Nueva Vida", "en"),
 ])
-def test_an_entry_offered_only_in_spanish_is_written_in_spanish(languages: str, expected: str) -> None:
-    """A group that meets only in Spanish names itself in Spanish: its own columns are Spanish."""
-    assert base_language({"languages": languages}) == expected
+def test_an_entry_offered_only_in_spanish_is_written_in_spanish(languages: str, name_es: str, expected: str) -> None:
+    """A group that meets only in Spanish names itself in Spanish, unless it has a Spanish version of its own."""
+    assert base_language({"languages": languages, "name_es": name_es}) == expected
 
 
 @pytest.mark.parametrize("words", ["recuperación", "recuperacion", "RECUPERACIÓN", "centro kensington"])

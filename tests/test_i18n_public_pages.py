@@ -21,7 +21,7 @@ ENGLISH_WORDS = frozenset((
     "filter", "filters", "miles", "more", "show", "find", "support", "page", "events", "share", "print", "call",
     "about", "from", "entry", "entries", "within", "who", "what", "when", "where", "any", "none", "week",
     "weekend", "today", "tomorrow", "add", "remove", "download", "suggest", "change", "send", "name", "phone",
-    "address", "hours", "free", "closed", "opens", "closes", "only", "help", "crisis", "here", "there",
+    "address", "hours", "free", "closed", "opens", "closes", "only", "help", "here", "there",
 ))
 # Entry content may be English (marked "Solo en inglés"); so may a few names no one translates.
 KEPT_AS_WRITTEN = ("SAMHSA", "AYUDA", "OpenStreetMap", "Leaflet", "MOUD", "ASL", "LGBTQ+", "SMART Recovery",
@@ -39,7 +39,8 @@ _SKIPPED_KEYS = {"css", "html", "body_html", "args_json", "json_args", "componen
 
 def _strings(value: object) -> list[str]:
     if isinstance(value, str):
-        return [value]
+        # JSON settings (a table's column configuration) and enum names (NONE, DEFAULT) are not shown text
+        return [] if value[:1] in "{[" or value.isupper() else [value]
     if isinstance(value, dict):
         return [s for key, item in value.items() if key not in _SKIPPED_KEYS for s in _strings(item)]
     if isinstance(value, list):

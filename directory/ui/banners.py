@@ -5,8 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from directory.crisis import crisis_heading, crisis_lines
+from directory.i18n import _, ngettext, number
 from directory.text import escape_markdown as md
-from directory.text import plural
 from directory.ui.loaders import LoadedDirectory
 
 
@@ -24,16 +24,16 @@ def crisis_banner() -> None:
 def data_notices(loaded: LoadedDirectory) -> None:
     """Say when the directory is sample data, unreadable, or has rows held back for checking."""
     if loaded.error:
-        st.error(
-            f"The directory file could not be read, so nothing can be shown or saved until it is fixed. "
-            f"A peer leader can run `python -m directory validate` to see why. Details: {md(loaded.error)}"
-        )
+        st.error(_(
+            "The directory file could not be read, so nothing can be shown or saved until it is fixed. "
+            "A peer leader can run `python -m directory validate` to see why. Details: {details}"
+        ).format(details=md(loaded.error)))
     if loaded.is_sample:
-        st.caption("Sample data: every entry shown here is fictional, for trying the app out.")
+        st.caption(_("Sample data: every entry shown here is fictional, for trying the app out."))
     if loaded.problems:
         rows = len({p.row_number for p in loaded.problems})
-        needs = "needs a peer leader's attention and is" if rows == 1 else "need a peer leader's attention and are"
-        st.caption(
-            f"{plural(rows, 'entry', 'entries')} {needs} not shown. "
-            "Peer leaders: run `python -m directory validate` to list them."
-        )
+        st.caption(ngettext(
+            "{count} entry needs a peer leader's attention and is not shown. "
+            "Peer leaders: run `python -m directory validate` to list them.",
+            "{count} entries need a peer leader's attention and are not shown. "
+            "Peer leaders: run `python -m directory validate` to list them.", rows).format(count=number(rows)))

@@ -10,7 +10,7 @@ import streamlit as st
 
 from directory import taxonomy as tx
 from directory.gazetteer import Place, PlaceNotFound, resolve_place
-from directory.i18n import LANGUAGE_PARAM
+from directory.i18n import LANGUAGE_PARAM, N_, _, number
 from directory.routes import DETAIL_PARAM
 from directory.search import Query, SearchIndex, search
 from directory.text import escape_markdown as md
@@ -35,20 +35,20 @@ class FilterSpec:
 
 
 FILTERS: tuple[FilterSpec, ...] = (
-    FilterSpec("f_text", "q", "text", "What are you looking for?"),
-    FilterSpec("f_near", "near", "text", "Near (ZIP or City, ST)"),
-    FilterSpec("f_radius", "radius", "radius", "Within"),
-    FilterSpec("f_types", "type", "terms", "Kind of support", tx.SUPPORT_TYPES),
-    FilterSpec("f_cats", "cat", "terms", "Category", tx.CATEGORIES),
-    FilterSpec("f_dims", "dim", "terms", "Recovery dimension", tx.RECOVERY_DIMENSIONS),
-    FilterSpec("f_stages", "stage", "terms", "Stage", tx.STAGES),
-    FilterSpec("f_pops", "pop", "terms", "Who it welcomes", tx.POPULATIONS),
-    FilterSpec("f_paths", "path", "terms", "Recovery pathway (any, unless you pick one)", tx.PATHWAYS),
-    FilterSpec("f_att", "att", "terms", "Attendance", tx.ATTENDANCE),
-    FilterSpec("f_free", "free", "flag", "Free of cost"),
-    FilterSpec("f_moud", "moud", "flag", "Medication for OUD welcome"),
-    FilterSpec("f_peer", "peer", "flag", "Peer-run"),
-    FilterSpec("f_open", "open", "flag", "Open now"),
+    FilterSpec("f_text", "q", "text", N_("What are you looking for?")),
+    FilterSpec("f_near", "near", "text", N_("Near (ZIP or City, ST)")),
+    FilterSpec("f_radius", "radius", "radius", N_("Within")),
+    FilterSpec("f_types", "type", "terms", N_("Kind of support"), tx.SUPPORT_TYPES),
+    FilterSpec("f_cats", "cat", "terms", N_("Category"), tx.CATEGORIES),
+    FilterSpec("f_dims", "dim", "terms", N_("Recovery dimension"), tx.RECOVERY_DIMENSIONS),
+    FilterSpec("f_stages", "stage", "terms", N_("Stage"), tx.STAGES),
+    FilterSpec("f_pops", "pop", "terms", N_("Who it welcomes"), tx.POPULATIONS),
+    FilterSpec("f_paths", "path", "terms", N_("Recovery pathway (any, unless you pick one)"), tx.PATHWAYS),
+    FilterSpec("f_att", "att", "terms", N_("Attendance"), tx.ATTENDANCE),
+    FilterSpec("f_free", "free", "flag", N_("Free of cost")),
+    FilterSpec("f_moud", "moud", "flag", N_("Medication for OUD welcome")),
+    FilterSpec("f_peer", "peer", "flag", N_("Peer-run")),
+    FilterSpec("f_open", "open", "flag", N_("Open now")),
 )
 _SPEC = {spec.key: spec for spec in FILTERS}
 _DEFAULTS = {"text": "", "radius": DEFAULT_RADIUS, "flag": False, "terms": []}
@@ -97,16 +97,17 @@ def sync_url() -> None:
 
 def _terms_select(spec: FilterSpec, *, help_text: str | None = None) -> None:
     labels = {term.key: term.label for term in spec.terms}
-    st.multiselect(spec.label, list(labels), format_func=labels.__getitem__, key=spec.key, help=help_text)
+    st.multiselect(_(spec.label), list(labels), format_func=labels.__getitem__, key=spec.key, help=help_text)
 
 
 def search_controls() -> None:
     """The search box, the place box and the radius, drawn in the page body (thumb-reachable on phones)."""
-    st.text_input(_SPEC["f_text"].label, key="f_text", placeholder="e.g. volleyball, housing, coaching",
+    st.text_input(_(_SPEC["f_text"].label), key="f_text", placeholder=_("e.g. volleyball, housing, coaching"),
                   max_chars=200)
     near, radius = st.columns([3, 2])
-    near.text_input(_SPEC["f_near"].label, key="f_near", placeholder="e.g. 19104 or Media, PA", max_chars=60)
-    radius.selectbox(_SPEC["f_radius"].label, RADIUS_CHOICES, key="f_radius", format_func=lambda m: f"{m} miles")
+    near.text_input(_(_SPEC["f_near"].label), key="f_near", placeholder=_("e.g. 19104 or Media, PA"), max_chars=60)
+    radius.selectbox(_(_SPEC["f_radius"].label), RADIUS_CHOICES, key="f_radius",
+                     format_func=lambda m: _("{miles} miles").format(miles=number(m)))
     pathway_pills()
 
 
@@ -114,22 +115,23 @@ def pathway_pills() -> None:
     """The pathway filter as a row of pills in the page body: one tap picks a pathway, none picked means any."""
     spec = _SPEC["f_paths"]
     labels = {term.key: term.label for term in spec.terms}
-    st.pills(spec.label, list(labels), selection_mode="multi", format_func=labels.__getitem__, key=spec.key,
+    st.pills(_(spec.label), list(labels), selection_mode="multi", format_func=labels.__getitem__, key=spec.key,
              help="\n".join(f"- **{t.label}**: {t.explanation}" for t in spec.terms)
-             + "\n\nThere are many pathways to recovery; the directory ranks none of them.")
+             + "\n\n" + _("There are many pathways to recovery; the directory ranks none of them."))
 
 
 def filter_panel() -> None:
     """Every other filter, folded under the search box so it is one tap away on a phone."""
     in_use = len(active_filter_labels())
-    with st.expander(f"More filters ({in_use} on)" if in_use else "More filters", key="filters_panel"):
+    title = _("More filters ({count} on)").format(count=in_use) if in_use else _("More filters")
+    with st.expander(title, key="filters_panel"):
         support_help = "\n".join(f"- **{t.label}**: {t.explanation}" for t in tx.SUPPORT_TYPES)
         _terms_select(_SPEC["f_types"], help_text=support_help)
         for key in ("f_cats", "f_dims", "f_stages", "f_pops", "f_att"):
             _terms_select(_SPEC[key])
         for key in ("f_open", "f_free", "f_moud", "f_peer"):
-            st.checkbox(_SPEC[key].label, key=key)
-        st.button("Clear filters", on_click=clear_filters)
+            st.checkbox(_(_SPEC[key].label), key=key)
+        st.button(_("Clear filters"), on_click=clear_filters)
 
 
 def clear_filters() -> None:
@@ -179,7 +181,7 @@ def active_filter_labels() -> list[str]:
     names = []
     for spec in FILTERS:
         if spec.kind in ("terms", "flag") and st.session_state.get(spec.key):
-            names.append(spec.label)
+            names.append(_(spec.label))
     return names
 
 
