@@ -56,7 +56,8 @@ def shown_text(at: AppTest) -> list[str]:
         node = stack.pop()
         stack.extend(getattr(node, "children", {}).values())
         proto = getattr(node, "proto", None)
-        if proto is None or type(node).__name__ in ("UnknownElement", "Html"):
+        # Components (the map) and code blocks (a command to type) are not prose.
+        if proto is None or type(node).__name__ in ("UnknownElement", "Html", "Code"):
             continue
         try:
             found += _strings(MessageToDict(proto))
@@ -76,6 +77,7 @@ def english_words(texts: list[str], content: set[str]) -> list[tuple[str, str]]:
         for kept in KEPT_AS_WRITTEN:
             rest = rest.replace(kept, " ")
         rest = re.sub(r"https?://\S+|tel:\S+|mailto:\S+|\([^)]*/[^)]*\)", " ", rest)  # link targets
+        rest = re.sub(r"<[^>]*>", " ", rest)  # tags and their attributes (class="support-badge")
         hits += [(word, text[:120]) for word in re.findall(r"[A-Za-z]+", rest) if word.lower() in ENGLISH_WORDS]
     return hits
 

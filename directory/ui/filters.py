@@ -106,8 +106,9 @@ def search_controls() -> None:
                   max_chars=200)
     near, radius = st.columns([3, 2])
     near.text_input(_(_SPEC["f_near"].label), key="f_near", placeholder=_("e.g. 19104 or Media, PA"), max_chars=60)
-    radius.selectbox(_(_SPEC["f_radius"].label), RADIUS_CHOICES, key="f_radius",
-                     format_func=lambda m: _("{miles} miles").format(miles=number(m)))
+    # Labels are made now, in this run's language: Streamlit may call format_func again outside the run.
+    miles = {m: _("{miles} miles").format(miles=number(m)) for m in RADIUS_CHOICES}
+    radius.selectbox(_(_SPEC["f_radius"].label), RADIUS_CHOICES, key="f_radius", format_func=miles.__getitem__)
     pathway_pills()
 
 

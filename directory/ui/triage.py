@@ -151,7 +151,7 @@ def group_panel(group: str, rows: pd.DataFrame) -> None:
     pick, set_button = st.columns([3, 2], vertical_alignment="bottom")
     category = pick.selectbox(_("Category for the selected entries"), tx.keys(tx.CATEGORIES), index=None,
                               placeholder=_("Choose a category"), key=f"tr_category_{group}",
-                              format_func=lambda key: tx.label_of(tx.CATEGORIES, key))
+                              format_func={term.key: term.label for term in tx.CATEGORIES}.__getitem__)
     _button(set_button, _("Set category for {count} selected").format(count=count), f"tr_set_{group}",
             _set_category, (group, versions, names), none or category is None)
     places = iter(st.columns(3))
