@@ -39,11 +39,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.feather as feather
 
+from directory.errors import Message
+from directory.i18n import language
 from directory.memory import return_freed_memory
 from directory.privacy import listable, public_view
 from directory.schema import COLUMNS, validate_record
 from directory.search import SearchIndex, build_index, carry_name_rank
-from directory.store import LoadResult, RowProblem, Store, resources_frame
+from directory.store import DUPLICATE_ID, LoadResult, RowProblem, Store, duplicate_id, resources_frame
 
 CACHE_DIR = ".cache"
 # Versions kept on disk: the current one and the one before, which a process still reading it may want.
@@ -226,7 +228,9 @@ def _validate_rows(raw: pd.DataFrame, known: np.ndarray, first_row: int) -> _Row
     for chunk in np.array_split(unknown, max(1, -(-len(unknown) // _ROWS_PER_CHUNK))) if len(unknown) else ():
         records = raw.iloc[chunk][list(COLUMNS)].to_dict("records")
         for position, record in zip(chunk.tolist(), records, strict=True):
-            result = validate_record(record)
+            # In English: a version is shared by sessions in every language, and each says its problems its way.
+            with language("en"):
+                result = validate_record(record)
             if not result.ok:
                 ok[position] = False
                 errors[position] = result.errors
@@ -247,7 +251,7 @@ def _validate_rows(raw: pd.DataFrame, known: np.ndarray, first_row: int) -> _Row
                             for name, message in errors.get(position, {}).items())
             if duplicate[position] and resource_id in first_use and first_use[resource_id] < position:
                 first = first_row + first_use[resource_id] + 2
-                problems.append(RowProblem(row_number, resource_id, "id", f"duplicate id, first used on row {first}"))
+                problems.append(RowProblem(row_number, resource_id, "id", duplicate_id(first)))
     keep = ok & ~duplicate
     valid = raw if keep.all() else raw.iloc[np.flatnonzero(keep)]
     # A valid row is kept as written, as it always was: validation's tidied values are for the store's writes.
@@ -321,7 +325,7 @@ def _splice(held: LoadedVersion, data: bytes | mmap.mmap, signature: tuple[int, 
     middle_ids = middle_raw["id"][middle_raw["id"] != ""]
     if (middle_ids.duplicated().any() or _any_in(held.ids.iloc[:first], middle_ids)
             or _any_in(held.ids.iloc[after:], middle_ids)
-            or any(p.field == "id" and p.message.startswith("duplicate id") for p in held.loaded.problems)):
+            or any(p.field == "id" and getattr(p.message, "msgid", "") == DUPLICATE_ID for p in held.loaded.problems)):
         return None
     fresh = _validate_rows(middle_raw, held.known, first_row=first)
 
@@ -469,7 +473,11 @@ class _Cache:
             return None
         if len(stage) != len(ids) or int((stage != INVALID).sum()) != len(valid):
             return None
-        problems = [RowProblem(*item) for item in meta.get("problems", [])]
+        try:  # each problem as its English id and values, said in each reader's language when shown
+            problems = [RowProblem(row, resource_id, name, Message(msgid, **values))
+                        for row, resource_id, name, msgid, values in meta.get("problems", [])]
+        except (TypeError, ValueError, KeyError, IndexError):
+            return None
         return LoadedVersion(signature, sha, LoadResult(valid, problems), build_index(public), stage, ids, data, starts,
                         how="cached", known=self.known_rows())
 
@@ -511,7 +519,8 @@ class _Cache:
                 self._write(folder / "row_starts.npy",
                             lambda out: np.save(out, version.row_starts, allow_pickle=False))
             meta = {"sha256": version.sha256, "splice": version.row_starts is not None,
-                    "problems": [[p.row_number, p.resource_id, p.field, p.message] for p in version.loaded.problems]}
+                    "problems": [[p.row_number, p.resource_id, p.field, p.message.msgid, p.message.values]
+                                 for p in version.loaded.problems]}
             # Written last: a version without it is incomplete and never read.
             self._write(folder / "meta.json", lambda out: out.write(json.dumps(meta).encode("utf-8")))
             self._prune(keep=folder)

@@ -38,8 +38,9 @@ from filelock import FileLock
 
 from directory import config
 from directory.auth import Curator, require_role
-from directory.errors import DirectoryError, DirectoryLookupError
+from directory.errors import DirectoryError, DirectoryLookupError, Message, message_of
 from directory.files import append_durably, copy_atomically, file_identity, write_atomically
+from directory.i18n import N_
 from directory.schema import (
     COLUMNS,
     UNCHANGEABLE,
@@ -92,7 +93,15 @@ class RowProblem:
     row_number: int  # as a spreadsheet shows it: the header is row 1
     resource_id: str
     field: str
-    message: str
+    message: str  # in English, whoever loaded it: a loaded version is shared by sessions in every language
+
+    def __post_init__(self) -> None:
+        # Kept as a Message made in English, which carries its id and values for saying it in another language.
+        object.__setattr__(self, "message", message_of(self.message).english)
+
+    def text(self) -> str:
+        """The message in the current language, for showing it."""
+        return self.message.text()
 
 
 @dataclass
@@ -200,6 +209,14 @@ def _parse_carefully(data: bytes, name: str) -> pd.DataFrame | None:
         raise StoreReadError(f"{name} cannot be read as a UTF-8 CSV file: {error}") from None
 
 
+DUPLICATE_ID = N_("duplicate id, first used on row {first}")
+
+
+def duplicate_id(first: int) -> Message:
+    """The problem of a row whose id an earlier row (`first`, as a spreadsheet numbers it) already uses."""
+    return Message(DUPLICATE_ID, first=first)
+
+
 def validate_frame(frame: pd.DataFrame) -> LoadResult:
     """Split a raw frame into its valid rows and a list of problems, one per bad field."""
     problems: list[RowProblem] = []
@@ -214,7 +231,7 @@ def validate_frame(frame: pd.DataFrame) -> LoadResult:
             problems.append(RowProblem(row_number, resource_id, name, message))
         if resource_id and resource_id in seen:
             first = seen[resource_id]
-            problems.append(RowProblem(row_number, resource_id, "id", f"duplicate id, first used on row {first}"))
+            problems.append(RowProblem(row_number, resource_id, "id", duplicate_id(first)))
             continue
         if resource_id:
             seen[resource_id] = row_number
