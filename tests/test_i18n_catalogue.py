@@ -22,7 +22,7 @@ AVOIDED_WORDS: dict[str, tuple[str, ...]] = {
 }
 # The informal "tú" forms: the Spanish is written in the usted register throughout.
 INFORMAL_SPANISH = ("tú", "tu", "tus", "puedes", "tienes", "quieres", "necesitas", "estás", "eres", "buscas",
-                    "te", "ti", "contigo", "haz", "ven", "elige", "escribe", "llama")
+                    "te", "ti", "contigo", "haz", "elige", "escribe")
 _PLACEHOLDER = re.compile(r"\{[a-z_]*\}")
 
 
