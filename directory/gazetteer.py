@@ -23,6 +23,7 @@ from typing import Any, NamedTuple
 import zipcodes
 
 from directory.errors import DirectoryError
+from directory.i18n import _
 
 _ZIP = re.compile(r"^(\d{5})(?:-?\d{4})?$")
 _CITY_STATE = re.compile(r"^(?P<city>.*?[A-Za-z].*?)\s*(?:,\s*|\s+)(?P<state>[A-Za-z]{2})\.?$")
@@ -46,7 +47,8 @@ class PlaceNotFound(DirectoryError, ValueError):
 
     def __init__(self, text: str) -> None:
         self.text = text
-        super().__init__(f"We couldn't find '{text.strip()[:60]}' — try a 5-digit ZIP or City, ST")
+        super().__init__(_("We couldn't find '{place}' — try a 5-digit ZIP or City, ST").format(
+            place=text.strip()[:60]))
 
 
 class _Zip(NamedTuple):

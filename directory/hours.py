@@ -14,7 +14,8 @@ import re
 from itertools import pairwise
 from typing import NamedTuple
 
-from directory.errors import DirectoryError
+from directory.errors import DirectoryError, Message
+from directory.i18n import N_
 
 DAY_NAMES: tuple[str, ...] = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _DAY_INDEX = {name.lower(): i for i, name in enumerate(DAY_NAMES)}
@@ -31,7 +32,7 @@ class HoursError(DirectoryError, ValueError):
 def _minutes(hours: str, minutes: str, *, allow_24: bool) -> int:
     h, m = int(hours), int(minutes)
     if m > 59 or h > 24 or (h == 24 and (m or not allow_24)):
-        raise HoursError(f"'{hours}:{minutes}' is not a time of day")
+        raise HoursError(Message(N_("'{time}' is not a time of day"), time=f"{hours}:{minutes}"))
     return h * 60 + m
 
 
@@ -40,7 +41,8 @@ def _days(text: str) -> list[int]:
     try:
         indexes = [_DAY_INDEX[n] for n in names]
     except KeyError as missing:
-        raise HoursError(f"unknown day {missing}; use Mon, Tue, Wed, Thu, Fri, Sat or Sun") from None
+        raise HoursError(Message(N_("unknown day {day}; use Mon, Tue, Wed, Thu, Fri, Sat or Sun"),
+                                 day=str(missing))) from None
     if len(indexes) == 1:
         return indexes
     start, end = indexes
@@ -61,7 +63,8 @@ def parse_hours(text: str) -> WeeklyHours:
             continue
         match = _PART.match(part)
         if not match:
-            raise HoursError(f"'{part}' should look like 'Mon-Fri 09:00-17:00' or 'Sat closed'")
+            raise HoursError(Message(N_("'{part}' should look like 'Mon-Fri 09:00-17:00' or 'Sat closed'"),
+                                     part=part))
         days = _days(match["days"])
         times = match["times"].strip()
         ranges: list[tuple[int, int]] = []
@@ -69,18 +72,18 @@ def parse_hours(text: str) -> WeeklyHours:
             for piece in (t.strip() for t in times.split(",")):
                 found = _RANGE.match(piece)
                 if not found:
-                    raise HoursError(f"'{piece}' should be a range such as 09:00-17:00")
+                    raise HoursError(Message(N_("'{piece}' should be a range such as 09:00-17:00"), piece=piece))
                 start = _minutes(found[1], found[2], allow_24=False)
                 end = _minutes(found[3], found[4], allow_24=True)
                 if start == end:
-                    raise HoursError(f"'{piece}' starts and ends at the same time")
+                    raise HoursError(Message(N_("'{piece}' starts and ends at the same time"), piece=piece))
                 if _looks_like_a_twelve_hour_clock(start, end, len(found[3])):
-                    raise HoursError(f"'{piece}' would run past midnight; write 24-hour times such as "
-                                     "09:00-17:00, or 02:00 for a real overnight end")
+                    raise HoursError(Message(N_("'{piece}' would run past midnight; write 24-hour times such as "
+                                                "09:00-17:00, or 02:00 for a real overnight end"), piece=piece))
                 ranges.append((start, end))
         for day in days:
             if day in week:
-                raise HoursError(f"{DAY_NAMES[day]} is listed twice")
+                raise HoursError(Message(N_("{day} is listed twice"), day=DAY_NAMES[day]))
             week[day] = sorted(ranges)
     return week
 

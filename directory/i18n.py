@@ -145,6 +145,13 @@ def day_words(moment: date, *, short: bool = False, year: bool = False) -> str:
     return format_date(moment, pattern, locale=babel_locale())
 
 
+def weekday(moment: date) -> str:
+    """'Monday' or 'lunes'."""
+    from babel.dates import format_date
+
+    return format_date(moment, "EEEE", locale=babel_locale())
+
+
 def clock(moment: datetime) -> str:
     """'7 pm' / '7:30 pm' in English; '7 p. m.' / '7:30 p. m.' in Spanish."""
     if _code() == "en":

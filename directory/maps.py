@@ -21,8 +21,9 @@ from folium.elements import JSCSSMixin
 from folium.template import Template
 
 from directory import taxonomy as tx
-from directory import term_bits, text
+from directory import term_bits
 from directory.config import TILE_LAYERS
+from directory.i18n import N_, _, babel_locale, current_language, ngettext, number
 from directory.privacy import confidential_mask
 from directory.routes import detail_link
 
@@ -149,7 +150,7 @@ class ResourceLayer(JSCSSMixin, MacroElement):
                     m.bindPopup('<div class="resource-popup"><strong>' + d.n[i] + '</strong><br>'
                         + categories[d.k[i] >> bits] + '<br>' + typeList(d.k[i] & typeMask) + phone
                         + '<br><a href="{{ this.detail_base }}' + encodeURIComponent(d.i[i])
-                        + '" target="_blank" rel="noopener">Open details in a new tab</a></div>',
+                        + '" target="_blank" rel="noopener">' + {{ this.open_details }} + '</a></div>',
                         popupOptions()).openPopup();
                 }
                 if (e.type === "mouseover") { m.openTooltip(); }
@@ -163,10 +164,12 @@ class ResourceLayer(JSCSSMixin, MacroElement):
     default_js = CLUSTER_JS
     default_css = CLUSTER_CSS
 
-    def __init__(self, frame: pd.DataFrame, detail_base: str = detail_link("")):
+    def __init__(self, frame: pd.DataFrame, detail_base: str | None = None):
         super().__init__()
         self._name = "ResourceLayer"
-        self.detail_base = detail_base
+        # Made now, not at import: the link carries the current language.
+        self.detail_base = detail_link("") if detail_base is None else detail_base
+        self.open_details = _script_json(map_text(_("Open details in a new tab")))
         self.types = _marker_style()
         self.categories = json.dumps([map_text(c.label) for c in tx.CATEGORIES])
         self.data = _script_json(marker_columns(frame))
@@ -185,7 +188,8 @@ COORDINATE_SCALE = 100_000  # five decimals, about a metre
 
 
 # Every column a results map reads (marker_columns, on_map, _bounds): a search for the map takes only these.
-MARKER_COLUMNS = ("id", "name", "phone", "category", "support_types", "latitude", "longitude", "location_confidential")
+MARKER_COLUMNS = ("id", "name", "name_es", "phone", "category", "support_types", "latitude", "longitude",
+                  "location_confidential")
 
 
 def on_map(frame: pd.DataFrame) -> pd.Series:
@@ -214,10 +218,17 @@ def marker_columns(frame: pd.DataFrame) -> dict[str, list]:
         "la": (lats - base[0]).tolist(),
         "lo": (lons - base[1]).tolist(),
         "k": kinds,
-        "n": [map_text(name) for name in placed["name"]],
+        "n": [map_text(name) for name in _marker_names(placed)],
         "p": [map_text(phone) if phone else 0 for phone in placed["phone"]],
         "i": placed["id"].tolist(),
     }
+
+
+def _marker_names(placed: pd.DataFrame) -> pd.Series:
+    """Each marker's name in the current language: the Spanish name where Spanish is chosen and the entry has one."""
+    if current_language() == "es" and "name_es" in placed.columns:
+        return placed["name_es"].where(placed["name_es"] != "", placed["name"])
+    return placed["name"]
 
 
 class _LegendControl(MacroElement):
@@ -256,7 +267,7 @@ class Legend(_LegendControl):
 
     def __init__(self):
         self.entries = [(t.colour, map_text(t.symbol), map_text(t.label)) for t in tx.SUPPORT_TYPES]
-        super().__init__("Kind of support", [(
+        super().__init__(map_text(_("Kind of support")), [(
             f'<span style="display:inline-block;width:18px;height:18px;border-radius:50%;background:{colour};'
             f'color:#fff;text-align:center;font-weight:bold;line-height:18px" aria-hidden="true">{symbol}</span>',
             label) for colour, symbol, label in self.entries])
@@ -312,7 +323,9 @@ def resources_at(frame: pd.DataFrame, lat: float, lon: float, name: str | None =
     lons = np.round(pd.to_numeric(frame["longitude"], errors="coerce").to_numpy(), 5)
     here = frame[(np.abs(lats - lat) < 1e-6) & (np.abs(lons - lon) < 1e-6)]
     if name and len(here) > 1:
-        named = here[here["name"] == name]
+        # The marker shows the Spanish name where Spanish is chosen: either name picks the entry.
+        named = here[(here["name"] == name) | (here["name_es"] == name)] if "name_es" in here else here[
+            here["name"] == name]
         return named if len(named) else here
     return here
 
@@ -340,17 +353,24 @@ class GapLegend(_LegendControl):
     def __init__(self, threshold_miles: float, kind: str):
         self.kind = map_text(kind)
         edges = gap_bins(threshold_miles)
-        words = [f"up to {edges[0]:g}"] + [f"{a:g} to {b:g}" for a, b in pairwise(edges[:4])]
-        words.append(f"over {threshold_miles:g}: a gap")
+        words = [_("up to {miles}").format(miles=number(edges[0], digits=_digits(edges[0])))] + [
+            _("{low} to {high}").format(low=number(a, digits=_digits(a)), high=number(b, digits=_digits(b)))
+            for a, b in pairwise(edges[:4])]
+        words.append(_("over {miles}: a gap").format(miles=number(threshold_miles, digits=_digits(threshold_miles))))
         self.entries = list(zip(GAP_COLOURS, words, strict=True))
-        super().__init__(f"Miles to the nearest: {self.kind}", [(
+        super().__init__(_("Miles to the nearest: {kind}").format(kind=self.kind), [(
             f'<span style="display:inline-block;width:14px;height:14px;background:{colour};border:1px solid #333">'
             "</span>", text) for colour, text in self.entries])
 
 
+def _digits(miles: float) -> int:
+    # As :g wrote them: 2.5 keeps its decimal, 10 has none.
+    return 0 if float(miles).is_integer() else len(f"{miles:g}".partition(".")[2])
+
+
 def gap_layer_name(kind: str) -> str:
     """The hexagon layer's name in the layer control (escaped: Leaflet writes it as HTML)."""
-    return map_text(f"Hexagons by miles to the nearest: {kind}")
+    return map_text(_("Hexagons by miles to the nearest: {kind}").format(kind=kind))
 
 
 def gap_map(cells: pd.DataFrame, threshold_miles: float, kind: str, *, tiles: str = "osm") -> folium.Map:
@@ -371,7 +391,7 @@ def gap_map(cells: pd.DataFrame, threshold_miles: float, kind: str, *, tiles: st
         style_function=lambda f: {"fillColor": f["properties"]["colour"], "fillOpacity": 0.55,
                                   "color": "#000" if f["properties"]["gap"] else f["properties"]["colour"],
                                   "weight": 1.2 if f["properties"]["gap"] else 0.3},
-        tooltip=folium.GeoJsonTooltip(fields=["miles"], aliases=["Miles to nearest"]),
+        tooltip=folium.GeoJsonTooltip(fields=["miles"], aliases=[map_text(_("Miles to nearest"))]),
     ).add_to(fmap)
     GapLegend(threshold_miles, kind).add_to(fmap)
     if len(cells):
@@ -385,16 +405,17 @@ def standalone_html(fmap: folium.Map) -> str:
     from directory.config import PROJECT_ROOT
 
     html = fmap.get_root().render()
-    for _, url in [*LEAFLET_JS, *CLUSTER_JS]:
+    for _asset, url in [*LEAFLET_JS, *CLUSTER_JS]:
         code = (PROJECT_ROOT / "static" / url.removeprefix("/app/static/")).read_text(encoding="utf-8")
         html = html.replace(f'<script src="{url}"></script>', f"<script>{code}</script>")
-    for _, url in [*LEAFLET_CSS, *CLUSTER_CSS]:
+    for _asset, url in [*LEAFLET_CSS, *CLUSTER_CSS]:
         css = (PROJECT_ROOT / "static" / url.removeprefix("/app/static/")).read_text(encoding="utf-8")
         html = html.replace(f'<link rel="stylesheet" href="{url}"/>', f"<style>{css}</style>")
     return html
 
 
-UNMET_LAYER_NAME = "Unmet needs reported on Find"
+UNMET_LAYER_NAME = N_("Unmet needs reported on Find")
+FRESHNESS_LAYER_NAME = N_("Freshness: share not verified recently")
 
 
 def add_area_layers(fmap: folium.Map, unmet: pd.DataFrame, fresh: pd.DataFrame) -> None:
@@ -402,17 +423,21 @@ def add_area_layers(fmap: folium.Map, unmet: pd.DataFrame, fresh: pd.DataFrame) 
 
     `unmet` holds counts (unmet.UnmetNeeds.table()); a frame without a count column counts each row once.
     """
+    from babel.numbers import format_percent
+
     counts = unmet["count"] if "count" in unmet.columns else pd.Series(1, index=unmet.index)
     needs = [(zip_code, {"radius": 4 + 2 * min(int(count), 8), "fillColor": "#D55E00", "color": "#D55E00",
                          "weight": 2, "fillOpacity": 0.8},
-              f"{zip_code}: {text.plural(int(count), 'unmet need')} reported")
+              ngettext("{zip}: {count} unmet need reported", "{zip}: {count} unmet needs reported",
+                       int(count)).format(zip=zip_code, count=number(int(count))))
              for zip_code, count in counts.groupby(unmet["zip"]).sum().items() if count > 0]
-    _point_layer(needs, UNMET_LAYER_NAME, show=True).add_to(fmap)
+    _point_layer(needs, _(UNMET_LAYER_NAME), show=True).add_to(fmap)
     stale = [(row.zip, {"radius": 6, "color": "#000", "weight": 1, "fillOpacity": 0.85,
                         "fillColor": GAP_COLOURS[min(4, int(row.stale_share * 5))]},
-              f"{row.zip}: {row.stale_share:.0%} of {row.entries} not verified recently")
+              _("{zip}: {share} of {entries} not verified recently").format(
+                  zip=row.zip, share=format_percent(row.stale_share, locale=babel_locale()), entries=row.entries))
              for row in fresh.itertuples()]
-    _point_layer(stale, "Freshness: share not verified recently", show=False).add_to(fmap)
+    _point_layer(stale, _(FRESHNESS_LAYER_NAME), show=False).add_to(fmap)
     folium.LayerControl(collapsed=False).add_to(fmap)
 
 

@@ -22,6 +22,7 @@ from dateutil.rrule import rrulestr
 
 from directory import i18n
 from directory.hours import parse_hours
+from directory.i18n import N_, _
 
 DEFAULT_EVENT_MINUTES = 60
 
@@ -43,12 +44,12 @@ def event_zone_name(row: Mapping[str, str], directory_zone: str) -> str:
 # America/Detroit reads as plain "Eastern" in a New York directory; Arizona (no daylight saving) is left out.
 _COMMON_ZONE_NAMES: dict[str, str] = {
     **dict.fromkeys(("America/New_York", "America/Detroit", "America/Indiana/Indianapolis",
-                     "America/Kentucky/Louisville", "US/Eastern"), "Eastern"),
-    **dict.fromkeys(("America/Chicago", "US/Central"), "Central"),
-    **dict.fromkeys(("America/Denver", "America/Boise", "US/Mountain"), "Mountain"),
-    **dict.fromkeys(("America/Los_Angeles", "US/Pacific"), "Pacific"),
-    **dict.fromkeys(("America/Anchorage", "US/Alaska"), "Alaska"),
-    **dict.fromkeys(("Pacific/Honolulu", "US/Hawaii"), "Hawaii"),
+                     "America/Kentucky/Louisville", "US/Eastern"), N_("Eastern")),
+    **dict.fromkeys(("America/Chicago", "US/Central"), N_("Central")),
+    **dict.fromkeys(("America/Denver", "America/Boise", "US/Mountain"), N_("Mountain")),
+    **dict.fromkeys(("America/Los_Angeles", "US/Pacific"), N_("Pacific")),
+    **dict.fromkeys(("America/Anchorage", "US/Alaska"), N_("Alaska")),
+    **dict.fromkeys(("Pacific/Honolulu", "US/Hawaii"), N_("Hawaii")),
 }
 
 
@@ -58,8 +59,8 @@ def zone_label(zone_name: str, directory_zone: str) -> str:
     zone_name = zone_name or directory_zone
     common = _COMMON_ZONE_NAMES.get(zone_name, "")
     if zone_name == directory_zone or (common and common == _COMMON_ZONE_NAMES.get(directory_zone)):
-        return common
-    return f"{common} time ({zone_name})" if common else zone_name
+        return _(common) if common else ""
+    return _("{zone} time ({name})").format(zone=_(common), name=zone_name) if common else zone_name
 
 
 def zone_name_of(moment: datetime) -> str:
@@ -116,11 +117,11 @@ class OpenStatus:
     def describe(self) -> str:
         """'Open now · closes 5 pm' or 'Opens Monday 9 am'; empty when the hours say nothing."""
         if self.change_at is None:
-            return "Open now" if self.is_open else ""
+            return _("Open now") if self.is_open else ""
         clock_text = clock(self.change_at)
         if self.is_open:
-            return f"Open now · closes {clock_text}"
-        return f"Opens {self.change_at.strftime('%A')} {clock_text}"
+            return _("Open now · closes {time}").format(time=clock_text)
+        return _("Opens {day} {time}").format(day=i18n.weekday(self.change_at), time=clock_text)
 
 
 def day_words(moment: date, *, short: bool = False, year: bool = False) -> str:
@@ -164,9 +165,10 @@ def open_status(hours: str, now: datetime) -> OpenStatus | None:
     return OpenStatus(False, upcoming[0] if upcoming else None)
 
 
-VIEWS: tuple[str, ...] = ("Happening now", "Today", "Tonight", "This weekend", "This week")
-TIMES_OF_DAY: dict[str, tuple[int, int]] = {"Morning": (5, 12), "Afternoon": (12, 17), "Evening": (17, 21),
-                                            "Night": (21, 29)}
+# Views and times of day are keyed by their English names (message ids): pages show them with _().
+VIEWS: tuple[str, ...] = (N_("Happening now"), N_("Today"), N_("Tonight"), N_("This weekend"), N_("This week"))
+TIMES_OF_DAY: dict[str, tuple[int, int]] = {N_("Morning"): (5, 12), N_("Afternoon"): (12, 17),
+                                            N_("Evening"): (17, 21), N_("Night"): (21, 29)}
 
 
 def window(view: str, at: datetime) -> tuple[datetime, datetime]:

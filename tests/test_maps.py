@@ -185,7 +185,7 @@ def test_every_map_states_its_max_zoom_so_offline_clusters_draw(tiles: str) -> N
 def test_popup_opens_details_in_a_new_tab_and_links_the_phone() -> None:
     """The map's sandboxed iframe cannot navigate the app's window: the detail link opens a new tab instead."""
     html = _html(results_map(_frame({})))
-    assert 'target="_blank" rel="noopener">Open details in a new tab</a>' in html
+    assert 'target="_blank" rel="noopener">\' + "Open details in a new tab" + \'</a>' in html
     assert "_top" not in html
     assert "'<br><a href=\"' + tel + '\">' + d.p[i] + \"</a>\"" in html
     assert "function telLink(phone)" in html

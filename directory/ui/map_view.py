@@ -19,6 +19,7 @@ import pandas as pd
 import streamlit_folium
 from streamlit_folium import st_folium
 
+from directory.i18n import current_language
 from directory.maps import MARKER_COLUMNS, on_map, picker_map, resources_at
 from directory.memory import return_freed_memory
 from directory.search import Query
@@ -96,7 +97,7 @@ def _draw(build: Callable[[], folium.Map], cache_key: Hashable | None, *, key: s
 # them. The words of a text search are looked for in more columns, which count only when there are words.
 MAP_COLUMNS = (*MARKER_COLUMNS, "status", "dimensions", "stages", "populations", "attendance", "cost",
                "moud_welcome", "peer_run")
-TEXT_SEARCH_COLUMNS = ("organization", "description", "tags")
+TEXT_SEARCH_COLUMNS = ("organization", "description", "description_es", "tags")
 
 
 def results_map_key(loaded: LoadedDirectory, query: Query, problem: bool, results: pd.DataFrame,
@@ -108,10 +109,12 @@ def results_map_key(loaded: LoadedDirectory, query: Query, problem: bool, result
     """
     content = content_key(loaded, MAP_COLUMNS + (TEXT_SEARCH_COLUMNS if query.text.strip() else ()))
     folder = str(services().store.data_dir)
+    # The language too: the map's legend, popups and names are in it.
     if query.open_at is None:
-        return ("results", folder, content, query, problem, tiles)
+        return ("results", folder, content, query, problem, tiles, current_language())
     # "Open now" asks at this very moment, so its query is new on every run: the rows it found stand for it.
-    return ("results", folder, content, replace(query, open_at=None), problem, tiles, tuple(results["id"]))
+    return ("results", folder, content, replace(query, open_at=None), problem, tiles, current_language(),
+            tuple(results["id"]))
 
 
 def show_results_map(build: Callable[[], folium.Map], frame: pd.DataFrame, *, cache_key: Hashable | None = None,
