@@ -282,7 +282,7 @@ def _bounds(frame: pd.DataFrame) -> list[list[float]] | None:
 
 
 def results_map(frame: pd.DataFrame, *, near: tuple[float, float] | None = None,
-                radius_miles: float | None = None, detail_base: str = detail_link(""),
+                radius_miles: float | None = None, detail_base: str | None = None,
                 tiles: str = "osm") -> folium.Map:
     """A map of search results: clustered markers, a legend, the search radius, fitted to what is shown.
 

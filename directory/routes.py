@@ -55,7 +55,8 @@ def language_params() -> dict[str, str]:
 
 def detail_link(resource_id: str) -> str:
     """The shareable relative link to one resource's detail view, in the current language."""
-    return "/?" + urlencode({DETAIL_PARAM: resource_id, **language_params()})
+    # The id comes last: the map appends each marker's id to detail_link("").
+    return "/?" + urlencode({**language_params(), DETAIL_PARAM: resource_id})
 
 
 def url_of(script: str) -> str:
