@@ -164,7 +164,9 @@ def cmd_search(args: argparse.Namespace) -> int:
               file=sys.stderr)
     # Search output is public: it reads the same public view as the pages (no confidential street or pin).
     results = search(current.index, query)
-    records = [_result_record(row) for _, row in results.iterrows()]
+    # JSON is for scripts: the same in every language (a confidential entry's place reads in English).
+    with language("en" if args.format == "json" else current_language()):
+        records = [_result_record(row) for _, row in results.iterrows()]
     if args.format == "json":
         print(json.dumps(records, ensure_ascii=False, indent=2))
     else:

@@ -48,4 +48,4 @@ def test_find_empty_state_logs_an_unmet_need_shown_on_gaps(sample_dir: Path) -> 
     assert caption.startswith("Unmet needs reported on Find (by visitors and peer leaders), counted per category, "
                               "ZIP and week: 1.")
     assert "peer leaders:" not in caption and "logged by peer leaders" not in caption
-    assert at.dataframe[1].value.values.tolist() == [["child_care", "18944", 1]]
+    assert at.dataframe[1].value.values.tolist() == [["Child care", "18944", 1]]  # the category as people read it
