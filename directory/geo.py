@@ -19,8 +19,10 @@ from typing import Any
 import numpy as np
 
 from directory.config import Settings
+from directory.errors import Message
 from directory.files import write_atomically
 from directory.gazetteer import city_centroid, zip_centroid
+from directory.i18n import N_
 
 EARTH_RADIUS_MILES = 3958.7613
 CACHE_FILE = "geocode-cache.json"
@@ -71,9 +73,8 @@ class OnlineGeocoder:
 
     def __init__(self, user_agent: str, cache_path: Path, geocoder: Any = None) -> None:
         if not user_agent.strip():
-            raise ValueError(
-                "The online geocoder needs DIRECTORY_GEOCODER_USER_AGENT (for example 'my-rco-directory/1.0')"
-            )
+            raise ValueError(Message(N_("The online geocoder needs {variable} (for example '{example}')"),
+                                     variable="DIRECTORY_GEOCODER_USER_AGENT", example="my-rco-directory/1.0"))
         from geopy.extra.rate_limiter import RateLimiter
 
         if geocoder is None:

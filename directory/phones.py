@@ -6,7 +6,7 @@ import re
 
 import phonenumbers
 
-from directory.errors import DirectoryError
+from directory.errors import DirectoryError, Message
 from directory.i18n import N_, _
 
 # N11 service numbers people really dial, and the 988 crisis line: complete numbers as they are.
@@ -28,7 +28,7 @@ _KNOWN_LABELS: dict[str, str] = {label.lower(): label for label in (
 
 
 class PhoneError(DirectoryError, ValueError):
-    """A phone number cannot be read; the message says why."""
+    """A phone number cannot be read; its Message says why, in any language (a loaded file's problems are held)."""
 
 
 def normalise_phone(value: str) -> str:
@@ -42,9 +42,9 @@ def normalise_phone(value: str) -> str:
     try:
         parsed = phonenumbers.parse(text, "US")
     except phonenumbers.NumberParseException:
-        raise PhoneError(_("'{value}' is not a phone number").format(value=value)) from None
+        raise PhoneError(Message(N_("'{value}' is not a phone number"), value=value)) from None
     if not phonenumbers.is_possible_number(parsed):
-        raise PhoneError(_("'{value}' is not a complete phone number").format(value=value))
+        raise PhoneError(Message(N_("'{value}' is not a complete phone number"), value=value))
     style = (
         phonenumbers.PhoneNumberFormat.NATIONAL
         if parsed.country_code == 1

@@ -138,12 +138,15 @@ class ConflictError(DirectoryError, RuntimeError):
         self.base_version = base_version
         self.current = current
         self.changes = changes
-        fields = ", ".join(sorted(changes)) or "unknown fields"
-        super().__init__(
-            f"'{current.get('name', resource_id)}' was changed by {current.get('updated_by') or 'someone'} at "
-            f"{current.get('updated_at') or 'an unknown time'} (now version {current.get('row_version')}, "
-            f"your edit was based on version {base_version}). Changed since: {fields}. Nothing was saved."
-        )
+        # A Message, so a conflict kept in a session is said in the language it is shown in; the field names
+        # are the CSV's own column names, kept as they are.
+        fields = ", ".join(sorted(changes)) or Message(N_("unknown fields"))
+        super().__init__(Message(
+            N_("'{name}' was changed by {who} at {when} (now version {version}, your edit was based on version "
+               "{base}). Changed since: {fields}. Nothing was saved."),
+            name=current.get("name", resource_id), who=current.get("updated_by") or Message(N_("someone")),
+            when=current.get("updated_at") or Message(N_("an unknown time")), version=current.get("row_version"),
+            base=base_version, fields=fields))
 
 
 class NotFoundError(DirectoryLookupError):
@@ -151,7 +154,7 @@ class NotFoundError(DirectoryLookupError):
 
     def __init__(self, resource_id: str):
         self.resource_id = resource_id
-        super().__init__(f"no resource has the id {resource_id}")
+        super().__init__(Message(N_("no resource has the id {id}"), id=resource_id))
 
 
 class StoreReadError(DirectoryError, RuntimeError):
@@ -177,7 +180,7 @@ def resources_frame(data: bytes, name: str = config.RESOURCES_FILE) -> pd.DataFr
     if frame is None:
         return pd.DataFrame({c: pd.Series(dtype=str) for c in COLUMNS})
     if "id" not in frame.columns or "name" not in frame.columns:
-        raise StoreReadError(f"{name} has no 'id' and 'name' columns; is it the right file?")
+        raise StoreReadError(Message(N_("{name} has no 'id' and 'name' columns; is it the right file?"), name=name))
     for column in COLUMNS:
         if column not in frame.columns:
             frame[column] = ""
@@ -206,7 +209,8 @@ def _parse_carefully(data: bytes, name: str) -> pd.DataFrame | None:
     except pd.errors.EmptyDataError:
         return None
     except (pd.errors.ParserError, UnicodeDecodeError) as error:
-        raise StoreReadError(f"{name} cannot be read as a UTF-8 CSV file: {error}") from None
+        raise StoreReadError(Message(N_("{name} cannot be read as a UTF-8 CSV file: {error}"), name=name,
+                                   error=str(error))) from None
 
 
 DUPLICATE_ID = N_("duplicate id, first used on row {first}")
@@ -554,7 +558,7 @@ class Store:
         by = _actor(by, "admin")
         source = self.snapshot_dir / Path(name).name
         if not source.is_file():
-            raise SnapshotNotFound(f"no snapshot named '{name}'")
+            raise SnapshotNotFound(Message(N_("no snapshot named '{name}'"), name=name))
         restored = read_resources_csv(source)
         with self._lock:
             self._commit(restored, [{"at": self._clock(), "by": by, "action": "restore_snapshot",
@@ -758,7 +762,7 @@ def _new_row(record: Mapping[str, str], existing: Container[str], now: str, by: 
         draft = {**_EMPTY_ROW, **{k: str(v) for k, v in record.items() if v is not None}}
     draft["id"] = draft["id"].strip() or _new_id(existing)
     if draft["id"] in existing:
-        raise ValidationError({"id": f"id '{draft['id']}' is already used"})
+        raise ValidationError({"id": Message(N_("id '{id}' is already used"), id=draft["id"])})
     draft["status"] = draft["status"] or "active"
     draft.update(row_version="1", created_at=now, created_by=by, updated_at=now, updated_by=by)
     if normalised >= _CHECKABLE:  # a checked plan's row: only the id and the record-wide rules are left

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from directory.crisis import crisis_heading, crisis_lines
+from directory.errors import message_of
 from directory.i18n import _, ngettext, number
 from directory.text import escape_markdown as md
 from directory.ui.loaders import LoadedDirectory
@@ -27,7 +28,7 @@ def data_notices(loaded: LoadedDirectory) -> None:
         st.error(_(
             "The directory file could not be read, so nothing can be shown or saved until it is fixed. "
             "A peer leader can run `python -m directory validate` to see why. Details: {details}"
-        ).format(details=md(loaded.error)))
+        ).format(details=md(message_of(loaded.error).text())))
     if loaded.is_sample:
         st.caption(_("Sample data: every entry shown here is fictional, for trying the app out."))
     if loaded.problems:

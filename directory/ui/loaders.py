@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from directory import loading
+from directory.errors import message_of
 from directory.search import SearchIndex
 from directory.store import RowProblem, StoreReadError
 from directory.ui.services import app_settings, services
@@ -33,7 +34,8 @@ def load_directory() -> LoadedDirectory:
     try:
         current = loading.current(services().store)
     except StoreReadError as error:
-        return LoadedDirectory(None, error=str(error))
+        # The error's Message, so the notice is said in each session's language.
+        return LoadedDirectory(None, error=message_of(error))
     # Every page built on this index shows the public view: no entry waiting for review or hidden by its
     # source, and a confidential entry has no street, venue or pin here, only its ZIP's centre, so a near
     # search still finds it by ZIP and no page can leak more. A write by anyone is seen at the next run.

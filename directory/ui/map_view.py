@@ -71,7 +71,10 @@ def start_versioned_page(title: str) -> tuple[LoadedDirectory, Version]:
 
 def _draw(build: Callable[[], folium.Map], cache_key: Hashable | None, *, key: str, height: int,
           returned_objects: Iterable[str], render: bool) -> Any:
-    full_key = None if cache_key is None else (cache_key, key, height, tuple(returned_objects))
+    # The language is always part of the key, whatever the caller's key holds: a map's legend, popups and
+    # names are in it, so a Spanish session never gets an English map, nor the other way round.
+    full_key = None if cache_key is None else (cache_key, current_language(), key, height,
+                                               tuple(returned_objects))
     with _held_lock:
         held = _held.get(full_key) if full_key is not None else None
         if held is not None:
