@@ -8,8 +8,7 @@ or of a random token kept in the session when the address is unknown; the addres
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 
 import streamlit as st
 
@@ -30,7 +29,6 @@ from directory.rate_limits import (
 from directory.search import SearchIndex
 from directory.suggestions import FIELD_LIMIT, MESSAGE_LIMIT, SuggestionError
 from directory.ui.banners import crisis_markdown
-from directory.ui.language import LANGUAGE_KEY
 from directory.ui.loaders import LoadedDirectory
 from directory.ui.services import services
 from directory.unmet import week_of
@@ -74,13 +72,6 @@ def entry_labels(loaded: LoadedDirectory) -> dict[str, str]:
     return _labels(loaded.version, current_language(), loaded.index)
 
 
-@contextmanager
-def _session_language() -> Iterator[None]:
-    # A widget's callback runs before the page sets this run's language, so it sets the session's itself.
-    with language(st.session_state.get(LANGUAGE_KEY) or DEFAULT_LANGUAGE):
-        yield
-
-
 def visitor_limits() -> VisitorLimits:
     """The server's limits on what visitors write, shared by every session."""
     return _limits_for(environment_key())
@@ -114,11 +105,6 @@ def _error_message(error: SuggestionError) -> str:
 
 
 def _submit(kind: str) -> None:
-    with _session_language():
-        _submit_in_language(kind)
-
-
-def _submit_in_language(kind: str) -> None:
     state = st.session_state
     if state.get(HONEYPOT_KEY):
         # A bot filled the hidden field: thank it and keep nothing.
@@ -150,13 +136,8 @@ def report_unmet_need(category: str, zip_code: str) -> tuple[str, str]:
     """Count an unmet need from Find, once per visitor, category, ZIP and week: how to show the outcome.
 
     Returns the name of the Streamlit element to show it with ('success', 'info' or 'warning') and the message,
-    in the session's language (it is called from a button's callback).
+    in the session's language (a callback's thread reads it from the session: directory.i18n).
     """
-    with _session_language():
-        return _report_unmet_need(category, zip_code)
-
-
-def _report_unmet_need(category: str, zip_code: str) -> tuple[str, str]:
     the_services = services()
     the_services.unmet.check(category, zip_code)
     today = the_services.settings.today()
