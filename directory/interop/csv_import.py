@@ -21,6 +21,7 @@ from typing import IO
 
 import ftfy
 
+from directory.i18n import _
 from directory.interop import limits
 from directory.interop.column_mapping import (
     SYNONYMS,
@@ -85,7 +86,7 @@ class CsvSource:
         self._source = source
         head = _read_head(source)
         if not head.strip(b"\xef\xbb\xbf \t\r\n"):
-            raise UnusableInput("the file is empty")
+            raise UnusableInput(_("the file is empty"))
         self.encoding = _detect_encoding(source, head)
         sample = head.decode(self.encoding, errors="ignore")
         self.delimiter = _sniff_delimiter(sample)
@@ -102,15 +103,15 @@ class CsvSource:
             if lines.passed:
                 raise ImportLimitExceeded(_too_long(0, reader.line_num))
         if not any(self.headers):
-            raise UnusableInput("the file has no header row")
+            raise UnusableInput(_("the file has no header row"))
         if len(self.headers) > limits.MAX_COLUMNS:
-            raise ImportLimitExceeded(f"the header has {len(self.headers):,} columns, more than the "
-                                      f"{limits.MAX_COLUMNS:,} a file may have")
+            raise ImportLimitExceeded(_("the header has {count} columns, more than the {most} a file may have").format(
+                count=f"{len(self.headers):,}", most=f"{limits.MAX_COLUMNS:,}"))
         guessed = guess_mapping(self.headers)
         self.mapping = apply_overrides(guessed, mapping, self.headers) if mapping is not None else guessed
         if not self.mapping:
-            raise UnusableInput("none of the columns could be matched (" + ", ".join(self.headers[:8])
-                                + "); give a mapping file")
+            raise UnusableInput(_("none of the columns could be matched ({headers}); give a mapping file").format(
+                headers=", ".join(self.headers[:8])))
         self.fixed = dict(getattr(mapping, "fixed", {}) if fixed is None else fixed)
         skipped = {header for header, column in (mapping or {}).items() if not column}
         self._plan_roles(skipped)
@@ -121,7 +122,7 @@ class CsvSource:
         guessed = guess_mapping(self.headers)
         other.mapping = apply_overrides(guessed, mapping, self.headers) if mapping is not None else guessed
         if not other.mapping:
-            raise UnusableInput("none of the columns is imported; choose a column for at least the name")
+            raise UnusableInput(_("none of the columns is imported; choose a column for at least the name"))
         other.fixed = dict(getattr(mapping, "fixed", {}) if fixed is None else fixed)
         other._plan_roles({header for header, column in (mapping or {}).items() if not column})
         return other
@@ -151,7 +152,7 @@ class CsvSource:
                 self.also_read[self.headers[phone.extension]] = f"the extension of {phone.header}"
         for index, kind in self._codes:
             self.also_read[self.headers[index]] = "the source's taxonomy " + ("codes" if kind == "code" else "terms")
-        for index, _ in self._exclusions:
+        for index, _kind in self._exclusions:
             self.also_read[self.headers[index]] = "the source's flag to keep the entry off its public listing"
         self.unmapped = [h for h in self.headers if h not in self.mapping and h not in self.also_read]
 
@@ -180,21 +181,23 @@ class CsvSource:
                 except csv.Error as error:
                     raise UnusableInput(_unreadable_row(line + 1, reader.line_num, error)) from None
                 except OSError as error:
-                    raise UnusableInput(f"the file could not be read after row {line} ({error})") from None
+                    raise UnusableInput(_("the file could not be read after row {row} ({error})").format(
+                        row=line, error=error)) from None
                 if lines.passed:
                     raise ImportLimitExceeded(_too_long(line + 1, reader.line_num))
                 lines.row_done()
                 if len(cells) > limits.MAX_COLUMNS:
-                    raise ImportLimitExceeded(f"row {line + 1:,} (line {reader.line_num:,} of the file) has "
-                                              f"{len(cells):,} cells, more than the {limits.MAX_COLUMNS:,} columns "
-                                              "a file may have")
+                    raise ImportLimitExceeded(_("row {row} (line {line} of the file) has {count} cells, more than the "
+                                                "{most} columns a file may have").format(
+                        row=f"{line + 1:,}", line=f"{reader.line_num:,}", count=f"{len(cells):,}",
+                        most=f"{limits.MAX_COLUMNS:,}"))
                 if not any(cell.strip() for cell in cells):
                     continue
                 line += 1
                 if line > most:
-                    raise ImportLimitExceeded(f"row {line:,} (line {reader.line_num:,} of the file): the file has "
-                                              f"more than {most:,} rows, the most one import may bring in; import "
-                                              "it in parts")
+                    raise ImportLimitExceeded(_("row {row} (line {line} of the file): the file has more than {most} "
+                                                "rows, the most one import may bring in; import it in parts").format(
+                        row=f"{line:,}", line=f"{reader.line_num:,}", most=f"{most:,}"))
                 yield self._row(line, cells)
 
     def _row(self, line: int, cells: list[str]) -> SourceRow:
@@ -204,7 +207,8 @@ class CsvSource:
             for index, cell in enumerate(cells):
                 if _STRAY_BYTE.search(cell):
                     cells[index] = _decode_stray_bytes(cell)
-                    repairs.append(f"row {line}, {self._header(index)}: {_change(cell, cells[index])}")
+                    repairs.append(_("row {row}, {column}: {change}").format(
+                        row=line, column=self._header(index), change=_change(cell, cells[index])))
         raw = dict(zip(self.headers, cells, strict=False))
         problems: dict[str, str] = {}
         if len(cells) != len(self.headers):
@@ -214,7 +218,8 @@ class CsvSource:
         if not plain_ascii:
             for index in self._read_cells:
                 if not texts[index].isascii() and (repaired := repair_mojibake(texts[index])) != texts[index]:
-                    repairs.append(f"row {line}, {self._header(index)}: {_change(texts[index], repaired)}")
+                    repairs.append(_("row {row}, {column}: {change}").format(
+                        row=line, column=self._header(index), change=_change(texts[index], repaired)))
                     texts[index] = repaired
         values: dict[str, str] = {}
         for index, column in self._plain:
@@ -311,7 +316,7 @@ def open_csv(source: Path | bytes, mapping: Mapping[str, str] | None = None,
     try:
         return CsvSource(source, mapping, fixed)
     except OSError as error:
-        raise UnusableInput(f"the file could not be read ({error.strerror or error})") from None
+        raise UnusableInput(_("the file could not be read ({error})").format(error=error.strerror or error)) from None
     except csv.Error as error:
         raise UnusableInput(_unreadable_row(0, 1, error)) from None
 
@@ -455,17 +460,22 @@ def _joiner(column: str) -> str:
 
 
 def _unreadable_row(row: int, line: int, error: csv.Error) -> str:
-    where = f"row {row} (line {line} of the file)" if row else f"the header (line {line} of the file)"
+    where = (_("row {row} (line {line} of the file)").format(row=row, line=line) if row
+             else _("the header (line {line} of the file)").format(line=line))
     if "field larger than field limit" in str(error):
-        limit = f"{MAX_CELL_CHARS // 2**20} MB" if MAX_CELL_CHARS % 2**20 == 0 else f"{MAX_CELL_CHARS:,} characters"
-        return f"{where} has a cell longer than {limit}, the most one cell may hold; is this really a CSV file?"
-    return f"{where} is not readable CSV ({error})"
+        limit = (f"{MAX_CELL_CHARS // 2**20} MB" if MAX_CELL_CHARS % 2**20 == 0
+                 else _("{count} characters").format(count=f"{MAX_CELL_CHARS:,}"))
+        return _("{where} has a cell longer than {limit}, the most one cell may hold; is this really a CSV "
+                 "file?").format(where=where, limit=limit)
+    return _("{where} is not readable CSV ({error})").format(where=where, error=error)
 
 
 def _too_long(row: int, line: int) -> str:
-    where = f"row {row:,} (line {line:,} of the file)" if row else f"the header (line {line:,} of the file)"
-    most = limits.size_text(limits.MAX_ROW_CHARS, "characters")
-    return f"{where} is longer than {most}, the most one row may hold; is this really a CSV file?"
+    where = (_("row {row} (line {line} of the file)").format(row=f"{row:,}", line=f"{line:,}") if row
+             else _("the header (line {line} of the file)").format(line=f"{line:,}"))
+    most = limits.size_text(limits.MAX_ROW_CHARS, _("characters"))
+    return _("{where} is longer than {most}, the most one row may hold; is this really a CSV file?").format(
+        where=where, most=most)
 
 
 def _read_head(source: Path | bytes) -> bytes:
@@ -485,8 +495,9 @@ def _detect_encoding(source: Path | bytes, head: bytes) -> str:
             return "utf-16-le"
         if even_nuls > len(head) // 4 and not odd_nuls:
             return "utf-16-be"
-        kind = "a zip file or an Excel workbook" if head.startswith(b"PK\x03\x04") else "a spreadsheet or a zip?"
-        raise UnusableInput(f"this looks like a binary file ({kind}), not a CSV; save it as CSV first")
+        kind = _("a zip file or an Excel workbook") if head.startswith(b"PK\x03\x04") else _("a spreadsheet or a zip?")
+        raise UnusableInput(_("this looks like a binary file ({kind}), not a CSV; save it as CSV first").format(
+            kind=kind))
     if head.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
     valid, invalid = _utf8_counts(source)

@@ -11,6 +11,7 @@ from typing import TypeVar
 
 import pandas as pd
 
+from directory.i18n import N_, _
 from directory.interop import limits
 from directory.interop.csv_export import export_csv, restore_cell, safe_csv_bytes
 from directory.interop.csv_import import CsvSource, open_csv
@@ -22,16 +23,16 @@ from directory.interop.meeting_guide import meeting_guide_feed, read_meeting_gui
 from directory.interop.records import SourceRow, UnusableInput
 
 IMPORT_FORMATS: dict[str, str] = {
-    "csv": "CSV or spreadsheet export (any columns)",
-    "hsds": "Open Referral HSDS data package (folder or .zip)",
-    "meeting-guide": "Meeting Guide JSON feed",
-    "ics": "iCalendar (.ics) calendar export (Google Calendar, Outlook)",
+    "csv": N_("CSV or spreadsheet export (any columns)"),
+    "hsds": N_("Open Referral HSDS data package (folder or .zip)"),
+    "meeting-guide": N_("Meeting Guide JSON feed"),
+    "ics": N_("iCalendar (.ics) calendar export (Google Calendar, Outlook)"),
 }
 EXPORT_FORMATS: dict[str, str] = {
-    "csv": "CSV for spreadsheets",
-    "hsds": "Open Referral HSDS 3.0 data package (.zip)",
-    "meeting-guide": "Meeting Guide JSON feed (weekly meetings)",
-    "ics": "iCalendar (.ics) of events",
+    "csv": N_("CSV for spreadsheets"),
+    "hsds": N_("Open Referral HSDS 3.0 data package (.zip)"),
+    "meeting-guide": N_("Meeting Guide JSON feed (weekly meetings)"),
+    "ics": N_("iCalendar (.ics) of events"),
 }
 _T = TypeVar("_T")
 EXPORT_FILE_NAMES: dict[str, tuple[str, str]] = {
@@ -50,7 +51,8 @@ def decide_format(fmt: str, head: bytes, *, is_package: bool) -> str:
     """
     if fmt != "auto":
         if fmt not in IMPORT_FORMATS:
-            raise UnusableInput(f"unknown format '{fmt}'; use one of: auto, {', '.join(IMPORT_FORMATS)}")
+            raise UnusableInput(_("unknown format '{format}'; use one of: auto, {formats}").format(
+                format=fmt, formats=", ".join(IMPORT_FORMATS)))
         return fmt
     if is_package or head[:4] == b"PK\x03\x04":
         return "hsds"
@@ -64,7 +66,7 @@ def decide_format(fmt: str, head: bytes, *, is_package: bool) -> str:
 def detect_format(path: Path) -> str:
     """Guess a source's format from what it holds: an HSDS package, a Meeting Guide feed, or else CSV."""
     if not path.exists():
-        raise UnusableInput(f"there is no file or folder at {path}")
+        raise UnusableInput(_("there is no file or folder at {path}").format(path=path))
     if path.is_dir():
         return decide_format("auto", b"", is_package=True)
     with path.open("rb") as handle:
@@ -79,8 +81,9 @@ def read_source(path: Path, fmt: str = "auto", mapping: Mapping[str, str] | None
     """
     fmt = detect_format(path) if fmt == "auto" else decide_format(fmt, b"", is_package=False)
     if path.is_file() and (size := path.stat().st_size) > limits.MAX_FILE_BYTES:
-        raise ImportLimitExceeded(f"the file holds {size:,} bytes, more than the "
-                                  f"{limits.size_text(limits.MAX_FILE_BYTES)} one import may read; import it in parts")
+        raise ImportLimitExceeded(_("the file holds {size} bytes, more than the {limit} one import may read; import "
+                                    "it in parts").format(size=f"{size:,}",
+                                                          limit=limits.size_text(limits.MAX_FILE_BYTES)))
     if fmt == "hsds":  # read_hsds reads the package once and says when it is not one
         return read_hsds(path)
     if fmt == "meeting-guide":
@@ -99,9 +102,9 @@ def check_upload(data: bytes, file_name: str) -> None:
     before any table is parsed; its declared sizes are not trusted.
     """
     if len(data) > limits.MAX_UPLOAD_BYTES:
-        raise ImportLimitExceeded(f"{file_name} holds {len(data):,} bytes, more than the "
-                                  f"{limits.size_text(limits.MAX_UPLOAD_BYTES)} an upload may be; import it with "
-                                  "`python -m directory import` on the server")
+        raise ImportLimitExceeded(_("{file} holds {size} bytes, more than the {limit} an upload may be; import it "
+                                    "with `python -m directory import` on the server").format(
+            file=file_name, size=f"{len(data):,}", limit=limits.size_text(limits.MAX_UPLOAD_BYTES)))
     if data[:4] == b"PK\x03\x04":
         with _uploaded_zip(data) as package:
             _named(file_name, lambda: measure_package(package, limits.MAX_UPLOAD_UNZIPPED_BYTES))

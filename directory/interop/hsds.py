@@ -37,6 +37,7 @@ import pandas as pd
 from directory import taxonomy as tx
 from directory.errors import DirectoryError
 from directory.hours import HoursError, WeeklyHours, format_hours, parse_clock, parse_hours, parse_textual_hours
+from directory.i18n import N_, _
 from directory.interop import limits
 from directory.interop.hsds_spec import TABLES, columns, datapackage
 from directory.interop.limits import BoundedLines, ByteBudget, ImportLimitExceeded, RowTooLong, counted
@@ -318,19 +319,20 @@ class _Members:
         self._archive: zipfile.ZipFile | None = None
         self._files: dict[str, Path | zipfile.ZipInfo] = {}
         if path.is_dir():
-            self.budget = ByteBudget(max_bytes, "the package's tables hold")
+            self.budget = ByteBudget(max_bytes, N_("the package's tables hold"))
             self._files = {p.name.lower(): p for p in path.iterdir()
                            if p.suffix.lower() in (".csv", ".json") and p.is_file()}
             return
-        self.budget = ByteBudget(max_bytes, "the zip unpacks to")
+        self.budget = ByteBudget(max_bytes, N_("the zip unpacks to"))
         listed = _listed_entries(path)
         if listed > limits.MAX_ZIP_ENTRIES:
-            raise ImportLimitExceeded(f"the zip lists {listed:,} files, more than the {limits.MAX_ZIP_ENTRIES:,} a "
-                                      "package may hold (an HSDS package has about 25)")
+            raise ImportLimitExceeded(_("the zip lists {count} files, more than the {most} a package may hold (an "
+                                        "HSDS package has about 25)").format(
+                count=f"{listed:,}", most=f"{limits.MAX_ZIP_ENTRIES:,}"))
         try:
             self._archive = zipfile.ZipFile(path)
         except (zipfile.BadZipFile, OSError) as error:
-            raise UnusableInput(f"the zip file cannot be opened ({error})") from None
+            raise UnusableInput(_("the zip file cannot be opened ({error})").format(error=error)) from None
         declared = 0
         for info in self._archive.infolist():
             name = PurePosixPath(info.filename)
@@ -338,14 +340,14 @@ class _Members:
                 continue
             if name.is_absolute() or ".." in name.parts or "\\" in info.filename:
                 self.close()
-                raise UnusableInput(f"the zip holds an unsafe file name: {info.filename!r}")
+                raise UnusableInput(_("the zip holds an unsafe file name: {name}").format(name=repr(info.filename)))
             if name.suffix.lower() not in (".csv", ".json"):
                 continue
             declared += info.file_size  # enough to refuse a zip, never to trust one: reads are counted too
             if declared > max_bytes:
                 self.close()
-                raise ImportLimitExceeded(f"the zip unpacks to more than {limits.size_text(max_bytes)}; "
-                                          "import it in parts")
+                raise ImportLimitExceeded(_("the zip unpacks to more than {limit}; import it in parts").format(
+                    limit=limits.size_text(max_bytes)))
             self._files[name.name.lower()] = info
 
     def __contains__(self, name: object) -> bool:
@@ -413,11 +415,11 @@ def _cell(raw: str, latin1: bool) -> tuple[str, list[str]]:
                 value = data.decode("utf-8")
             except UnicodeDecodeError:
                 value = data.decode("utf-8", errors="surrogateescape").translate(_ESCAPED_BYTES)
-                repairs.append("bytes that are not UTF-8 were read as Windows-1252")
+                repairs.append(_("bytes that are not UTF-8 were read as Windows-1252"))
         fixed = _CP437_PUNCTUATION.sub(_punctuation, value)
         fixed = ftfy.fix_text(fixed, _MOJIBAKE_ONLY)
         if fixed != value and _PLAUSIBLE_TEXT.match(fixed):
-            repairs.append(f"mojibake repaired: {_changed_part(value, fixed)}")
+            repairs.append(_("mojibake repaired: {change}").format(change=_changed_part(value, fixed)))
             value = fixed
     value = value.strip()
     return (value.replace("\r\n", "\n").replace("\r", "\n") if "\r" in value else value), repairs
@@ -491,12 +493,13 @@ def _read_records(table: str, text: io.TextIOWrapper, utf16: bool, tally: _Tally
             except RowTooLong:
                 header = []
             if lines.passed:
-                raise ImportLimitExceeded(f"the header of {table}.csv is longer than {most}; this package cannot "
-                                          "be imported")
+                raise ImportLimitExceeded(_("the header of {table}.csv is longer than {most}; this package cannot be "
+                                            "imported").format(table=table, most=most))
             lines.row_done()
             if len(header) > limits.MAX_COLUMNS:
-                raise ImportLimitExceeded(f"{table}.csv has {len(header):,} columns, more than the "
-                                          f"{limits.MAX_COLUMNS:,} a table may have")
+                raise ImportLimitExceeded(_("{table}.csv has {count} columns, more than the {most} a table may "
+                                            "have").format(table=table, count=f"{len(header):,}",
+                                                           most=f"{limits.MAX_COLUMNS:,}"))
             # An unnamed or repeated column is ignored: the first of a name counts.
             named = [(i, name) for i, name in enumerate(header) if name and name not in header[:i]]
             names = [name for _, name in named]
@@ -516,7 +519,8 @@ def _read_records(table: str, text: io.TextIOWrapper, utf16: bool, tally: _Tally
                         if len(raw) > MAX_CELL:
                             raise _TooLarge
                         record[name], repairs = _cell(raw, not utf16)
-                        found += [f"{table}.csv row {number}, {name}: {repair}" for repair in repairs]
+                        found += [_("{table}.csv row {row}, {column}: {repair}").format(
+                            table=table, row=number, column=name, repair=repair) for repair in repairs]
                     record.repairs = tuple(found)
                 if lines.passed:  # an over-long cell is named above; any other over-long row here
                     raise RowTooLong(number)
@@ -526,21 +530,24 @@ def _read_records(table: str, text: io.TextIOWrapper, utf16: bool, tally: _Tally
                     tally.count(table, number, len(names))
                     records.append(record)
                     if table == "services" and len(records) > tally.limits.services:
-                        raise ImportLimitExceeded(f"services.csv row {number:,}: the package holds more than "
-                                                  f"{tally.limits.services:,} services, the most one import may "
-                                                  "bring in; import it in parts")
+                        raise ImportLimitExceeded(_("services.csv row {row}: the package holds more than {most} "
+                                                    "services, the most one import may bring in; import it in "
+                                                    "parts").format(
+                            row=f"{number:,}", most=f"{tally.limits.services:,}"))
     except _TooLarge:
         raise UnusableInput(_too_large(table, number)) from None
     except RowTooLong as error:
         row = error.args[0] if error.args else number + 1
-        raise ImportLimitExceeded(f"{table}.csv row {row:,} is longer than {most}, more than any directory entry "
-                                  "needs; this package cannot be imported") from None
+        raise ImportLimitExceeded(_("{table}.csv row {row} is longer than {most}, more than any directory entry "
+                                    "needs; this package cannot be imported").format(
+            table=table, row=f"{row:,}", most=most)) from None
     except UnicodeDecodeError:
-        raise UnusableInput(f"{table}.csv is not readable text") from None
+        raise UnusableInput(_("{table}.csv is not readable text").format(table=table)) from None
     except csv.Error as error:
         if "field limit" in str(error):
             raise UnusableInput(_too_large(table, number + 1)) from None
-        raise UnusableInput(f"{table}.csv cannot be read as CSV at row {number + 1} ({error})") from None
+        raise UnusableInput(_("{table}.csv cannot be read as CSV at row {row} ({error})").format(
+            table=table, row=number + 1, error=error)) from None
     return records
 
 
@@ -549,8 +556,8 @@ class _TooLarge(DirectoryError):
 
 
 def _too_large(table: str, number: int) -> str:
-    return (f"{table}.csv row {number} has a cell larger than {MAX_CELL // 1024} KB, which no directory entry "
-            "needs; this package cannot be imported")
+    return _("{table}.csv row {row} has a cell larger than {size} KB, which no directory entry needs; this "
+             "package cannot be imported").format(table=table, row=number, size=MAX_CELL // 1024)
 
 
 def _by(rows: Iterable[dict[str, str]], key: str) -> dict[str, list[dict[str, str]]]:
@@ -580,14 +587,14 @@ def read_hsds(path: Path, most: limits.PackageLimits | None = None) -> list[Sour
     one of `most` (by default the command line's limits); a bad cell stays with its service.
     """
     if not path.exists():
-        raise UnusableInput(f"there is no folder or zip at {path}")
+        raise UnusableInput(_("there is no folder or zip at {path}").format(path=path))
     most = most or limits.PackageLimits.command_line()
     with _Members(path, most.unzipped_bytes) as members:
         if "datapackage.json" not in members and "services.csv" not in members:
-            raise UnusableInput("this is not an HSDS package: it has no datapackage.json and no services.csv")
+            raise UnusableInput(_("this is not an HSDS package: it has no datapackage.json and no services.csv"))
         package = _Package(members, _Tally(most))
     if not package.services:
-        raise UnusableInput("the package has no services (services.csv is missing or empty)")
+        raise UnusableInput(_("the package has no services (services.csv is missing or empty)"))
     rows = []
     for record in package.services:
         try:
@@ -631,8 +638,8 @@ class _Package:
         self.services = read("services")
         names = set().union(*(row.keys() for row in self.services)) if self.services else set()
         if self.services and "name" not in names:
-            raise UnusableInput(f"services.csv has no 'name' column, so no service can be read; its columns are: "
-                                f"{_quoted(', '.join(sorted(names)), 200)}")
+            raise UnusableInput(_("services.csv has no 'name' column, so no service can be read; its columns are: "
+                                  "{columns}").format(columns=_quoted(", ".join(sorted(names)), 200)))
         self.missing_id = bool(self.services) and "id" not in names
         self.organizations = _first_by(read("organizations"), "id")
         self.locations = _first_by(read("locations"), "id")
@@ -721,7 +728,8 @@ class _Package:
         for record in (*used, *phones):
             repairs += getattr(record, "repairs", [])
         if foreign and _ESCAPED_BREAK.search(service.get("description", "")):
-            repairs.append(f"{service.where()}, description: '\\n' written out as text became line breaks")
+            repairs.append(_("{where}, description: '\\n' written out as text became line breaks").format(
+                where=service.where()))
         return SourceRow(service.number, {k: v for k, v in values.items() if v}, _raw(service), problems,
                          codes=tuple(dict.fromkeys(c for pair in codes if not _is_target_population(pair[0])
                                                    for c in pair if c)),
@@ -987,7 +995,7 @@ def _overlap(week: WeeklyHours) -> str:
     """Why the week's ranges overlap (they may run past midnight), or '' when they do not."""
     spans = sorted((day * 1440 + start, day * 1440 + (end if end > start else end + 1440), day)
                    for day, found in week.items() for start, end in found)
-    for (start, end, day), (next_start, _, next_day) in zip(spans, spans[1:] + spans[:1], strict=True):
+    for (start, end, day), (next_start, _end, next_day) in zip(spans, spans[1:] + spans[:1], strict=True):
         wrapped = next_start + (10080 if next_start <= start else 0)
         if len(spans) > 1 and wrapped < end:
             return (f"the ranges for {_WEEKDAYS[day].title()} and {_WEEKDAYS[next_day].title()} overlap"

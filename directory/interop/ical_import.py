@@ -27,6 +27,7 @@ from icalendar import Calendar, Component, vRecur
 from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
 
 from directory import taxonomy as tx
+from directory.i18n import N_, _
 from directory.interop import limits
 from directory.interop.ical import PRODID, UID_SUFFIX
 from directory.interop.limits import ImportLimitExceeded
@@ -62,16 +63,16 @@ def read_ical(data: bytes, *, max_events: int | None = None) -> list[SourceRow]:
     events; a value over MAX_FIELD_CHARS) raises ImportLimitExceeded, the first two before parsing.
     """
     most = limits.MAX_ROWS if max_events is None else max_events
-    text = limits.whole_text(data, "calendar")
+    text = limits.whole_text(data, N_("calendar"))
     if not looks_like_ical(text[:64].encode("utf-8")):
-        raise UnusableInput("an iCalendar file starts with BEGIN:VCALENDAR")
+        raise UnusableInput(_("an iCalendar file starts with BEGIN:VCALENDAR"))
     if (count := len(re.findall(r"^BEGIN:VEVENT\s*$", text, re.MULTILINE | re.IGNORECASE))) > most:
-        raise ImportLimitExceeded(f"the calendar has {count:,} events, more than the {most:,} one import may "
-                                  "bring in; import it in parts")
+        raise ImportLimitExceeded(_("the calendar has {count} events, more than the {most} one import may bring "
+                                    "in; import it in parts").format(count=f"{count:,}", most=f"{most:,}"))
     try:
         calendars = Calendar.from_ical(text, multiple=True)
     except (ValueError, KeyError, IndexError) as error:
-        raise UnusableInput(f"the calendar cannot be read as iCalendar ({error})") from None
+        raise UnusableInput(_("the calendar cannot be read as iCalendar ({error})").format(error=error)) from None
     rows: list[SourceRow] = []
     events_before = 0  # a row's line is its event's place among the file's VEVENTs
     for calendar in calendars:
@@ -110,8 +111,9 @@ def _within_limits(number: int, event: Component) -> None:
     for name, value in event.property_items(recursive=False, sorted=False):
         if len(str(value)) > limits.MAX_FIELD_CHARS:
             most = limits.size_text(limits.MAX_FIELD_CHARS, "characters")
-            raise ImportLimitExceeded(f"event {number:,} of the calendar, property {name[:60]!r}, holds more than "
-                                      f"{most} of text, which no event needs; this calendar cannot be imported")
+            raise ImportLimitExceeded(_("event {number} of the calendar, property {name}, holds more than {most} of "
+                                        "text, which no event needs; this calendar cannot be imported").format(
+                number=f"{number:,}", name=repr(name[:60]), most=most))
 
 
 def _iana(tzid: str) -> str:

@@ -13,6 +13,7 @@ import io
 from dataclasses import dataclass
 from typing import IO
 
+from directory.i18n import _
 from directory.interop.records import UnusableInput
 
 KIB = 2**10
@@ -111,7 +112,8 @@ class ByteBudget:
         """Count `count` more bytes read from `where`; past the limit, end the import."""
         self.used += count
         if self.used > self.limit:
-            raise ImportLimitExceeded(f"{where}: {self._what} more than {size_text(self.limit)}; import it in parts")
+            raise ImportLimitExceeded(_("{where}: {what} more than {limit}; import it in parts").format(
+                where=where, what=_(self._what), limit=size_text(self.limit)))
 
 
 class _Counted(io.RawIOBase):
@@ -127,7 +129,8 @@ class _Counted(io.RawIOBase):
         try:
             data = self._raw.read(min(len(buffer), _CHUNK))
         except self._damaged as error:
-            raise UnusableInput(f"{self._where} cannot be read: the file is damaged or encrypted ({error})") from None
+            raise UnusableInput(_("{where} cannot be read: the file is damaged or encrypted ({error})").format(
+                where=self._where, error=error)) from None
         self._budget.draw(len(data), self._where)
         buffer[:len(data)] = data
         return len(data)
@@ -210,9 +213,9 @@ def whole_text(data: bytes, what: str) -> str:
     `what` names the file in messages ("feed", "calendar"); raises ImportLimitExceeded or UnusableInput.
     """
     if len(data) > MAX_JSON_BYTES:
-        raise ImportLimitExceeded(f"the {what} holds more than the {size_text(MAX_JSON_BYTES)} a {what} may be; "
-                                  "import it in parts")
+        raise ImportLimitExceeded(_("the {what} holds more than the {limit} a {what} may be; import it in "
+                                    "parts").format(what=_(what), limit=size_text(MAX_JSON_BYTES)))
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise UnusableInput(f"the {what} is not UTF-8 text") from None
+        raise UnusableInput(_("the {what} is not UTF-8 text").format(what=_(what))) from None

@@ -30,6 +30,7 @@ import usaddress
 from directory import taxonomy as tx
 from directory.gazetteer import time_zone
 from directory.hours import parse_clock
+from directory.i18n import N_, _
 from directory.interop import limits
 from directory.interop import meeting_guide_types as types
 from directory.interop.limits import ImportLimitExceeded
@@ -72,21 +73,22 @@ def read_meeting_guide(data: bytes, *, max_meetings: int | None = None) -> list[
     MAX_COLUMNS keys or a value over MAX_FIELD_CHARS) raises ImportLimitExceeded, the first three before parsing.
     """
     most = limits.MAX_ROWS if max_meetings is None else max_meetings
-    text = limits.whole_text(data, "feed")
+    text = limits.whole_text(data, N_("feed"))
     _check_outline(text, most)
     try:
         feed = json.loads(text)
     except RecursionError:
-        raise UnusableInput("the feed is nested too deeply to be a Meeting Guide feed (a list of meetings)") from None
+        raise UnusableInput(_("the feed is nested too deeply to be a Meeting Guide feed (a list of "
+                              "meetings)")) from None
     except ValueError as error:
-        raise UnusableInput(f"the feed is not valid JSON ({error})") from None
+        raise UnusableInput(_("the feed is not valid JSON ({error})").format(error=error)) from None
     del text
     if isinstance(feed, dict) and _MEETING_KEYS & set(feed):
         feed = [feed]  # one meeting on its own: a feed of one
     if feed == []:
-        raise UnusableInput("the feed lists no meetings (it is an empty list)")
+        raise UnusableInput(_("the feed lists no meetings (it is an empty list)"))
     if not isinstance(feed, list) or not any(isinstance(m, dict) for m in feed):
-        raise UnusableInput("a Meeting Guide feed is a JSON list of meetings")
+        raise UnusableInput(_("a Meeting Guide feed is a JSON list of meetings"))
     for number, item in enumerate(feed, start=1):
         if isinstance(item, dict):
             _within_limits(number, item)
@@ -106,29 +108,31 @@ def _check_outline(text: str, most: int) -> None:
         if mark in "[{":
             depth += 1
             if depth > limits.MAX_JSON_DEPTH:
-                raise ImportLimitExceeded(f"the feed is nested too deeply (more than {limits.MAX_JSON_DEPTH} levels) "
-                                          "to be a Meeting Guide feed (a list of meetings)")
+                raise ImportLimitExceeded(_("the feed is nested too deeply (more than {depth} levels) to be a Meeting "
+                                            "Guide feed (a list of meetings)").format(depth=limits.MAX_JSON_DEPTH))
         elif mark in "]}":
             depth -= 1
         elif depth == 1:
             commas += 1  # items of the top-level list, less one
             if commas >= most:
-                raise ImportLimitExceeded(f"the feed has more than {most:,} meetings, the most one import may "
-                                          "bring in; import it in parts")
+                raise ImportLimitExceeded(_("the feed has more than {most} meetings, the most one import may bring in; "
+                                            "import it in parts").format(most=f"{most:,}"))
 
 
 def _within_limits(number: int, meeting: dict[str, Any]) -> None:
     """Refuse a meeting with more keys than MAX_COLUMNS or a text value longer than MAX_FIELD_CHARS."""
     if len(meeting) > limits.MAX_COLUMNS:
-        raise ImportLimitExceeded(f"item {number:,} of the feed has {len(meeting):,} fields, more than the "
-                                  f"{limits.MAX_COLUMNS:,} a meeting may have")
+        raise ImportLimitExceeded(_("item {number} of the feed has {count} fields, more than the {most} a meeting "
+                                    "may have").format(number=f"{number:,}", count=f"{len(meeting):,}",
+                                                       most=f"{limits.MAX_COLUMNS:,}"))
     for key, value in meeting.items():
         values = value if isinstance(value, list) else [value]
         if len(str(key)) > limits.MAX_FIELD_CHARS or any(
                 isinstance(v, str) and len(v) > limits.MAX_FIELD_CHARS for v in values):
             most = limits.size_text(limits.MAX_FIELD_CHARS, "characters")
-            raise ImportLimitExceeded(f"item {number:,} of the feed, field {_short(str(key))}, holds more than "
-                                      f"{most} of text, which no meeting needs; this feed cannot be imported")
+            raise ImportLimitExceeded(_("item {number} of the feed, field {field}, holds more than {most} of text, "
+                                        "which no meeting needs; this feed cannot be imported").format(
+                number=f"{number:,}", field=_short(str(key)), most=most))
 
 
 def _short(key: str) -> str:

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from directory.errors import DirectoryError
-from directory.i18n import N_, _, current_language, ngettext, number
+from directory.i18n import _, current_language, ngettext, number
 from directory.interop import limits
 from directory.interop.column_mapping import ColumnMapping, MappingError, load_mapping_text
 from directory.interop.csv_import import CsvSource, open_csv
@@ -22,14 +22,6 @@ from directory.ui.services import services
 from directory.ui.session import as_signed_in, current_curator
 
 NOT_IMPORTED = ""
-# The labels of formats.IMPORT_FORMATS and EXPORT_FORMATS, marked here so the extractor finds them: the page
-# shows them through format_label(). Keep them word for word with formats.py.
-_FORMAT_LABELS = (
-    N_("CSV or spreadsheet export (any columns)"), N_("Open Referral HSDS data package (folder or .zip)"),
-    N_("Meeting Guide JSON feed"), N_("iCalendar (.ics) calendar export (Google Calendar, Outlook)"),
-    N_("CSV for spreadsheets"), N_("Open Referral HSDS 3.0 data package (.zip)"),
-    N_("Meeting Guide JSON feed (weekly meetings)"), N_("iCalendar (.ics) of events"),
-)
 
 
 def format_label(label: str) -> str:
