@@ -125,10 +125,11 @@ def _plan(current_rows: RowTable, rows: Iterable[SourceRow], geocode: Geocoder) 
     for row in rows:
         values = {k: v.strip() if isinstance(v, str) else _text(v) for k, v in row.values.items()
                   if k in _IMPORTABLE}
-        plan.repairs += [f"row {row.line}: {repair}" for repair in row.repairs]
+        plan.repairs += [_("row {line}: {repair}").format(line=row.line, repair=repair) for repair in row.repairs]
         key = _identity(values)
         if key and key in seen:
-            plan.rejected.append(Rejected(row.line, {"row": f"the same entry as row {seen[key]} of this file"},
+            plan.rejected.append(Rejected(row.line, {"row": _("the same entry as row {line} of this file").format(
+                                              line=seen[key])},
                                           dict(row.raw) or dict(row.values)))
             continue
         if key:
