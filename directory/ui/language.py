@@ -3,6 +3,9 @@ the URL (?lang=es) across pages and in shared links."""
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
@@ -17,13 +20,29 @@ from directory.i18n import (
 )
 
 LANGUAGE_KEY = "lang"
+# Each session's language as its last run set it, by session id, for the callbacks of its next run. Kept here
+# rather than read from st.session_state: reading session state while Streamlit applies the widget values
+# (when format_func may be called) closed an open dropdown in a real browser. Bounded: the oldest go first.
+_BY_SESSION: OrderedDict[str, str] = OrderedDict()
+_SESSIONS_KEPT = 10_000
+_by_session_lock = threading.Lock()
 
 
 def _session_language() -> str | None:
     """The session's chosen language, for a thread that runs before the page sets it (a button's callback)."""
-    if get_script_run_ctx(suppress_warning=True) is None:
-        return None
-    return st.session_state.get(LANGUAGE_KEY)
+    context = get_script_run_ctx(suppress_warning=True)
+    return None if context is None else _BY_SESSION.get(context.session_id)
+
+
+def _remember(code: str) -> None:
+    context = get_script_run_ctx(suppress_warning=True)
+    if context is None:
+        return
+    with _by_session_lock:
+        _BY_SESSION[context.session_id] = code
+        _BY_SESSION.move_to_end(context.session_id)
+        while len(_BY_SESSION) > _SESSIONS_KEPT:
+            _BY_SESSION.popitem(last=False)
 
 
 use_language_source(_session_language)
@@ -46,6 +65,7 @@ def start_language() -> str:
         state[LANGUAGE_KEY] = state[LANGUAGE_KEY] if state[LANGUAGE_KEY] in LANGUAGES else DEFAULT_LANGUAGE
     code = state[LANGUAGE_KEY]
     set_language(code)
+    _remember(code)
     keep_language_in_url()
     return code
 
@@ -75,5 +95,7 @@ def language_switch() -> None:
 
 def _switched() -> None:
     # The new language applies from this rerun on; filters and the packet live in session state and stay.
-    set_language(st.session_state.get(LANGUAGE_KEY) or DEFAULT_LANGUAGE)
+    code = st.session_state.get(LANGUAGE_KEY) or DEFAULT_LANGUAGE
+    set_language(code)
+    _remember(code)
     keep_language_in_url()
