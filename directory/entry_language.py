@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+import pandas as pd
+
 from directory.i18n import DEFAULT_LANGUAGE, LANGUAGES, _, current_language, language_name
 
 # The entry fields written in more than one language, and the column each language keeps them in.
@@ -57,6 +59,18 @@ def base_language(row: Mapping[str, object]) -> str:
     offered = [word.strip().lower() for word in str(row.get("languages") or "").split(";") if word.strip()]
     spoken = {_LANGUAGE_WORDS.get(word, word) for word in offered}
     return "es" if spoken == {"es"} else DEFAULT_LANGUAGE
+
+
+def column_in_language(frame: pd.DataFrame, field: str) -> pd.Series:
+    """`field` of every row in the current language where the row has it, else the other: entry_text() for whole
+    columns (per-row calls would cost seconds at 100,000 entries)."""
+    own = frame[field].fillna("").astype(str)
+    translated_name = column_of(field, "es")
+    if translated_name not in frame.columns:
+        return own
+    translated = frame[translated_name].fillna("").astype(str)
+    first, second = (translated, own) if current_language() == "es" else (own, translated)
+    return first.where(first.str.strip() != "", second)
 
 
 def entry_text(row: Mapping[str, object], field: str) -> EntryText:

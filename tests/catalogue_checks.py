@@ -6,20 +6,23 @@ from __future__ import annotations
 from pathlib import Path
 
 from babel.messages.extract import extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCALE_DIR = ROOT / "directory" / "locale"
 TRANSLATED = ("es",)
 _KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
-_MAPPING = [("app.py", "python"), ("pages/**.py", "python"), ("directory/**.py", "python")]
 
 
 def shown_strings() -> set[str]:
     """Every message id marked in the sources (a plural's singular form stands for it)."""
+    # The same files `python tools/i18n.py` extracts from: babel.cfg says which.
+    with open(ROOT / "babel.cfg", encoding="utf-8") as config:
+        mapping, _options = parse_mapping_cfg(config)
     found = set()
     for _filename, _lineno, message, _comments, _context in extract_from_dir(
-        str(ROOT), method_map=_MAPPING, keywords=_KEYWORDS, strip_comment_tags=True
+        str(ROOT), method_map=mapping, keywords=_KEYWORDS, strip_comment_tags=True
     ):
         found.add(message[0] if isinstance(message, tuple) else message)
     return found - {""}

@@ -14,8 +14,8 @@ import streamlit as st
 
 from directory import taxonomy as tx
 from directory.config import environment_key
-from directory.entry_language import column_of
-from directory.i18n import DEFAULT_LANGUAGE, N_, _, current_language, language, ngettext
+from directory.entry_language import column_in_language
+from directory.i18n import N_, _, current_language, language, ngettext
 from directory.rate_limits import (
     SUGGESTIONS_OVERALL,
     SUGGESTIONS_PER_CLIENT,
@@ -52,14 +52,10 @@ def _limits_for(environment: tuple[tuple[str, str], ...]) -> VisitorLimits:
 
 @st.cache_resource(max_entries=4, show_spinner=False)
 def _labels(version: str, language_code: str, _index: SearchIndex) -> dict[str, str]:
-    # Keyed on the language too: the names and the word "online" differ. Names are picked column-wise, as
-    # entry_language.entry_text() picks them one by one, since a change report may list 100,000 entries.
+    # Keyed on the language too: the names and the word "online" differ.
     with language(language_code):
         frame = _index.frame
-        names = frame["name"]
-        translated = column_of("name", language_code)
-        if language_code != DEFAULT_LANGUAGE and translated in frame.columns:
-            names = frame[translated].where(frame[translated].fillna("").str.strip() != "", names)
+        names = column_in_language(frame, "name")
         online = _("online")
         shown = {rid: _("{name} ({city})").format(name=name, city=city or online)
                  for rid, name, city in zip(frame["id"], names, frame["city"], strict=True)}
